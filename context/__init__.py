@@ -1,0 +1,1 @@
+"""Work context: the normalised item model, connectors, concurrent collection, privacy filter."""

@@ -1,0 +1,45 @@
+"""Connector settings. api/settings.py nests these under DESKGUARD_GRAPH__*, DESKGUARD_JIRA__*,
+DESKGUARD_GIT__*; the names are a user-facing contract (see README)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, SecretStr
+
+
+class GraphConfig(BaseModel):
+    base_url: str = "https://graph.microsoft.com/v1.0"
+    tenant_id: str | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    certificate_path: str | None = None
+    access_token: SecretStr | None = None  # a token issued elsewhere (workload identity, tests)
+    timeout_seconds: float = 8.0
+    retry_budget_seconds: float = 10.0
+
+
+class JiraConfig(BaseModel):
+    url: str | None = None
+    email: str | None = None  # with token: Jira Cloud API token (basic auth)
+    token: SecretStr | None = None  # alone: bearer personal access token (Server/Data Center)
+    timeout_seconds: float = 8.0
+    include_comment_bodies: bool = False
+
+
+class GitConfig(BaseModel):
+    repos: list[str] = Field(default_factory=list)  # comma-separated in the environment
+    timeout_seconds: float = 8.0
+
+
+class CollectionConfig(BaseModel):
+    lookback_days: int = 7
+    per_source_timeout_seconds: float = 8.0
+    deadline_seconds: float = 15.0
+    sensitive_patterns: list[str] = Field(
+        default_factory=lambda: [
+            r"\b(medical|doctor|dentist|therapy|therapist|clinic|hospital|health)\b",
+            r"\b(hr case|grievance|disciplinary|performance improvement|pip review)\b",
+            r"\b(legal|lawyer|attorney|litigation|settlement)\b",
+            r"\b(salary|compensation|payroll|bonus|pay review|raise)\b",
+            r"\b(interview|resignation|termination|layoff|redundanc\w*)\b",
+        ]
+    )

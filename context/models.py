@@ -1,0 +1,142 @@
+"""The normalised context model every connector returns.
+
+A ContextItem is one thing an employee did at work (a meeting, a sent mail, a Jira ticket event,
+a git commit), minimised to the fields a question can use. Times are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Source(StrEnum):
+    """The system of record an item came from."""
+
+    CALENDAR = "calendar"
+    MAIL = "mail"
+    JIRA = "jira"
+    GIT = "git"
+
+
+class ItemKind(StrEnum):
+    MEETING = "meeting"
+    MAIL = "mail"
+    TICKET = "ticket"
+    COMMIT = "commit"
+
+
+class Sensitivity(StrEnum):
+    """Graph's event sensitivity values; anything but NORMAL is excluded by the privacy filter."""
+
+    NORMAL = "normal"
+    PERSONAL = "personal"
+    PRIVATE = "private"
+    CONFIDENTIAL = "confidential"
+
+
+class Involvement(StrEnum):
+    """How the employee took part: active roles make better questions than passive ones."""
+
+    ORGANIZER = "organizer"
+    ATTENDEE = "attendee"
+    SENDER = "sender"
+    ASSIGNEE = "assignee"
+    REPORTER = "reporter"
+    COMMENTER = "commenter"
+    TRANSITIONER = "transitioner"
+    AUTHOR = "author"
+
+
+class Participant(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    email: str | None = None
+    role: str = "attendee"  # organizer | attendee | to | cc | assignee | reporter | commenter
+
+
+class Provenance(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    connector: str  # demo | graph | jira | git
+    ref: str  # the source system's own id (event id, issue key, sha)
+    fetched_at: datetime
+
+
+class ContextItem(BaseModel):
+    """One minimised work fact. `identifiers` holds typed keys questions can ask for exactly:
+    ticket_key, project, repository, branch, sha, status_from, status_to; `extra` holds the few
+    other fields a question may use (location, files, issue_type)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    source: Source
+    kind: ItemKind
+    when: datetime
+    end: datetime | None = None
+    title: str
+    involvement: Involvement
+    participants: tuple[Participant, ...] = ()
+    identifiers: dict[str, str] = Field(default_factory=dict)
+    extra: dict[str, str] = Field(default_factory=dict)
+    sensitivity: Sensitivity = Sensitivity.NORMAL
+    cancelled: bool = False
+    series_id: str | None = None  # set for occurrences of a recurring series
+    provenance: Provenance
+
+    @field_validator("when", "end")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("datetimes must be timezone-aware")
+        return value
+
+
+class Employee(BaseModel):
+    """A directory entry. `aliases` are every other name the employee appears under in a source
+    (mail addresses, git author names and emails, Jira account ids)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    upn: str
+    name: str
+    title: str
+    department: str
+    manager: str | None = None  # manager's UPN
+    role: str  # it_admin | helpdesk | store_manager | engineer | data_engineer | hr | finance ...
+    aliases: tuple[str, ...] = ()
+    timezone: str = "America/Chicago"
+    office: str | None = None
+
+    @property
+    def given_name(self) -> str:
+        return self.name.split()[0]
+
+
+class PublicProfile(BaseModel):
+    """What an attacker can learn without access: LinkedIn, the company site, a leaked record."""
+
+    model_config = ConfigDict(frozen=True)
+
+    upn: str
+    name: str
+    title: str
+    department: str
+    employer: str
+    manager_name: str | None = None
+    location: str | None = None
+    linkedin_headline: str = ""
+    skills: tuple[str, ...] = ()
+    public_projects: tuple[str, ...] = ()
+    leaked: dict[str, str] = Field(default_factory=dict)  # date_of_birth, home_city, phone ...
+
+    def facts(self) -> list[str]:
+        """Every public string, for checks that an answer is not derivable from public data."""
+        values = [self.name, self.title, self.department, self.employer, self.linkedin_headline]
+        values += [v for v in (self.manager_name, self.location) if v]
+        values += list(self.skills) + list(self.public_projects) + list(self.leaked.values())
+        return [v for v in values if v]

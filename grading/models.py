@@ -1,0 +1,66 @@
+"""Grading contract: one grade line in, one verdict out (see README, "Grade lines")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class AnswerKind(StrEnum):
+    IDENTIFIER = "identifier"  # ticket keys, hashes, numbers: exact after normalisation
+    PERSON = "person"  # one or several people, comma-separated
+    DATETIME = "datetime"  # ISO 8601 expected value
+    TEXT = "text"
+
+
+class Verdict(StrEnum):
+    CORRECT = "correct"
+    PARTIAL = "partial"
+    INCORRECT = "incorrect"
+
+
+class GradeRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    question: str
+    expected: str
+    kind: AnswerKind
+    variants: list[str] = Field(default_factory=list)
+    response: str = Field(max_length=1024)
+    asked_at: datetime | None = None
+    timezone: str | None = None
+    label: Verdict | None = None
+
+
+class Grade(BaseModel):
+    id: str
+    verdict: Verdict
+    score: float = Field(ge=0.0, le=1.0)
+    method: str
+    reason: str
+    flags: list[str] = Field(default_factory=list)  # dont_know, injection, judge_unavailable ...
+
+
+class Signal(BaseModel):
+    """Device/network risk from a separate system: 0 = clean, 1 = certainly attacker infra."""
+
+    score: float = Field(ge=0.0, le=1.0)
+    source: str | None = None
+    reasons: list[str] = Field(default_factory=list)
+
+
+class DecisionOutcome(StrEnum):
+    ALLOW = "allow"
+    DENY = "deny"
+    ESCALATE = "escalate"
+
+
+class Decision(BaseModel):
+    decision: DecisionOutcome
+    reasons: list[str]
+    policy: str  # name@version
+    score: float = 0.0
+    entropy_bits: float = 0.0

@@ -1,0 +1,47 @@
+"""Questions and question sets. Expected answers, variants and evidence are server-side only:
+the help-desk role sees `Question.public()` and nothing else."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from context.models import Source
+
+AnswerKindName = Literal["identifier", "person", "datetime", "text"]
+
+
+class Question(BaseModel):
+    id: str
+    text: str
+    kind: AnswerKindName
+    expected: str
+    variants: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)  # ContextItem ids
+    source: Source
+    topic: str  # template or LLM topic, e.g. "meeting.attendees"
+    fact_time: datetime | None = None  # when the fact happened (for day diversity)
+    engine: str = "template"
+
+    def public(self) -> dict[str, str]:
+        """The only view of a question the help-desk agent gets."""
+        return {"id": self.id, "text": self.text, "kind": self.kind}
+
+
+class DroppedQuestion(BaseModel):
+    text: str
+    check: str  # grounded | leak | public | attacker | duplicate | set
+    reason: str
+
+
+class QuestionSet(BaseModel):
+    employee: str
+    engine: str
+    questions: list[Question]
+    dropped: list[DroppedQuestion] = Field(default_factory=list)
+    prompt: str | None = None  # name@vN when an LLM wrote it
+    prompt_sha256: str | None = None
+    fallback_reason: str | None = None
+    generated_at: datetime
