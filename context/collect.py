@@ -1,0 +1,163 @@
+"""Concurrent context collection: every connector at once, each under its own time-out, all
+under an overall deadline. A failing or slow source is recorded and the others carry on; the
+privacy filter runs last, on everything that came back."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from context.config import CollectionConfig
+from context.connectors.base import (
+    AccessRecord,
+    Connector,
+    ConnectorError,
+    FetchResult,
+    Window,
+)
+from context.models import ContextItem, Employee
+from context.privacy import filter_items
+
+DROP_OUTSIDE_WINDOW = "outside_window"
+DROP_DUPLICATE = "duplicate"
+
+
+class SourceStatus(BaseModel):
+    connector: str
+    status: Literal["ok", "failed", "timeout"]
+    items: int = 0
+    skipped: int = 0
+    error: str | None = None  # why it failed; never carries a secret
+    elapsed_ms: float = 0
+
+
+class Collection(BaseModel):
+    employee: str
+    window_start: datetime
+    window_end: datetime
+    items: list[ContextItem]
+    sources: list[SourceStatus]
+    accesses: list[AccessRecord] = Field(default_factory=list)
+    filtered: dict[str, int] = Field(default_factory=dict)  # reason -> items dropped
+
+    @property
+    def degraded_sources(self) -> list[str]:
+        return [s.connector for s in self.sources if s.status != "ok"]
+
+
+def window_for(now: datetime, lookback_days: int) -> Window:
+    """The [now - lookback_days, now) window; `now` must be timezone-aware."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    if lookback_days < 1:
+        raise ValueError("lookback_days must be at least 1")
+    return Window(start=now - timedelta(days=lookback_days), end=now)
+
+
+def describe_error(exc: BaseException) -> str:
+    """A failure message safe to store: a ConnectorError's own message (written to carry no
+    secret), otherwise only the exception type, since arbitrary messages may embed URLs or
+    headers with credentials."""
+    if isinstance(exc, ConnectorError):
+        return str(exc)
+    return f"unexpected {type(exc).__name__}"
+
+
+async def _run_one(
+    connector: Connector, employee: Employee, window: Window, timeout: float
+) -> tuple[SourceStatus, FetchResult]:
+    started = time.perf_counter()
+    name = connector.name
+    result = FetchResult()
+    try:
+        result = await asyncio.wait_for(connector.fetch(employee, window), timeout)
+        status = SourceStatus(
+            connector=name, status="ok", items=len(result.items), skipped=result.skipped
+        )
+    except TimeoutError:
+        status = SourceStatus(
+            connector=name, status="timeout", error=f"{name}: no answer within {timeout:g}s"
+        )
+    except Exception as exc:  # one source failing must not stop the others
+        status = SourceStatus(connector=name, status="failed", error=describe_error(exc))
+    status.elapsed_ms = (time.perf_counter() - started) * 1000
+    return status, result
+
+
+def _deadline_status(connector: Connector, deadline: float) -> SourceStatus:
+    return SourceStatus(
+        connector=connector.name,
+        status="timeout",
+        error=f"{connector.name}: collection deadline of {deadline:g}s reached",
+        elapsed_ms=deadline * 1000,
+    )
+
+
+async def _gather(
+    employee: Employee, connectors: Sequence[Connector], window: Window, config: CollectionConfig
+) -> list[tuple[SourceStatus, FetchResult]]:
+    """Run every connector; sources still running at the deadline are cancelled and recorded."""
+    tasks = [
+        asyncio.create_task(_run_one(c, employee, window, config.per_source_timeout_seconds))
+        for c in connectors
+    ]
+    if not tasks:
+        return []
+    _, pending = await asyncio.wait(tasks, timeout=config.deadline_seconds)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    return [
+        task.result()
+        if task not in pending
+        else (_deadline_status(connector, config.deadline_seconds), FetchResult())
+        for task, connector in zip(tasks, connectors, strict=True)
+    ]
+
+
+def _in_window(
+    items: list[ContextItem], window: Window, dropped: Counter[str]
+) -> list[ContextItem]:
+    """Keep items that started inside the window, once each (first connector wins)."""
+    kept: list[ContextItem] = []
+    seen: set[str] = set()
+    for item in items:
+        if not window.start <= item.when < window.end:
+            dropped[DROP_OUTSIDE_WINDOW] += 1
+        elif item.id in seen:
+            dropped[DROP_DUPLICATE] += 1
+        else:
+            seen.add(item.id)
+            kept.append(item)
+    return kept
+
+
+async def collect(
+    employee: Employee,
+    connectors: Sequence[Connector],
+    *,
+    window: Window,
+    config: CollectionConfig,
+) -> Collection:
+    """Fetch from every connector concurrently, then window, de-duplicate and privacy-filter."""
+    outcomes = await _gather(employee, connectors, window, config)
+    raw = [item for _, result in outcomes for item in result.items]
+    dropped: Counter[str] = Counter()
+    in_window = _in_window(raw, window, dropped)
+    kept, filtered = filter_items(in_window, sensitive_patterns=config.sensitive_patterns)
+    dropped.update(filtered)
+    return Collection(
+        employee=employee.upn,
+        window_start=window.start,
+        window_end=window.end,
+        items=sorted(kept, key=lambda i: i.when),
+        sources=[status for status, _ in outcomes],
+        accesses=[a for _, result in outcomes for a in result.accesses],
+        filtered=dict(dropped),
+    )

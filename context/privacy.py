@@ -1,0 +1,71 @@
+"""The privacy filter: what leaves collection is normal-sensitivity, not cancelled, not about a
+sensitive subject, and carries only the fields a question can use.
+
+Every drop is counted by reason so the privacy reviewer can see what was excluded and why."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from context.models import ContextItem, Sensitivity
+
+# The typed keys a question can ask for exactly, and the few other fields it may use. Anything a
+# connector adds beyond these (a body, a web link, a raw payload) never reaches a question.
+ALLOWED_IDENTIFIERS: frozenset[str] = frozenset(
+    {"ticket_key", "project", "repository", "branch", "sha", "status_from", "status_to"}
+)
+ALLOWED_EXTRA: frozenset[str] = frozenset({"location", "files", "issue_type"})
+
+DROP_SENSITIVITY = "sensitivity"
+DROP_CANCELLED = "cancelled"
+DROP_SENSITIVE_TITLE = "sensitive_title"
+
+
+def compile_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
+    """Compile sensitive-title patterns case-insensitively; a bad pattern is a configuration
+    error and says which one."""
+    compiled: list[re.Pattern[str]] = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern, re.IGNORECASE))
+        except re.error as exc:
+            raise ValueError(f"invalid sensitive pattern {pattern!r}: {exc}") from exc
+    return compiled
+
+
+def drop_reason(item: ContextItem, patterns: Sequence[re.Pattern[str]]) -> str | None:
+    """Why an item must not be used, or None when it may."""
+    if item.sensitivity is not Sensitivity.NORMAL:
+        return DROP_SENSITIVITY
+    if item.cancelled:
+        return DROP_CANCELLED
+    if any(p.search(item.title) for p in patterns):
+        return DROP_SENSITIVE_TITLE
+    return None
+
+
+def minimise(item: ContextItem) -> ContextItem:
+    """Keep only whitelisted identifier and extra keys."""
+    identifiers = {k: v for k, v in item.identifiers.items() if k in ALLOWED_IDENTIFIERS}
+    extra = {k: v for k, v in item.extra.items() if k in ALLOWED_EXTRA}
+    if identifiers == item.identifiers and extra == item.extra:
+        return item
+    return item.model_copy(update={"identifiers": identifiers, "extra": extra})
+
+
+def filter_items(
+    items: Iterable[ContextItem], *, sensitive_patterns: Sequence[str]
+) -> tuple[list[ContextItem], dict[str, int]]:
+    """Return the items a question may use (minimised) and the count dropped per reason."""
+    patterns = compile_patterns(sensitive_patterns)
+    kept: list[ContextItem] = []
+    dropped: Counter[str] = Counter()
+    for item in items:
+        reason = drop_reason(item, patterns)
+        if reason is None:
+            kept.append(minimise(item))
+        else:
+            dropped[reason] += 1
+    return kept, dict(dropped)
