@@ -1,0 +1,112 @@
+"""Fact ranking: which context items make questions only the real employee can answer.
+
+A good fact is recent, specific, one the employee took part in actively (organiser, assignee,
+author), unique (not the daily standup) and absent from the public profile.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from context.models import ContextItem, Involvement, PublicProfile
+from questions.engine import RankedFact
+
+ACTIVE = {
+    Involvement.ORGANIZER: 1.0,
+    Involvement.AUTHOR: 1.0,
+    Involvement.TRANSITIONER: 1.0,
+    Involvement.ASSIGNEE: 0.9,
+    Involvement.SENDER: 0.9,
+    Involvement.REPORTER: 0.8,
+    Involvement.COMMENTER: 0.7,
+    Involvement.ATTENDEE: 0.5,
+}
+# Words that make a title generic: anyone can guess "the weekly sync".
+GENERIC_WORDS = {
+    "standup",
+    "stand-up",
+    "daily",
+    "weekly",
+    "sync",
+    "1:1",
+    "1-1",
+    "one-on-one",
+    "check-in",
+    "catch-up",
+    "catchup",
+    "team",
+    "meeting",
+    "update",
+    "fyi",
+    "re",
+    "fw",
+    "fwd",
+    "lunch",
+    "huddle",
+    "all-hands",
+    "town",
+    "hall",
+    "misc",
+    "wip",
+    "fix",
+    "typo",
+    "merge",
+    "branch",
+    "main",
+}
+HALF_LIFE_DAYS = 4.0
+WORD = re.compile(r"[\w'-]+")
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in WORD.findall(text)]
+
+
+def distinctive_words(text: str) -> list[str]:
+    """Words of a title that carry information (not generic, not tiny)."""
+    return [w for w in words(text) if w not in GENERIC_WORDS and len(w) > 2]
+
+
+def public_words(profile: PublicProfile | None, extra: Iterable[str] = ()) -> set[str]:
+    facts = list(profile.facts()) if profile else []
+    return {w for fact in [*facts, *extra] for w in distinctive_words(fact)}
+
+
+def rank_facts(
+    items: Sequence[ContextItem],
+    *,
+    now: datetime,
+    profile: PublicProfile | None,
+    public_facts: Iterable[str] = (),
+) -> list[RankedFact]:
+    """Score every item; best first. Ties break on recency then id, so ranking is deterministic."""
+    title_counts = Counter(item.title.strip().lower() for item in items)
+    known = public_words(profile, public_facts)
+    ranked = [_score(item, now, title_counts, known) for item in items]
+    ranked.sort(key=lambda f: (-f.score, -f.item.when.timestamp(), f.item.id))
+    return ranked
+
+
+def _score(
+    item: ContextItem, now: datetime, title_counts: Counter[str], known: set[str]
+) -> RankedFact:
+    reasons: list[str] = []
+    age_days = max((now - item.when).total_seconds() / 86400, 0.0)
+    recency = math.pow(0.5, age_days / HALF_LIFE_DAYS)
+    involvement = ACTIVE.get(item.involvement, 0.5)
+    distinct = distinctive_words(item.title)
+    specificity = min(len(distinct), 5) / 5 + (0.3 if item.identifiers else 0.0)
+    score = recency * (0.5 + involvement) * (0.4 + specificity)
+    reasons.append(f"age {age_days:.1f}d, {item.involvement.value}, {len(distinct)} specific words")
+    if item.series_id or title_counts[item.title.strip().lower()] > 1:
+        score *= 0.15
+        reasons.append("recurring: guessable")
+    public_hits = sorted(set(distinct) & known)
+    if public_hits:
+        score *= 0.3
+        reasons.append(f"public words: {', '.join(public_hits[:3])}")
+    return RankedFact(item=item, score=round(score, 6), reasons=reasons)

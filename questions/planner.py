@@ -1,0 +1,69 @@
+"""Role planning: pick a mix of questions across sources, days and answer kinds.
+
+Greedy and deterministic: each step takes the candidate with the best preference score after
+penalties for repeating a source, a day, an answer kind or a fact already used.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+
+from context.models import Source
+from questions.models import Question
+
+# How much each role's work shows in each source (1.0 = the role lives there).
+ROLE_SOURCES: dict[str, dict[Source, float]] = {
+    "engineer": {Source.GIT: 1.0, Source.JIRA: 1.0, Source.CALENDAR: 0.7, Source.MAIL: 0.5},
+    "data_engineer": {Source.GIT: 1.0, Source.JIRA: 0.9, Source.CALENDAR: 0.7, Source.MAIL: 0.5},
+    "it_admin": {Source.JIRA: 1.0, Source.CALENDAR: 0.8, Source.GIT: 0.8, Source.MAIL: 0.7},
+    "helpdesk": {Source.JIRA: 1.0, Source.CALENDAR: 0.7, Source.MAIL: 0.7, Source.GIT: 0.3},
+    "ciso": {Source.CALENDAR: 1.0, Source.MAIL: 0.9, Source.JIRA: 0.7, Source.GIT: 0.3},
+}
+DEFAULT_SOURCES = {Source.CALENDAR: 1.0, Source.MAIL: 1.0, Source.JIRA: 0.6, Source.GIT: 0.4}
+PENALTY = {"source": 0.35, "day": 0.2, "kind": 0.15, "topic": 0.25}
+
+
+def plan(
+    pool: Sequence[Question],
+    *,
+    role: str,
+    count: int,
+    now: datetime,
+    taken: Sequence[Question] = (),
+) -> list[Question]:
+    """Choose up to `count - len(taken)` more questions from `pool` (ordered best first)."""
+    weights = ROLE_SOURCES.get(role, DEFAULT_SOURCES)
+    chosen: list[Question] = list(taken)
+    used_items = {q.evidence[0] for q in chosen if q.evidence}
+    remaining = [q for q in pool if q.evidence and q.evidence[0] not in used_items]
+    while len(chosen) < count and remaining:
+        best = max(
+            enumerate(remaining),
+            key=lambda pair: (_preference(pair[0], pair[1], len(pool), weights, chosen), -pair[0]),
+        )[1]
+        chosen.append(best)
+        remaining = [q for q in remaining if q.evidence[0] != best.evidence[0]]
+    return chosen[len(taken) :]
+
+
+def _preference(
+    index: int,
+    question: Question,
+    total: int,
+    weights: dict[Source, float],
+    chosen: Sequence[Question],
+) -> float:
+    rank = 1.0 - index / max(total, 1)
+    score = rank * weights.get(question.source, 0.3)
+    sources = Counter(q.source for q in chosen)
+    days = Counter(q.fact_time.date() for q in chosen if q.fact_time)
+    kinds = Counter(q.kind for q in chosen)
+    topics = Counter(q.topic for q in chosen)
+    score -= PENALTY["source"] * sources[question.source]
+    if question.fact_time:
+        score -= PENALTY["day"] * days[question.fact_time.date()]
+    score -= PENALTY["kind"] * kinds[question.kind]
+    score -= PENALTY["topic"] * topics[question.topic]
+    return score

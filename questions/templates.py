@@ -1,0 +1,208 @@
+"""The deterministic template engine: one or two question shapes per kind of fact.
+
+Each template turns one ranked fact into a free-text question with its expected answer, accepted
+variants and evidence. The planner (questions/planner.py) picks a role-appropriate mix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import ClassVar
+
+from context.models import ContextItem, Employee, Involvement, ItemKind
+from questions.engine import EngineOutput, EngineRequest, RankedFact
+from questions.models import AnswerKindName, Question
+from questions.phrasing import clock, day_phrase, when_phrase
+from questions.planner import plan
+
+Template = Callable[[ContextItem, Employee, datetime, Sequence[ContextItem]], Question | None]
+
+
+def _question(
+    item: ContextItem,
+    topic: str,
+    text: str,
+    kind: AnswerKindName,
+    expected: str,
+    variants: Sequence[str] = (),
+    evidence: Sequence[str] = (),
+) -> Question:
+    unique = [v for v in dict.fromkeys(variants) if v and v != expected]
+    return Question(
+        id="",
+        text=text,
+        kind=kind,
+        expected=expected,
+        variants=unique,
+        evidence=list(dict.fromkeys([item.id, *evidence])),
+        source=item.source,
+        topic=topic,
+        fact_time=item.when,
+        engine="template",
+    )
+
+
+def _others(item: ContextItem, employee: Employee) -> list[str]:
+    mine = {employee.upn.lower(), employee.name.lower(), *(a.lower() for a in employee.aliases)}
+    names = []
+    for person in item.participants:
+        if person.name.lower() in mine or (person.email or "").lower() in mine:
+            continue
+        names.append(person.name)
+    return list(dict.fromkeys(names))
+
+
+def _same_slot(
+    item: ContextItem,
+    pool: Sequence[ContextItem],
+    tz: str,
+    now: datetime,
+    key: Callable[[ContextItem], str | None],
+) -> list[ContextItem]:
+    """Items of the same kind in the same day part whose `key` matches: they answer the same
+    question equally well, so their answers are accepted as variants."""
+    phrase = when_phrase(item.when, now, tz)
+    return [
+        other
+        for other in pool
+        if other.kind == item.kind
+        and other.id != item.id
+        and key(other) == key(item)
+        and when_phrase(other.when, now, tz) == phrase
+    ]
+
+
+def meeting_subject(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    if item.kind != ItemKind.MEETING or item.involvement != Involvement.ORGANIZER:
+        return None
+    day, at = day_phrase(item.when, now, emp.timezone), clock(item.when, emp.timezone)
+    text = f"What was the meeting you organised {day} at {at} about?"
+    return _question(item, "meeting.subject", text, "text", item.title)
+
+
+def meeting_attendees(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    others = _others(item, emp)
+    if item.kind != ItemKind.MEETING or not 1 <= len(others) <= 3:
+        return None
+    when, at = when_phrase(item.when, now, emp.timezone), clock(item.when, emp.timezone)
+    text = f"Who else was in your {at} meeting {when}?"
+    return _question(item, "meeting.attendees", text, "person", ", ".join(others))
+
+
+def mail_subject(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    to = [p.name for p in item.participants if p.role == "to"]
+    if item.kind != ItemKind.MAIL or not to or not item.title.strip():
+        return None
+    when = when_phrase(item.when, now, emp.timezone)
+    text = f"You sent an email to {to[0]} {when}. What was it about?"
+    same = _same_slot(
+        item,
+        pool,
+        emp.timezone,
+        now,
+        lambda o: next((p.name for p in o.participants if p.role == "to"), None),
+    )
+    return _question(
+        item,
+        "mail.subject",
+        text,
+        "text",
+        item.title,
+        [o.title for o in same],
+        [o.id for o in same],
+    )
+
+
+def ticket_moved(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    key, status = item.identifiers.get("ticket_key"), item.identifiers.get("status_to")
+    if item.kind != ItemKind.TICKET or item.involvement != Involvement.TRANSITIONER:
+        return None
+    if not key or not status:
+        return None
+    when = when_phrase(item.when, now, emp.timezone)
+    text = f"Which ticket did you move to {status} {when}?"
+    same = _same_slot(item, pool, emp.timezone, now, lambda o: o.identifiers.get("status_to"))
+    variants = [o.identifiers["ticket_key"] for o in same if "ticket_key" in o.identifiers]
+    return _question(
+        item, "ticket.transition", text, "identifier", key, variants, [o.id for o in same]
+    )
+
+
+def ticket_summary(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    verbs = {
+        Involvement.COMMENTER: "commented on",
+        Involvement.REPORTER: "created",
+        Involvement.ASSIGNEE: "were assigned",
+    }
+    verb = verbs.get(item.involvement)
+    if item.kind != ItemKind.TICKET or verb is None:
+        return None
+    project = item.identifiers.get("project", "Jira")
+    when = when_phrase(item.when, now, emp.timezone)
+    text = f"What was the {project} ticket you {verb} {when} about?"
+    key = item.identifiers.get("ticket_key")
+    return _question(item, "ticket.summary", text, "text", item.title, [key] if key else [])
+
+
+def commit_repository(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    repo = item.identifiers.get("repository")
+    if item.kind != ItemKind.COMMIT or not repo:
+        return None
+    when = when_phrase(item.when, now, emp.timezone)
+    text = f"Which repository did you commit to {when}?"
+    same = _same_slot(item, pool, emp.timezone, now, lambda o: "commit")
+    variants = [repo.replace("-", " ")] + [o.identifiers.get("repository", "") for o in same]
+    return _question(item, "commit.repository", text, "text", repo, variants, [o.id for o in same])
+
+
+def commit_subject(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    if item.kind != ItemKind.COMMIT or "repository" not in item.identifiers:
+        return None
+    when = when_phrase(item.when, now, emp.timezone)
+    text = f"What did the commit you made {when} change?"
+    return _question(item, "commit.subject", text, "text", item.title)
+
+
+# Per item kind, the shapes in order of preference (typed answers first: they grade exactly).
+TEMPLATES: dict[ItemKind, tuple[Template, ...]] = {
+    ItemKind.MEETING: (meeting_attendees, meeting_subject),
+    ItemKind.MAIL: (mail_subject,),
+    ItemKind.TICKET: (ticket_moved, ticket_summary),
+    ItemKind.COMMIT: (commit_subject, commit_repository),
+}
+
+
+def candidates(facts: Sequence[RankedFact], employee: Employee, now: datetime) -> list[Question]:
+    """Every question the templates can write, best fact first."""
+    pool = [fact.item for fact in facts]
+    out: list[Question] = []
+    for fact in facts:
+        for template in TEMPLATES.get(fact.item.kind, ()):
+            question = template(fact.item, employee, now, pool)
+            if question is not None:
+                out.append(question)
+    return out
+
+
+class TemplateEngine:
+    name: ClassVar[str] = "template"
+
+    async def generate(self, request: EngineRequest) -> EngineOutput:
+        pool = candidates(request.facts, request.employee, request.now)
+        chosen = plan(pool, role=request.employee.role, count=request.count, now=request.now)
+        return EngineOutput(questions=chosen)
