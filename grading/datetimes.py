@@ -41,7 +41,7 @@ _MONTHS = {
             "nov november",
             "dec december",
         ]
-    )  # fmt: skip
+    )
     for m in names.split()
 }
 # Day parts in minutes after midnight, [start, end).
@@ -52,6 +52,10 @@ _PARTS = {
 }  # fmt: skip
 _CLOCK_RE = re.compile(r"\b(\d{1,2})\s*[:.h]\s*(\d{2})\b")
 _ISO_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2})?(?:[+-]\d{2}:?\d{2}|z)?)?")
+_DAY_MONTH_PATTERNS = (
+    (r"\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\b", 1),  # 24th of November
+    (r"\b([a-z]+) (\d{1,2})(?:st|nd|rd|th)?\b", 2),  # Nov 24
+)
 _NOT_HOUR_AFTER = {"st", "nd", "rd", "th", "day", "days", "hour", "hours", "minutes", "weeks"}
 _HOUR_MARKERS = {"around", "about", "at", "ish", "roughly", "approximately", "approx", "by"}
 
@@ -84,8 +88,7 @@ def _day_from_words(words: list[str], today: date) -> date | None:
 
 
 def _calendar_day(text: str, today: date) -> date | None:
-    for pattern, day_group in ((r"\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\b", 1),
-                               (r"\b([a-z]+) (\d{1,2})(?:st|nd|rd|th)?\b", 2)):  # fmt: skip
+    for pattern, day_group in _DAY_MONTH_PATTERNS:  # fmt: skip
         for m in re.finditer(pattern, text):
             month = _MONTHS.get(m.group(3 - day_group))
             if month:
@@ -100,8 +103,8 @@ def _calendar_day(text: str, today: date) -> date | None:
 def _clock(words: list[str], spoken: Spoken) -> None:
     for i, word in enumerate(words):
         if word.startswith("clock") and "x" in word:
-            hour, minute = word[5:].split("x")
-            spoken.minutes = int(hour) * 60 + int(minute)
+            hh, mm = word[5:].split("x")
+            spoken.minutes = int(hh) * 60 + int(mm)
             return
         if word in {"noon", "midday"}:
             spoken.minutes, spoken.pm = 12 * 60, True
@@ -222,11 +225,19 @@ def _grade_clock(expected: datetime, spoken: Spoken) -> Match:
     diff = abs((stated - expected).total_seconds()) / 60
     where = "" if spoken.day else " (no day stated: compared the time of day)"
     if diff <= 60:
-        return Match(Verdict.CORRECT, clamp(1 - diff / 240), "datetime.time",
-                     f"stated time within {diff:.0f} min of the expected time{where}")  # fmt: skip
+        return Match(
+            Verdict.CORRECT,
+            clamp(1 - diff / 240),
+            "datetime.time",
+            f"stated time within {diff:.0f} min of the expected time{where}",
+        )
     if diff <= 120:
-        return Match(Verdict.PARTIAL, 0.5, "datetime.time",
-                     f"stated time {diff:.0f} min away (1-2 h: partial){where}")  # fmt: skip
+        return Match(
+            Verdict.PARTIAL,
+            0.5,
+            "datetime.time",
+            f"stated time {diff:.0f} min away (1-2 h: partial){where}",
+        )
     return Match(Verdict.INCORRECT, 0.0, "datetime.time", f"stated time over 2 h away{where}")
 
 
@@ -238,11 +249,16 @@ def _grade_part(expected: datetime, spoken: Spoken) -> Match:
         return Match(Verdict.INCORRECT, 0.0, "datetime.day", "the stated day is not the day")
     where = "" if spoken.day else " (no day stated)"
     if start <= at < end:
-        return Match(Verdict.CORRECT, 0.85, "datetime.part",
-                     f"{spoken.part} matches the day part{where}")  # fmt: skip
+        return Match(
+            Verdict.CORRECT, 0.85, "datetime.part", f"{spoken.part} matches the day part{where}"
+        )
     if start - 60 <= at < end + 60:
-        return Match(Verdict.PARTIAL, 0.5, "datetime.part",
-                     f"{spoken.part} is within an hour of the expected time{where}")  # fmt: skip
+        return Match(
+            Verdict.PARTIAL,
+            0.5,
+            "datetime.part",
+            f"{spoken.part} is within an hour of the expected time{where}",
+        )
     return Match(Verdict.INCORRECT, 0.0, "datetime.part", f"{spoken.part} is the wrong day part")
 
 
