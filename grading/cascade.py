@@ -1,0 +1,167 @@
+"""The per-answer cascade: intent -> normalise -> typed/exact -> rapidfuzz -> uncertain band.
+
+Only the uncertain band (text and person kinds) ever reaches a judge, and a judge can only lift
+an answer to `correct` if it also rejects the same answer against a deliberately wrong reference
+(the counterfactual check): an answer that "matches" both is over-general or an injection.
+Judge errors and time-outs never produce `correct`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+from grading.datetimes import match_datetime
+from grading.identifiers import match_identifier
+from grading.intent import Intent, classify
+from grading.match import Match, clamp
+from grading.models import AnswerKind, Grade, GradeRequest, Verdict
+from grading.people import match_people
+from grading.text import match_text
+
+GRADER_VERSION = "deterministic@1"
+JUDGE_TIMEOUT_S = 15.0
+BAND_CAP = 0.6  # highest score an undecided band answer keeps without a judge's say-so
+
+_DECOY_TEXT = [
+    "Quarterly budget review for the marketing team",
+    "Upgrade the CI runners to Ubuntu 24.04",
+    "Onboarding checklist for new contractors",
+    "Rotate the Salesforce integration credentials",
+    "Data retention policy for support call recordings",
+]
+_DECOY_PEOPLE = ["Priya Raman", "Tomasz Lindqvist", "Grace Okafor", "Hiroshi Tanaka", "Ines Duarte"]
+
+
+class JudgeResult(BaseModel):
+    verdict: Verdict
+    score: float = Field(ge=0.0, le=1.0)
+    reason: str
+
+
+class Judge(Protocol):
+    name: str  # e.g. "llm:answer_judge@v1"
+
+    async def judge(self, request: GradeRequest, *, reference: str) -> JudgeResult: ...
+
+
+def _pick(options: list[str], key: str, avoid: str, response: str) -> str:
+    """A decoy chosen by a stable hash, skipping any the answer or expected could match."""
+    start = int(hashlib.sha256(key.encode()).hexdigest(), 16) % len(options)
+    rotated = options[start:] + options[:start]
+    for option in rotated:
+        sample = GradeRequest(id="decoy", question="", expected=option, kind=AnswerKind.TEXT,
+                              response=response[:1024])  # fmt: skip
+        if _match(sample).verdict is Verdict.INCORRECT and option not in avoid:
+            return option
+    return rotated[0]
+
+
+def counterfactual_reference(request: GradeRequest) -> str:
+    """A plausible answer of the same kind that is deliberately not the expected one."""
+    if request.kind is AnswerKind.PERSON:
+        count = max(1, len([n for n in request.expected.split(",") if n.strip()]))
+        names = [n for n in _DECOY_PEOPLE if n.split()[0].casefold()
+                 not in request.expected.casefold()]  # fmt: skip
+        start = int(hashlib.sha256(request.id.encode()).hexdigest(), 16) % len(names)
+        return ", ".join((names[start:] + names[:start])[:count])
+    return _pick(_DECOY_TEXT, request.id, request.expected, request.response)
+
+
+def _match(request: GradeRequest) -> Match:
+    match request.kind:
+        case AnswerKind.IDENTIFIER:
+            return match_identifier(request.expected, request.variants, request.response)
+        case AnswerKind.DATETIME:
+            return match_datetime(request.expected, request.response,
+                                  asked_at=request.asked_at, timezone=request.timezone)  # fmt: skip
+        case AnswerKind.PERSON:
+            return match_people(request.expected, request.variants, request.response)
+        case AnswerKind.TEXT:
+            return match_text(request.expected, request.variants, request.response)
+
+
+def _grade(request: GradeRequest, m: Match) -> Grade:
+    return Grade(id=request.id, verdict=m.verdict, score=clamp(m.score), method=m.method,
+                 reason=m.reason, flags=list(m.flags))  # fmt: skip
+
+
+def match_deterministic(request: GradeRequest) -> Match:
+    """Every stage but the judge. Uncertain band answers come back partial and `uncertain`."""
+    intent = classify(request.response)
+    if intent is Intent.INJECTION:
+        reason = "the answer contains instructions to the grader; rejected whatever it matches"
+        return Match(Verdict.INCORRECT, 0.0, "injection", reason, flags=("injection",))
+    if intent is Intent.DONT_KNOW:
+        return Match(Verdict.INCORRECT, 0.0, "dont_know", "the caller did not know or said nothing",
+                     flags=("dont_know",))  # fmt: skip
+    try:
+        m = _match(request)
+    except (ValueError, KeyError) as exc:  # bad ISO value or unknown time zone in the request
+        return Match(Verdict.INCORRECT, 0.0, "error", f"could not grade: {exc}", flags=("error",))
+    if m.uncertain:  # the band: never correct on the deterministic path
+        return Match(Verdict.PARTIAL, min(m.score, BAND_CAP), m.method, m.reason, True, m.flags)
+    return m
+
+
+def _no_judge(m: Match) -> Match:
+    return Match(m.verdict, m.score, m.method, m.reason + "; no judge: partial at most", True,
+                 m.flags)  # fmt: skip
+
+
+def _judge_failed(m: Match, why: str) -> Match:
+    reason = f"{m.reason}; judge unavailable ({why}): partial at most"
+    return Match(Verdict.PARTIAL, min(m.score, BAND_CAP), m.method, reason, True,
+                 (*m.flags, "judge_unavailable"))  # fmt: skip
+
+
+def _combine(m: Match, judge: Judge, real: JudgeResult, decoy: JudgeResult) -> Match:
+    method = f"judge:{judge.name}"
+    if real.verdict is Verdict.CORRECT and decoy.verdict is not Verdict.INCORRECT:
+        reason = ("the judge also accepted the answer against a deliberately wrong reference: "
+                  "over-general or manipulative")  # fmt: skip
+        return Match(Verdict.INCORRECT, 0.0, method, reason, False, (*m.flags, "counterfactual"))
+    if real.verdict is Verdict.PARTIAL and decoy.verdict is not Verdict.INCORRECT:
+        reason = "the judge gave partial credit against a wrong reference too: not distinctive"
+        return Match(Verdict.INCORRECT, 0.0, method, reason, False, (*m.flags, "counterfactual"))
+    score = real.score if real.verdict is not Verdict.INCORRECT else min(real.score, 0.3)
+    reason = f"{m.reason}; judge: {real.reason}"
+    return Match(real.verdict, clamp(score), method, reason, False, m.flags)
+
+
+async def _ask_judge(request: GradeRequest, m: Match, judge: Judge, timeout: float) -> Match:
+    decoy = counterfactual_reference(request)
+    try:
+        async with asyncio.timeout(timeout):
+            real, wrong = await asyncio.gather(
+                judge.judge(request, reference=request.expected),
+                judge.judge(request, reference=decoy),
+            )
+    except TimeoutError:
+        return _judge_failed(m, f"no answer within {timeout:g} s")
+    except Exception as exc:  # any judge failure fails closed, never correct
+        return _judge_failed(m, type(exc).__name__)
+    return _combine(m, judge, real, wrong)
+
+
+async def grade(
+    request: GradeRequest, *, judge: Judge | None = None, timeout: float = JUDGE_TIMEOUT_S
+) -> Grade:
+    """Grade one answer; the judge (if any) only sees the uncertain band."""
+    m = match_deterministic(request)
+    if m.uncertain:
+        m = _no_judge(m) if judge is None else await _ask_judge(request, m, judge, timeout)
+    return _grade(request, m)
+
+
+def grade_sync(
+    request: GradeRequest, *, judge: Judge | None = None, timeout: float = JUDGE_TIMEOUT_S
+) -> Grade:
+    """`grade` for synchronous callers (CLI, batch); no event loop needed without a judge."""
+    if judge is None:
+        m = match_deterministic(request)
+        return _grade(request, _no_judge(m) if m.uncertain else m)
+    return asyncio.run(grade(request, judge=judge, timeout=timeout))

@@ -1,0 +1,121 @@
+"""Free text: rapidfuzz similarity guarded by distinctive-token coverage and a number guard.
+
+Fuzzy ratios alone accept too much: token_set_ratio scores "the migration" 100 against "Loyalty
+API migration to Postgres 16", and "Q3 planning" is one character from "Q4 planning". So an answer
+must also cover the expected answer's distinctive tokens (not stopwords or generic work words),
+and must not state a number or code that the expected answer does not contain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+from grading.match import Match, clamp
+from grading.models import Verdict
+from grading.normalize import has_digit, normalize
+
+# Coverage at or above ACCEPT (with a fuzzy ratio at or above MIN_RATIO) is correct; below
+# REJECT is incorrect; in between is the uncertain band (judge, or partial without one).
+ACCEPT, REJECT, MIN_RATIO = 0.75, 0.34, 55.0
+
+
+def _wordlist(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_STOPWORDS = _wordlist(
+    """a an the of to for and or in on at by with from into onto about as is was were be been it
+    its this that these those we our us i my me you your they their he she his her them there
+    some any all just also then than so not no yes yeah think maybe probably like sort kind
+    um uh er ok okay something stuff thing things one"""
+)
+# Words that appear in most work answers and identify nothing on their own.
+_GENERIC = _wordlist(
+    """project projects work task tasks ticket tickets issue issues bug bugs fix fixes fixed
+    fixing update updates updated updating change changes changed new old team meeting meetings
+    call sync review reviews reviewing migration migrate migrating migrated planning plan
+    discussion discuss discussed stuff thing item items feature features doc docs document
+    documentation page service services system systems app application setup set up add added
+    adding remove removed improve improvement cleanup clean refactor refactoring test tests
+    testing release deploy deployment deployed pr pull request merge merged branch commit
+    code repo repository weekly daily standup quick"""
+)
+
+
+@dataclass(frozen=True)
+class TextScore:
+    coverage: float  # share of the expected distinctive tokens the answer covers (weighted)
+    precision: float  # share of the answer's distinctive tokens found in the expected answer
+    ratio: float  # rapidfuzz similarity, 0..100
+    conflict: str | None  # a number/code the answer states that the expected does not have
+
+
+def _content(text: str) -> list[str]:
+    return [t for t in default_process(normalize(text)).split() if t not in _STOPWORDS]
+
+
+def distinctive(text: str) -> list[str]:
+    return [t for t in _content(text) if t not in _GENERIC]
+
+
+def _same_token(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if has_digit(a) or has_digit(b):
+        return False  # codes and numbers match exactly or not at all
+    if min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)):
+        return abs(len(a) - len(b)) <= 4  # postgres/postgresql, deploy/deploying
+    if min(len(a), len(b)) >= 5:
+        return fuzz.ratio(a, b) >= 80  # typos: loyality/loyalty
+    return False
+
+
+def _covered(token: str, others: list[str]) -> bool:
+    return any(_same_token(token, o) for o in others)
+
+
+def _coverage(expected: list[str], answer: list[str]) -> float:
+    """Weighted share of expected tokens covered; bare numbers weigh half (often dropped)."""
+    weights = [0.5 if t.isdigit() else 1.0 for t in expected]
+    got = sum(w for t, w in zip(expected, weights, strict=True) if _covered(t, answer))
+    return got / sum(weights) if weights else 0.0
+
+
+def score_text(expected: str, response: str) -> TextScore:
+    exp_tokens, ans_tokens = distinctive(expected), distinctive(response)
+    if not exp_tokens:  # an expected answer made only of generic words: compare content words
+        exp_tokens, ans_tokens = _content(expected), _content(response)
+    conflict = next(
+        (t for t in ans_tokens if has_digit(t) and not _covered(t, _content(expected))), None
+    )
+    ratio = max(
+        fuzz.token_sort_ratio(expected, response, processor=default_process),
+        fuzz.token_set_ratio(expected, response, processor=default_process),
+    )
+    precision = (
+        sum(_covered(t, exp_tokens) for t in ans_tokens) / len(ans_tokens) if ans_tokens else 0.0
+    )
+    return TextScore(_coverage(exp_tokens, ans_tokens), precision, ratio, conflict)
+
+
+def _verdict(s: TextScore) -> Match:
+    detail = f"coverage {s.coverage:.2f}, precision {s.precision:.2f}, similarity {s.ratio:.0f}"
+    score = clamp(0.6 * s.coverage + 0.2 * s.precision + 0.2 * s.ratio / 100)
+    if s.conflict is not None:
+        reason = f"the answer states '{s.conflict}', which is not in the expected answer"
+        return Match(Verdict.INCORRECT, min(score, 0.2), "text.number_guard", reason)
+    if s.coverage >= ACCEPT and s.ratio >= MIN_RATIO and s.precision >= 0.5:
+        return Match(Verdict.CORRECT, score, "text.fuzzy", f"text matches ({detail})")
+    if s.coverage < REJECT:
+        return Match(Verdict.INCORRECT, score, "text.fuzzy", f"too little in common ({detail})")
+    return Match(Verdict.PARTIAL, min(score, 0.6), "text.fuzzy", f"uncertain ({detail})", True)
+
+
+def match_text(expected: str, variants: list[str], response: str) -> Match:
+    """Best match over the expected answer and its variants."""
+    results = [_verdict(score_text(option, response)) for option in [expected, *variants]]
+    order = {Verdict.CORRECT: 2, Verdict.PARTIAL: 1, Verdict.INCORRECT: 0}
+    return max(results, key=lambda m: (order[m.verdict], m.score))
