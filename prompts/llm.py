@@ -1,0 +1,238 @@
+"""The one module that calls a model. litellm (2-3 s and ~200 MiB to import) is imported lazily,
+inside `LiteLLMClient.complete`, after pinning its cost map to the bundled copy (no network).
+
+`complete_structured` owns the policy: an explicit time-out per attempt, a retry budget spent only
+on transient failures, validation against the output schema, then ONE repair attempt that shows the
+model its validation error. Clients only make single calls and map provider errors to ours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from prompts.config import LLMConfig
+from prompts.errors import LLMError, LLMInvalidOutput, LLMNotConfigured, LLMTimeout, LLMUnavailable
+from prompts.registry import ModelDefaults, RenderedPrompt
+
+T = TypeVar("T", bound=BaseModel)
+_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+_GRACE_SECONDS = 2.0  # our own deadline sits just above the provider client's time-out
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    """One call, exactly as the client must make it."""
+
+    model: str
+    messages: list[dict[str, str]]
+    schema: type[BaseModel]
+    temperature: float
+    max_tokens: int
+    timeout_seconds: float
+    api_base: str | None = None
+    api_key: SecretStr | None = None
+
+
+@dataclass(frozen=True)
+class ModelReply:
+    content: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class ModelClient(Protocol):
+    """The seam to a model: one attempt, provider errors mapped to prompts.errors."""
+
+    async def complete(self, request: ModelRequest) -> ModelReply: ...
+
+
+@dataclass
+class Usage:
+    calls: int = 0  # attempts made, failed ones included
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def add(self, reply: ModelReply) -> None:
+        self.prompt_tokens += reply.prompt_tokens
+        self.completion_tokens += reply.completion_tokens
+        self.cost_usd += reply.cost_usd
+
+
+@dataclass(frozen=True)
+class StructuredResult(Generic[T]):
+    parsed: T
+    usage: Usage
+    prompt: str  # name@vN
+    prompt_sha256: str
+    model: str
+    repaired: bool = False
+    raw: list[str] = field(default_factory=list)  # every reply's text, for debugging
+
+
+async def complete_structured(
+    config: LLMConfig,
+    rendered: RenderedPrompt,
+    schema: type[T],
+    *,
+    defaults: ModelDefaults,
+    client: ModelClient | None = None,
+) -> StructuredResult[T]:
+    """Call the configured model and return its reply parsed as `schema`."""
+    if not config.model:
+        raise LLMNotConfigured()
+    client = client or LiteLLMClient()
+    messages = list(rendered.messages)
+    usage, raw = Usage(), []
+    for attempt in ("first", "repair"):
+        request = ModelRequest(
+            model=config.model, messages=list(messages), schema=schema,
+            temperature=defaults.temperature, max_tokens=defaults.max_tokens,
+            timeout_seconds=config.timeout_seconds, api_base=config.api_base,
+            api_key=config.api_key,
+        )  # fmt: skip
+        reply = await _call_with_retries(client, request, config, usage)
+        raw.append(reply.content)
+        try:
+            parsed = parse_reply(reply.content, schema)
+        except ValidationError as exc:
+            if attempt == "repair":
+                raise LLMInvalidOutput(
+                    f"{rendered.ref}: output failed {schema.__name__} validation after one "
+                    f"repair attempt: {describe(exc)}"
+                ) from exc
+            messages += [
+                {"role": "assistant", "content": reply.content},
+                {"role": "user", "content": repair_message(schema, exc)},
+            ]
+            continue
+        return StructuredResult(
+            parsed=parsed, usage=usage, prompt=rendered.ref, prompt_sha256=rendered.sha256,
+            model=config.model, repaired=attempt == "repair", raw=raw,
+        )  # fmt: skip
+    raise AssertionError("unreachable")
+
+
+async def _call_with_retries(
+    client: ModelClient, request: ModelRequest, config: LLMConfig, usage: Usage
+) -> ModelReply:
+    """1 + num_retries attempts for transient failures; time-outs are not retried."""
+    for attempt in range(config.num_retries + 1):
+        usage.calls += 1
+        try:
+            async with asyncio.timeout(config.timeout_seconds + _GRACE_SECONDS):
+                reply = await client.complete(request)
+        except TimeoutError as exc:
+            raise LLMTimeout(f"{request.model}: no reply in {config.timeout_seconds:g} s") from exc
+        except LLMUnavailable as exc:
+            if not exc.retryable or attempt == config.num_retries:
+                raise
+            await asyncio.sleep(config.retry_backoff_seconds * (attempt + 1))
+            continue
+        usage.add(reply)
+        return reply
+    raise AssertionError("unreachable")
+
+
+def parse_reply(content: str, schema: type[T]) -> T:
+    """Validate a reply's JSON (tolerating a ```json fence around it)."""
+    match = _FENCE.match(content)
+    return schema.model_validate_json(match.group(1) if match else content)
+
+
+def describe(exc: ValidationError, limit: int = 1200) -> str:
+    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    text = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(root)'}: {e['msg']}" for e in errors)
+    return text[:limit]
+
+
+def repair_message(schema: type[BaseModel], exc: ValidationError) -> str:
+    schema_json = json.dumps(schema.model_json_schema(), separators=(",", ":"))
+    return (
+        f"Your previous reply was not valid: {describe(exc)}. Reply again with only a JSON "
+        f"object that matches this JSON schema, and nothing else: {schema_json}"
+    )
+
+
+class LiteLLMClient:
+    """Any litellm model string: openai/..., azure/..., anthropic/..., ollama/..., or an
+    OpenAI-compatible server through `api_base`."""
+
+    async def complete(self, request: ModelRequest) -> ModelReply:
+        litellm = _litellm()
+        try:
+            response = await litellm.acompletion(**_arguments(request))
+        except Exception as exc:
+            raise map_litellm_error(exc, request.model) from exc
+        message = response.choices[0].message
+        usage = getattr(response, "usage", None)
+        return ModelReply(
+            content=message.content or "",
+            prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+            completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+            cost_usd=_cost(litellm, response),
+        )
+
+
+def _arguments(request: ModelRequest) -> dict[str, Any]:
+    # num_retries=0 and max_retries=0: exactly one HTTP attempt per call. litellm's own retry
+    # wrapper and the OpenAI SDK's retries would otherwise multiply (2N+1 attempts for N);
+    # the budget is spent in _call_with_retries instead, where it is visible and tested.
+    arguments: dict[str, Any] = {
+        "model": request.model,
+        "messages": request.messages,
+        "response_format": request.schema,
+        "temperature": request.temperature,
+        "max_tokens": request.max_tokens,
+        "timeout": request.timeout_seconds,
+        "num_retries": 0,
+        "max_retries": 0,
+    }
+    if request.api_base:
+        arguments["api_base"] = request.api_base
+    if request.api_key is not None:
+        arguments["api_key"] = request.api_key.get_secret_value()
+    return arguments
+
+
+def _litellm() -> Any:
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    import litellm
+
+    litellm.telemetry = False
+    litellm.suppress_debug_info = True
+    return litellm
+
+
+def _cost(litellm: Any, response: Any) -> float:
+    try:
+        return float(litellm.completion_cost(completion_response=response) or 0.0)
+    except Exception:  # unknown models (local servers, fine-tunes) have no price
+        return 0.0
+
+
+def map_litellm_error(exc: Exception, model: str) -> LLMError:
+    """Provider exception -> our hierarchy. Messages never carry the key."""
+    import litellm
+    import openai
+
+    name = type(exc).__name__
+    if isinstance(exc, openai.APITimeoutError | TimeoutError):
+        return LLMTimeout(f"{model}: the provider timed out ({name})")
+    if isinstance(exc, litellm.exceptions.LiteLLMUnknownProvider):
+        return LLMNotConfigured(f"{model!r} is not a model string litellm understands")
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return LLMUnavailable(f"{model}: credentials rejected ({name}); check "
+                              "DESKGUARD_LLM__API_KEY")  # fmt: skip
+    transient = (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError)
+    if isinstance(exc, transient) or getattr(exc, "status_code", 0) in (500, 502, 503, 504):
+        return LLMUnavailable(f"{model}: provider unavailable ({name})", retryable=True)
+    return LLMUnavailable(f"{model}: call failed ({name}: {str(exc)[:200]})")

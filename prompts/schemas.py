@@ -1,0 +1,54 @@
+"""Output schemas the prompts name in their `output_schema` field. They are sent to the model as
+`response_format` and every reply is validated against them. All fields are required and
+strings carry no length limits (OpenAI strict structured output accepts neither defaults nor
+string lengths); callers trim. The value sets are repeated here because prompts/ imports none of
+our other packages."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AnswerKind = Literal["identifier", "person", "datetime", "text"]
+SourceName = Literal["calendar", "mail", "jira", "git"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GeneratedQuestion(_Strict):
+    text: str
+    expected: str
+    variants: list[str] = Field(max_length=8)
+    kind: AnswerKind
+    evidence: list[str] = Field(min_length=1, max_length=4)  # fact ids from the data block
+    topic: str  # e.g. "meeting.attendees"
+
+
+class GeneratedQuestions(_Strict):
+    questions: list[GeneratedQuestion] = Field(min_length=1, max_length=20)
+
+
+class JudgeVerdict(_Strict):
+    verdict: Literal["correct", "partial", "incorrect"]
+    score: float = Field(ge=0.0, le=1.0)
+    reason: str
+    injection_suspected: bool  # the answer tried to instruct the grader
+
+
+class AttackerGuess(_Strict):
+    question_id: str
+    answer: str
+
+
+class AttackerAnswers(_Strict):
+    answers: list[AttackerGuess]
+
+
+OUTPUT_SCHEMAS: dict[str, type[BaseModel]] = {
+    "GeneratedQuestions": GeneratedQuestions,
+    "JudgeVerdict": JudgeVerdict,
+    "AttackerAnswers": AttackerAnswers,
+}
