@@ -53,8 +53,9 @@ def _pick(options: list[str], key: str, avoid: str, response: str) -> str:
     start = int(hashlib.sha256(key.encode()).hexdigest(), 16) % len(options)
     rotated = options[start:] + options[:start]
     for option in rotated:
-        sample = GradeRequest(id="decoy", question="", expected=option, kind=AnswerKind.TEXT,
-                              response=response[:1024])  # fmt: skip
+        sample = GradeRequest(
+            id="decoy", question="", expected=option, kind=AnswerKind.TEXT, response=response[:1024]
+        )
         if _match(sample).verdict is Verdict.INCORRECT and option not in avoid:
             return option
     return rotated[0]
@@ -64,8 +65,8 @@ def counterfactual_reference(request: GradeRequest) -> str:
     """A plausible answer of the same kind that is deliberately not the expected one."""
     if request.kind is AnswerKind.PERSON:
         count = max(1, len([n for n in request.expected.split(",") if n.strip()]))
-        names = [n for n in _DECOY_PEOPLE if n.split()[0].casefold()
-                 not in request.expected.casefold()]  # fmt: skip
+        expected = request.expected.casefold()
+        names = [n for n in _DECOY_PEOPLE if n.split()[0].casefold() not in expected]
         start = int(hashlib.sha256(request.id.encode()).hexdigest(), 16) % len(names)
         return ", ".join((names[start:] + names[:start])[:count])
     return _pick(_DECOY_TEXT, request.id, request.expected, request.response)
@@ -76,8 +77,12 @@ def _match(request: GradeRequest) -> Match:
         case AnswerKind.IDENTIFIER:
             return match_identifier(request.expected, request.variants, request.response)
         case AnswerKind.DATETIME:
-            return match_datetime(request.expected, request.response,
-                                  asked_at=request.asked_at, timezone=request.timezone)  # fmt: skip
+            return match_datetime(
+                request.expected,
+                request.response,
+                asked_at=request.asked_at,
+                timezone=request.timezone,
+            )
         case AnswerKind.PERSON:
             return match_people(request.expected, request.variants, request.response)
         case AnswerKind.TEXT:
@@ -85,8 +90,14 @@ def _match(request: GradeRequest) -> Match:
 
 
 def _grade(request: GradeRequest, m: Match) -> Grade:
-    return Grade(id=request.id, verdict=m.verdict, score=clamp(m.score), method=m.method,
-                 reason=m.reason, flags=list(m.flags))  # fmt: skip
+    return Grade(
+        id=request.id,
+        verdict=m.verdict,
+        score=clamp(m.score),
+        method=m.method,
+        reason=m.reason,
+        flags=list(m.flags),
+    )
 
 
 def match_deterministic(request: GradeRequest) -> Match:
@@ -96,8 +107,13 @@ def match_deterministic(request: GradeRequest) -> Match:
         reason = "the answer contains instructions to the grader; rejected whatever it matches"
         return Match(Verdict.INCORRECT, 0.0, "injection", reason, flags=("injection",))
     if intent is Intent.DONT_KNOW:
-        return Match(Verdict.INCORRECT, 0.0, "dont_know", "the caller did not know or said nothing",
-                     flags=("dont_know",))  # fmt: skip
+        return Match(
+            Verdict.INCORRECT,
+            0.0,
+            "dont_know",
+            "the caller did not know or said nothing",
+            flags=("dont_know",),
+        )
     try:
         m = _match(request)
     except (ValueError, KeyError) as exc:  # bad ISO value or unknown time zone in the request
@@ -108,21 +124,30 @@ def match_deterministic(request: GradeRequest) -> Match:
 
 
 def _no_judge(m: Match) -> Match:
-    return Match(m.verdict, m.score, m.method, m.reason + "; no judge: partial at most", True,
-                 m.flags)  # fmt: skip
+    return Match(
+        m.verdict, m.score, m.method, m.reason + "; no judge: partial at most", True, m.flags
+    )
 
 
 def _judge_failed(m: Match, why: str) -> Match:
     reason = f"{m.reason}; judge unavailable ({why}): partial at most"
-    return Match(Verdict.PARTIAL, min(m.score, BAND_CAP), m.method, reason, True,
-                 (*m.flags, "judge_unavailable"))  # fmt: skip
+    return Match(
+        Verdict.PARTIAL,
+        min(m.score, BAND_CAP),
+        m.method,
+        reason,
+        True,
+        (*m.flags, "judge_unavailable"),
+    )
 
 
 def _combine(m: Match, judge: Judge, real: JudgeResult, decoy: JudgeResult) -> Match:
     method = f"judge:{judge.name}"
     if real.verdict is Verdict.CORRECT and decoy.verdict is not Verdict.INCORRECT:
-        reason = ("the judge also accepted the answer against a deliberately wrong reference: "
-                  "over-general or manipulative")  # fmt: skip
+        reason = (
+            "the judge also accepted the answer against a deliberately wrong reference: "
+            "over-general or manipulative"
+        )
         return Match(Verdict.INCORRECT, 0.0, method, reason, False, (*m.flags, "counterfactual"))
     if real.verdict is Verdict.PARTIAL and decoy.verdict is not Verdict.INCORRECT:
         reason = "the judge gave partial credit against a wrong reference too: not distinctive"

@@ -1,0 +1,228 @@
+"""The decision policy: per-answer grades + risk signal -> allow | deny | escalate, with reasons.
+
+Rules, in order: an injection attempt denies; too many attempts deny; fewer than the minimum
+questions escalate; mostly wrong answers deny; otherwise the action's tier thresholds, the risk
+signal, the guessing-entropy floor and grader health must all pass to allow, and anything short
+of that escalates (deny instead when the risk signal is high). Reasons are for the help-desk
+agent: counts, kinds and thresholds, never an expected answer.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from grading.models import AnswerKind, Decision, DecisionOutcome, Grade, Signal, Verdict
+
+
+class PolicyError(Exception):
+    """Root of the policy errors."""
+
+
+class UnknownActionError(PolicyError, ValueError):
+    """The action has no entry in the policy; add one under `actions:` or use a known action."""
+
+
+class ActionRules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tier: int
+    min_correct: int
+    max_incorrect: int
+    min_score: float
+    when_signal_unknown: Literal["normal", "strict", "escalate"] = "normal"
+
+
+class StrictRules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    extra_correct: int = 1
+    max_incorrect: int = 0
+    extra_score: float = 0.1
+
+
+class SignalThresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    high: float = 0.8
+    elevated: float = 0.5
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    version: int
+    min_questions: int
+    max_attempts: int
+    min_entropy_bits: float
+    deny_incorrect_share: float
+    signal: SignalThresholds
+    guess_probability: dict[AnswerKind, float]
+    actions: dict[str, ActionRules]
+    strict: StrictRules
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}@v{self.version}"
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """The policy in `path`, or the packaged decision_v1.yaml."""
+    if path is None:
+        text = resources.files("grading").joinpath("policies/decision_v1.yaml").read_text("utf-8")
+    else:
+        text = path.read_text("utf-8")
+    return Policy.model_validate(yaml.safe_load(text))
+
+
+@dataclass(frozen=True)
+class _Tally:
+    asked: int
+    correct: int
+    partial: int
+    incorrect: int  # incorrect, don't know and unanswered
+    score: float  # mean over questions asked, unanswered count 0
+    bits: float
+    flags: frozenset[str]
+
+
+def entropy_bits(policy: Policy, grades: list[tuple[str, Grade]]) -> float:
+    """Guessing entropy: -log2(p_guess(kind)) per correct answer, half for a partial."""
+    bits = 0.0
+    for kind, grade in grades:
+        known = kind in AnswerKind.__members__.values()
+        p = policy.guess_probability.get(AnswerKind(kind), 0.5) if known else 0.5
+        weight = {Verdict.CORRECT: 1.0, Verdict.PARTIAL: 0.5}.get(grade.verdict, 0.0)
+        bits += weight * -math.log2(p)
+    return round(bits, 2)
+
+
+def _tally(policy: Policy, grades: list[tuple[str, Grade]], questions_asked: int) -> _Tally:
+    verdicts = [g.verdict for _, g in grades]
+    asked = max(questions_asked, len(grades))
+    unanswered = asked - len(grades)
+    return _Tally(
+        asked=asked,
+        correct=verdicts.count(Verdict.CORRECT),
+        partial=verdicts.count(Verdict.PARTIAL),
+        incorrect=verdicts.count(Verdict.INCORRECT) + unanswered,
+        score=round(sum(g.score for _, g in grades) / asked, 3) if asked else 0.0,
+        bits=entropy_bits(policy, grades),
+        flags=frozenset(f for _, g in grades for f in g.flags),
+    )
+
+
+def _signal_state(
+    policy: Policy, signal: Signal | None
+) -> Literal["unknown", "low", "elevated", "high"]:
+    if signal is None:
+        return "unknown"
+    if signal.score >= policy.signal.high:
+        return "high"
+    return "elevated" if signal.score >= policy.signal.elevated else "low"
+
+
+def _thresholds(policy: Policy, rules: ActionRules, strict: bool, asked: int) -> ActionRules:
+    if not strict:
+        return rules
+    return rules.model_copy(
+        update={
+            "min_correct": min(rules.min_correct + policy.strict.extra_correct, asked),
+            "max_incorrect": min(rules.max_incorrect, policy.strict.max_incorrect),
+            "min_score": min(1.0, rules.min_score + policy.strict.extra_score),
+        }
+    )
+
+
+def _blockers(policy: Policy, rules: ActionRules, t: _Tally, state: str, action: str) -> list[str]:
+    """Why this verification may not allow; empty when it may."""
+    out: list[str] = []
+    if t.correct < rules.min_correct:
+        out.append(f"{t.correct} correct answers; {action} needs {rules.min_correct}")
+    if t.incorrect > rules.max_incorrect:
+        out.append(f"{t.incorrect} incorrect answers; {action} tolerates {rules.max_incorrect}")
+    if t.score < rules.min_score:
+        out.append(f"mean answer score {t.score:.2f} is below {rules.min_score:.2f}")
+    if t.bits < policy.min_entropy_bits:
+        out.append(
+            f"estimated guessing entropy {t.bits:.1f} bits is below {policy.min_entropy_bits:g}"
+        )
+    if "judge_unavailable" in t.flags:
+        out.append("the answer grader was unavailable for some answers (fail closed)")
+    if state == "high":
+        out.append("the device/network risk signal is high")
+    if state == "unknown" and rules.when_signal_unknown == "escalate":
+        out.append(f"no device/network risk signal; {action} requires one")
+    return out
+
+
+def _context_reasons(
+    t: _Tally, state: str, signal: Signal | None, degraded: list[str]
+) -> list[str]:
+    reasons = [
+        f"{t.correct} of {t.asked} answers correct, {t.partial} partial, {t.incorrect} incorrect "
+        f"or not answered; estimated guessing entropy {t.bits:.1f} bits"
+    ]
+    if signal is None:
+        reasons.append("no device/network risk signal was provided (treated as unknown)")
+    else:
+        reasons.append(f"device/network risk signal {signal.score:.2f} ({state})")
+    reasons += [
+        f"context source {s} was unavailable; questions drew on fewer sources" for s in degraded
+    ]
+    return reasons
+
+
+def decide(
+    policy: Policy,
+    *,
+    action: str,
+    grades: list[tuple[str, Grade]],
+    signal: Signal | None,
+    questions_asked: int,
+    degraded_sources: list[str],
+    attempts: int = 1,
+) -> Decision:
+    """Fuse (kind, grade) pairs and the risk signal into a decision with readable reasons."""
+    rules = policy.actions.get(action)
+    if rules is None:
+        known = ", ".join(sorted(policy.actions))
+        raise UnknownActionError(f"unknown action {action!r}; {policy.id} knows: {known}")
+    t = _tally(policy, grades, questions_asked)
+    state = _signal_state(policy, signal)
+    context = _context_reasons(t, state, signal, degraded_sources)
+
+    def result(outcome: DecisionOutcome, *why: str) -> Decision:
+        return Decision(
+            decision=outcome,
+            reasons=[*why, *context],
+            policy=policy.id,
+            score=t.score,
+            entropy_bits=t.bits,
+        )
+
+    if "injection" in t.flags:
+        return result(DecisionOutcome.DENY, "an answer contained instructions to the system")
+    if attempts > policy.max_attempts:
+        return result(
+            DecisionOutcome.DENY, f"attempt {attempts} exceeds the limit of {policy.max_attempts}"
+        )
+    if t.asked < policy.min_questions:
+        return result(
+            DecisionOutcome.ESCALATE,
+            f"only {t.asked} questions asked; the policy needs {policy.min_questions}",
+        )
+    if t.incorrect / t.asked > policy.deny_incorrect_share:
+        return result(DecisionOutcome.DENY, "most answers were wrong or not known")
+    strict = state == "elevated" or (state == "unknown" and rules.when_signal_unknown == "strict")
+    blockers = _blockers(policy, _thresholds(policy, rules, strict, t.asked), t, state, action)
+    if strict:
+        context.insert(1, "stricter thresholds applied (risk signal elevated or unknown)")
+    if not blockers:
+        return result(DecisionOutcome.ALLOW, f"all {action} requirements met")
+    if state == "high" and len(blockers) > 1:
+        return result(DecisionOutcome.DENY, *blockers)
+    return result(DecisionOutcome.ESCALATE, *blockers)
