@@ -1,0 +1,83 @@
+"""The demo connector and directory: serve the embedded demo tenant through the same contracts
+the real sources (Graph, Jira, git) implement, so the whole flow runs offline."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from context.connectors.base import (
+    AccessRecord,
+    EndpointDeclaration,
+    FetchResult,
+    FieldDeclaration,
+    SourceManifest,
+    Window,
+)
+from context.demo import Organisation
+from context.models import Employee, PublicProfile
+
+ITEMS_PATH = "/demo/users/{upn}/items"
+# What each demo item carries, in the fideslang vocabulary reviewers already know.
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("when", "user.workplace"),
+    ("end", "user.workplace"),
+    ("title", "user.workplace"),
+    ("involvement", "user.workplace"),
+    ("participants.name", "user.name"),
+    ("participants.email", "user.contact.email"),
+    ("identifiers", "system.operations"),
+    ("extra", "system.operations"),
+    ("sensitivity", "user.content.private"),
+    ("cancelled", "user.workplace"),
+    ("series_id", "system.operations"),
+)
+
+
+class DemoConnector:
+    """All four sources of the demo tenant (calendar, mail, Jira, git) as one connector."""
+
+    name: ClassVar[str] = "demo"
+
+    def __init__(self, org: Organisation) -> None:
+        self.org = org
+
+    def manifest(self) -> SourceManifest:
+        names = [name for name, _ in FIELDS]
+        return SourceManifest(
+            connector=self.name,
+            description="Embedded synthetic tenant (Larkspur Goods Co.): calendar, sent-mail "
+            "metadata, Jira ticket events and git commits; no real person's data.",
+            endpoints=[EndpointDeclaration(path=ITEMS_PATH, fields=names)],
+            fields=[FieldDeclaration(name=n, category=c) for n, c in FIELDS],
+            lookback_days=self.org.days,
+        )
+
+    async def fetch(self, employee: Employee, window: Window) -> FetchResult:
+        """The employee's items with window.start <= when < window.end, and one access record."""
+        items = [i for i in self.org.items(employee.upn) if window.start <= i.when < window.end]
+        access = AccessRecord(
+            connector=self.name,
+            endpoint=ITEMS_PATH.format(upn=employee.upn),
+            fields=[name for name, _ in FIELDS],
+            at=datetime.now(UTC),
+            items=len(items),
+            status="ok" if self.org.employee(employee.upn) else "not_found",
+        )
+        return FetchResult(items=items, accesses=[access])
+
+
+class DemoDirectory:
+    """The demo tenant's employee directory and public profiles."""
+
+    def __init__(self, org: Organisation) -> None:
+        self.org = org
+
+    async def get_employee(self, upn: str) -> Employee | None:
+        return self.org.employee(upn)
+
+    async def list_employees(self) -> list[Employee]:
+        return list(self.org.employees)
+
+    async def public_profile(self, upn: str) -> PublicProfile | None:
+        return self.org.profile(upn) if self.org.employee(upn) else None

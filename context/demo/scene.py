@@ -1,0 +1,91 @@
+"""What a generator sees: the roster, its teams, and the fortnight being invented.
+
+Everything is generated for the calendar date of `now` (UTC) and only then cut to the window
+[now - days, now), so two builds on the same date agree item for item."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from context.demo.records import Person, Roster, Team
+from context.demo.seeding import item_id, rng
+from context.models import ContextItem, Participant, Provenance
+
+
+def at(day: date, clock: time, tz: str) -> datetime:
+    """A local wall-clock time on a day, as an aware UTC datetime."""
+    return datetime.combine(day, clock, ZoneInfo(tz)).astimezone(UTC)
+
+
+@dataclass
+class Scene:
+    roster: Roster
+    seed: int
+    now: datetime
+    days: int
+    people: dict[str, Person] = field(init=False)
+    teams_of: dict[str, list[Team]] = field(init=False)
+    reports: dict[str, list[str]] = field(init=False)
+    hr_partner: str | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.people = {p.upn: p for p in self.roster.people}
+        self.teams_of = defaultdict(list)
+        for team in self.roster.teams:
+            for upn in team.members:
+                self.teams_of[upn].append(team)
+        hr = (p.upn for p in self.roster.people if p.employee.role == "hr")
+        self.hr_partner = next(hr, None)
+        self.reports = defaultdict(list)
+        for p in self.roster.people:
+            if p.employee.manager:
+                self.reports[p.employee.manager].append(p.upn)
+
+    @property
+    def anchor(self) -> date:
+        return self.now.astimezone(UTC).date()
+
+    @property
+    def start(self) -> datetime:
+        return self.now - timedelta(days=self.days)
+
+    def workdays(self) -> list[date]:
+        """Weekdays generated for this anchor date (a day either side of the window)."""
+        first = self.anchor - timedelta(days=self.days + 1)
+        span = (first + timedelta(days=n) for n in range(self.days + 3))
+        return [d for d in span if d.weekday() < 5]
+
+    def inner_days(self) -> list[date]:
+        """Weekdays inside the window whatever the time of day: for must-have items."""
+        first = self.anchor - timedelta(days=self.days - 1)
+        return [d for d in self.workdays() if first <= d < self.anchor]
+
+    def rng(self, *parts: object) -> random.Random:
+        return rng(self.seed, self.anchor, *parts)
+
+    def in_window(self, item: ContextItem) -> bool:
+        return self.start <= item.when < self.now and (item.end or item.when) <= self.now
+
+    def participant(self, upn: str, role: str) -> Participant:
+        person = self.people[upn]
+        return Participant(name=person.employee.name, email=upn, role=role)
+
+    def colleagues(self, upn: str, rnd: random.Random, count: int) -> list[str]:
+        """Mostly teammates, sometimes someone from elsewhere in the company."""
+        mates = sorted({m for t in self.teams_of[upn] for m in t.members} - {upn})
+        picks = rnd.sample(mates, min(count, len(mates)))
+        if rnd.random() < 0.5 or not picks:
+            other = rnd.choice(self.roster.people).upn
+            if other != upn and other not in picks:
+                picks.append(other)
+        return picks
+
+    def provenance(self, ref: str) -> Provenance:
+        return Provenance(connector="demo", ref=ref, fetched_at=self.now)
+
+    def new_id(self, source: str, upn: str, *parts: object) -> str:
+        return item_id(source, self.seed, upn, *parts)
