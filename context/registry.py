@@ -1,0 +1,40 @@
+"""Connector registry: names in DESKGUARD_CONNECTORS -> configured connector instances.
+
+The demo connector is registered by its owner (context/connectors/demo.py); this module builds
+the real ones. Connector modules are imported here, but their heavy clients load lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from context.config import GitConfig, GraphConfig, JiraConfig
+from context.connectors.base import Connector
+from context.connectors.git import GitConnector
+from context.connectors.graph import GraphConnector
+from context.connectors.jira import JiraConnector
+
+Builder = Callable[[GraphConfig, JiraConfig, GitConfig], Connector]
+
+BUILDERS: dict[str, Builder] = {
+    "graph": lambda graph, jira, git: GraphConnector(graph),
+    "jira": lambda graph, jira, git: JiraConnector(jira),
+    "git": lambda graph, jira, git: GitConnector(git),
+}
+
+
+def known_connectors() -> list[str]:
+    return sorted(BUILDERS)
+
+
+def build_connectors(
+    names: Sequence[str], *, graph: GraphConfig, jira: JiraConfig, git: GitConfig
+) -> list[Connector]:
+    """One connector per name, in order; an unknown name is a configuration error that lists
+    the known ones."""
+    cleaned = [n.strip().lower() for n in names if n.strip()]
+    unknown = [n for n in cleaned if n not in BUILDERS]
+    if unknown:
+        raise ValueError(
+            f"unknown connector(s) {', '.join(unknown)}; known: {', '.join(known_connectors())}"
+        )
+    return [BUILDERS[n](graph, jira, git) for n in dict.fromkeys(cleaned)]
