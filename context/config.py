@@ -3,7 +3,16 @@ DESKGUARD_GIT__*; the names are a user-facing contract (see README)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, SecretStr
+from typing import Any
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+
+
+def split_commas(value: Any) -> Any:
+    """Environment lists are comma-separated: "a,b" -> ["a", "b"]."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
 
 
 class GraphConfig(BaseModel):
@@ -28,6 +37,8 @@ class JiraConfig(BaseModel):
 class GitConfig(BaseModel):
     repos: list[str] = Field(default_factory=list)  # comma-separated in the environment
     timeout_seconds: float = 8.0
+
+    _split = field_validator("repos", mode="before")(split_commas)
 
 
 class CollectionConfig(BaseModel):

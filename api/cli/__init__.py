@@ -1,0 +1,41 @@
+"""The `deskguard` command. Errors print `{"error": {"code", "message"}}` and exit 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+
+from api.cli import context_cmd, keys_cmd, prompts_cmd, questions_cmd, run_cmd
+from api.errors import DeskguardError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="deskguard: help-desk caller verification from recent work context.")
+app.command("demo")(run_cmd.demo)
+app.command("serve")(run_cmd.serve)
+app.command("grade")(run_cmd.grade)
+app.add_typer(keys_cmd.app, name="keys")
+app.add_typer(context_cmd.app, name="context")
+app.add_typer(questions_cmd.app, name="questions")
+app.add_typer(prompts_cmd.app, name="prompts")
+
+
+def fail(code: str, message: str) -> None:
+    print(json.dumps({"error": {"code": code, "message": message}}), file=sys.stderr)
+    raise SystemExit(2)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except DeskguardError as exc:
+        fail(exc.code, exc.message)
+    except (typer.Abort, KeyboardInterrupt):
+        fail("aborted", "aborted")
+    except Exception as exc:  # click usage errors and anything unexpected: no stack trace
+        from click import ClickException
+
+        if isinstance(exc, ClickException):
+            fail("usage", exc.format_message())
+        fail("internal_error", f"{type(exc).__name__}: {exc}"[:500])

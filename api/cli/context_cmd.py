@@ -1,0 +1,89 @@
+"""`deskguard context employees | pull | sources`: what context deskguard can see."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import typer
+
+from api.cli.common import emit, run, runtime
+from api.errors import NotFound
+from api.runtime import Runtime
+from context.collect import collect, window_for
+
+app = typer.Typer(no_args_is_help=True, help="Inspect the context sources.")
+THIN = 8  # fewer usable items than this and an employee will likely be escalated
+
+
+async def _coverage(rt: Runtime) -> list[dict[str, Any]]:
+    now = rt.clock()
+    window = window_for(now, rt.settings.collection.lookback_days)
+    rows = []
+    for employee in await rt.directory.list_employees():
+        collection = await collect(employee, rt.connectors, window=window,
+                                   config=rt.settings.collection)
+        per_source = Counter(item.source.value for item in collection.items)
+        rows.append({
+            "employee": employee.upn, "name": employee.name, "role": employee.role,
+            "title": employee.title, "items": len(collection.items),
+            "sources": dict(sorted(per_source.items())), "filtered": collection.filtered,
+            "degraded_sources": collection.degraded_sources,
+            "thin": len(collection.items) < THIN,
+        })
+    return rows
+
+
+@app.command("employees")
+def employees(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Employees and how many usable context items each source holds for them."""
+    rows = run(_coverage(runtime()))
+    if as_json:
+        emit({"employees": rows})
+        return
+    for row in rows:
+        flag = "  THIN: expect escalation" if row["thin"] else ""
+        sources = ", ".join(f"{k} {v}" for k, v in row["sources"].items()) or "none"
+        print(f"{row['employee']:<40} {row['role']:<14} {row['items']:>3} items ({sources}){flag}")
+
+
+async def _pull(rt: Runtime, upn: str) -> dict[str, Any]:
+    employee = await rt.directory.get_employee(upn.strip().lower())
+    if employee is None:
+        raise NotFound(f"no employee {upn!r} in the directory")
+    window = window_for(rt.clock(), rt.settings.collection.lookback_days)
+    collection = await collect(employee, rt.connectors, window=window,
+                               config=rt.settings.collection)
+    return collection.model_dump(mode="json")
+
+
+@app.command("pull")
+def pull(
+    employee: str = typer.Option(..., help="The employee's UPN."),
+    as_json: bool = typer.Option(True, "--json/--text", help="Print JSON (default)."),
+) -> None:
+    """The normalised, privacy-filtered items for one employee, plus the access log."""
+    result = run(_pull(runtime(), employee))
+    if as_json:
+        emit(result)
+        return
+    for item in result["items"]:
+        print(f"{item['when']}  {item['source']:<8} {item['title']}")
+
+
+@app.command("sources")
+def sources(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Each enabled connector's manifest: endpoints, fields and data categories, retention."""
+    rt = runtime()
+    manifests = [c.manifest().model_dump(mode="json") for c in rt.connectors]
+    if as_json:
+        emit({"sources": manifests})
+        return
+    for m in manifests:
+        print(f"{m['connector']}: {m['description']}")
+        print(f"  look-back {m['lookback_days']} days; retention: {m['retention']}")
+        for endpoint in m["endpoints"]:
+            print(f"  {endpoint['method']} {endpoint['path']}  fields: "
+                  f"{', '.join(endpoint['fields'])}")
+        for field in m["fields"]:
+            print(f"    {field['name']:<28} {field['category']}")

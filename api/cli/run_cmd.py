@@ -1,0 +1,60 @@
+"""`deskguard demo | serve | grade`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from api.errors import InvalidInput
+from api.settings import get_settings
+
+
+def demo() -> None:
+    """Run the end-to-end demo on the embedded demo tenant (offline, no API key needed)."""
+    from api.demo import DemoRun
+
+    outcomes = DemoRun(get_settings()).run()
+    if not all(o.ok for o in outcomes):
+        bad = "; ".join(f"{o.title}: got {o.decision}, expected {o.expectation}"
+                        for o in outcomes if not o.ok)
+        raise SystemExit(f"demo did not behave as expected: {bad}")
+    print("All three calls were decided as expected.")
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8080, min=1, max=65535, help="Port."),
+) -> None:
+    """Start the HTTP API (on the demo tenant unless DESKGUARD_CONNECTORS says otherwise)."""
+    import uvicorn
+
+    from api.main import create_app
+    from api.runtime import build_runtime
+
+    settings = get_settings()
+    app = create_app(build_runtime(settings))
+    print(f"deskguard on http://{host}:{port} (connectors: {','.join(settings.connectors)}); "
+          f"create a key with: deskguard keys create --role helpdesk", file=sys.stderr)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def grade(
+    input_path: Path = typer.Option(..., "--input", help="Grade lines (JSONL); - for stdin."),
+) -> None:
+    """Grade answers: JSON lines in, JSON lines out; with labels, a confusion summary on stderr."""
+    from grading.batch import grade_lines, summarise
+
+    if str(input_path) != "-" and not input_path.is_file():
+        raise InvalidInput(f"no such file: {input_path}")
+    handle = sys.stdin if str(input_path) == "-" else input_path.open(encoding="utf-8")
+    with handle:
+        results = []
+        for line in grade_lines(handle):
+            print(line, flush=True)
+            results.append(line)
+    summary = summarise(results)
+    if summary is not None:
+        print(json.dumps(summary, indent=2), file=sys.stderr)

@@ -1,0 +1,136 @@
+"""`deskguard demo`: three calls through the real HTTP API on the embedded demo tenant.
+
+1. the genuine employee, answering from their own activity with natural imperfections: allowed;
+2. an attacker holding the public profile (LinkedIn, company site, a leaked record): denied;
+3. the same genuine answers from attacker infrastructure (high-risk signal): not allowed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from api.auth import create_key
+from api.demo_callers import GenuineCaller
+from api.main import create_app
+from api.runtime import Runtime, build_runtime
+from api.settings import Settings
+
+TARGET_ROLE = "it_admin"  # identity admins are who Scattered Spider impersonates
+ACTION = "mfa_reset"
+
+
+@dataclass
+class Outcome:
+    title: str
+    decision: str
+    expected: Callable[[str], bool]
+    expectation: str
+
+    @property
+    def ok(self) -> bool:
+        return self.expected(self.decision)
+
+
+class DemoRun:
+    def __init__(self, settings: Settings, echo: Callable[[str], None] = print) -> None:
+        demo_settings = settings.model_copy(update={
+            "database_url": f"sqlite:///{settings.data_dir / 'demo.db'}", "connectors": ["demo"],
+        })
+        (settings.data_dir / "demo.db").unlink(missing_ok=True)  # each demo starts clean
+        self.rt: Runtime = build_runtime(demo_settings)
+        self.client = TestClient(create_app(self.rt), raise_server_exceptions=False)
+        self.echo = echo
+        self.helpdesk = {"Authorization": f"Bearer {create_key(self.rt.db, 'helpdesk')[1]}"}
+        self.security = {"Authorization": f"Bearer {create_key(self.rt.db, 'security')[1]}"}
+
+    def target(self) -> Any:
+        employees = asyncio.run(self.rt.directory.list_employees())
+        return next(e for e in employees if e.role == TARGET_ROLE)
+
+    def run(self) -> list[Outcome]:
+        employee = self.target()
+        self.echo(f"deskguard demo: {self.rt.company_name} (embedded demo tenant, offline)")
+        self.echo(f"Caller claims to be {employee.name} <{employee.upn}>, {employee.title}: "
+                  f"'I lost my phone, please reset my MFA.'\n")
+        genuine = GenuineCaller(seed=7)
+        clean = {"score": 0.05, "source": "device-risk", "reasons": ["known corporate device"]}
+        risky = {"score": 0.92, "source": "device-risk",
+                 "reasons": ["call-back number is a new VoIP line", "login from a VPS exit node"]}
+        outcomes = [
+            self.scenario("1. The genuine employee", employee.upn, clean,
+                          lambda q, v: genuine.answer(q, asked_at=v, timezone=employee.timezone),
+                          lambda d: d == "allow", "allow"),
+            self.scenario("2. An attacker with the public profile", employee.upn, None,
+                          self._attacker_answers(employee.upn), lambda d: d == "deny", "deny"),
+            self.scenario("3. Genuine answers, from attacker infrastructure", employee.upn, risky,
+                          lambda q, v: GenuineCaller(seed=7).answer(
+                              q, asked_at=v, timezone=employee.timezone),
+                          lambda d: d != "allow", "not allow"),
+        ]
+        return outcomes
+
+    def _attacker_answers(self, upn: str) -> Callable[[dict[str, Any], Any], str]:
+        from questions.attacker import HeuristicAttacker
+        from questions.models import Question
+
+        profile = asyncio.run(self.rt.directory.public_profile(upn))
+
+        def answer(question: dict[str, Any], asked_at: Any) -> str:
+            q = Question.model_validate(question)
+            answers = asyncio.run(HeuristicAttacker().answer([q], profile, self.rt.company_facts))
+            return answers.get(q.id, "I don't remember")
+
+        return answer
+
+    def scenario(self, title: str, upn: str, signal: dict[str, Any] | None,
+                 respond: Callable[[dict[str, Any], Any], str],
+                 expected: Callable[[str], bool], expectation: str) -> Outcome:
+        self.echo(f"== {title} ==")
+        if signal:
+            self.echo(f"   risk signal {signal['score']}: {'; '.join(signal['reasons'])}")
+        body = {"employee": upn, "action": ACTION, "ticket": {"system": "jsm", "id": "HD-4471"}}
+        if signal:
+            body["signal"] = signal
+        started = self.client.post("/v1/verifications", json=body, headers=self.helpdesk).json()
+        if started.get("status") == "decided":
+            return self._report(title, started, {}, expected, expectation)
+        truth = self.client.get(f"/v1/verifications/{started['id']}", headers=self.security).json()
+        answers = []
+        from dateutil import parser as dateparser
+
+        asked_at = dateparser.isoparse(started["created_at"])
+        for q in truth["question_details"]:
+            answers.append({"question_id": q["id"], "response": respond(q, asked_at)})
+        decided = self.client.post(f"/v1/verifications/{started['id']}/answers",
+                                   json={"answers": answers}, headers=self.helpdesk).json()
+        detail = self.client.get(f"/v1/verifications/{started['id']}", headers=self.security).json()
+        return self._report(title, decided, detail, expected, expectation,
+                            {a["question_id"]: a["response"] for a in answers})
+
+    def _report(self, title: str, decided: dict[str, Any], detail: dict[str, Any],
+                expected: Callable[[str], bool], expectation: str,
+                answers: dict[str, str] | None = None) -> Outcome:
+        grades = {g["id"]: g for g in detail.get("grades", [])}
+        for q in decided.get("questions", []):
+            self.echo(f"   {q['id']}: {q['text']}")
+            if answers:
+                g = grades.get(q["id"], {})
+                self.echo(f"       caller: \"{answers.get(q['id'], '')}\"")
+                self.echo(f"       -> {g.get('verdict', '?')} ({g.get('method', '?')}, score "
+                          f"{g.get('score', 0):.2f}): {g.get('reason', '')}")
+        decision = str(decided.get("decision"))
+        self.echo(f"   DECISION: {decision.upper()}")
+        for reason in decided.get("reasons", []):
+            self.echo(f"     - {reason}")
+        receipt = decided.get("receipt") or {}
+        if receipt:
+            self.echo(f"   signed receipt: {str(receipt.get('signature'))[:16]}... "
+                      f"({receipt.get('algorithm')})")
+        outcome = Outcome(title, decision, expected, expectation)
+        self.echo(f"   expected {expectation}: {'OK' if outcome.ok else 'UNEXPECTED'}\n")
+        return outcome

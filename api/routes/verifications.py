@@ -1,0 +1,46 @@
+"""/v1/verifications: start, answer, read."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from api.deps import PrincipalDep, ServiceDep
+from api.schemas import AnswersSubmit, VerificationCreate, VerificationDetail, VerificationPublic
+from api.views import public_view, view_for
+
+router = APIRouter(prefix="/v1/verifications", tags=["verifications"])
+RESPONSES = {code: {"description": text} for code, text in (
+    (401, "missing or unknown API key"), (403, "role not allowed"), (404, "not found"),
+    (409, "already answered"), (410, "expired"), (422, "invalid input"))}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=VerificationPublic,
+             responses=RESPONSES)  # type: ignore[arg-type]
+async def start_verification(
+    body: VerificationCreate, principal: PrincipalDep, service: ServiceDep
+) -> VerificationPublic:
+    """Collect the employee's recent work context and return the questions to ask."""
+    principal.require("verify")
+    row = await service.start(body, actor=principal.key_id)
+    return public_view(row)
+
+
+@router.post("/{verification_id}/answers", response_model=VerificationPublic,
+             responses=RESPONSES)  # type: ignore[arg-type]
+async def submit_answers(
+    verification_id: str, body: AnswersSubmit, principal: PrincipalDep, service: ServiceDep
+) -> VerificationPublic:
+    """Grade what the caller said and return allow / deny / escalate with a signed receipt."""
+    principal.require("verify")
+    row = await service.submit(verification_id, body, actor=principal.key_id)
+    return public_view(row)
+
+
+@router.get("/{verification_id}", response_model=VerificationDetail | VerificationPublic,
+            responses=RESPONSES)  # type: ignore[arg-type]
+async def read_verification(
+    verification_id: str, principal: PrincipalDep, service: ServiceDep
+) -> VerificationPublic:
+    """Status for the help desk; questions, grades and evidence for security and audit roles."""
+    principal.require("read_status")
+    return view_for(principal, service.get(verification_id))

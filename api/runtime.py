@@ -1,0 +1,109 @@
+"""Wiring: builds the service's collaborators from Settings, once per process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from api.errors import ConfigurationError
+from api.receipts import load_or_create_key
+from api.settings import Settings
+from api.storage import Database
+from context.connectors.base import Connector, Directory
+from grading.cascade import Judge
+from grading.policy import Policy, load_policy
+from questions.engine import QuestionEngine
+from questions.pipeline import AttackerLike
+from questions.templates import TemplateEngine
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    directory: Directory
+    connectors: list[Connector]
+    engine: QuestionEngine
+    judge: Judge | None
+    attacker: AttackerLike | None
+    policy: Policy
+    receipt_key: bytes
+    company_facts: list[str] = field(default_factory=list)
+    company_name: str = "your organisation"
+    clock: Callable[[], datetime] = utcnow
+
+
+def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Runtime:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    directory, connectors, (company_name, company) = _sources(settings, clock())
+    key = settings.receipt_key.get_secret_value() if settings.receipt_key else None
+    return Runtime(
+        settings=settings, db=Database(settings.sqlalchemy_url), directory=directory,
+        connectors=connectors, engine=_engine(settings), judge=_judge(settings),
+        attacker=_attacker(settings), policy=load_policy(settings.policy_path),
+        receipt_key=load_or_create_key(settings.data_dir, key), company_facts=company,
+        company_name=company_name, clock=clock,
+    )
+
+
+def _sources(
+    settings: Settings, now: datetime
+) -> tuple[Directory, list[Connector], tuple[str, list[str]]]:
+    """The demo tenant, or the real directory (Graph) and the configured connectors."""
+    if settings.demo_mode:
+        from context.connectors.demo import DemoConnector, DemoDirectory
+        from context.demo import load_demo_tenant
+
+        org = load_demo_tenant(settings.data_dir, now=now)
+        return DemoDirectory(org), [DemoConnector(org)], (org.company.name, org.company.facts())
+    from context.connectors.graph import GraphDirectory
+    from context.registry import build_connectors
+
+    if not settings.graph.base_url:
+        raise ConfigurationError("set DESKGUARD_GRAPH__BASE_URL for the employee directory")
+    try:
+        connectors = build_connectors(settings.connectors, graph=settings.graph,
+                                      jira=settings.jira, git=settings.git)
+    except ValueError as exc:
+        raise ConfigurationError(f"DESKGUARD_CONNECTORS: {exc}") from None
+    return GraphDirectory(settings.graph), connectors, ("your organisation", [])
+
+
+def _use_llm(settings: Settings) -> bool:
+    engine = settings.questions.engine
+    if engine == "llm" and not settings.llm.configured:
+        raise ConfigurationError("DESKGUARD_QUESTIONS__ENGINE=llm needs DESKGUARD_LLM__MODEL")
+    return engine == "llm" or (engine == "auto" and settings.llm.configured)
+
+
+def _engine(settings: Settings) -> QuestionEngine:
+    if _use_llm(settings):
+        from questions.llm_engine import LLMQuestionEngine
+
+        return LLMQuestionEngine(settings.llm, settings.prompts)
+    return TemplateEngine()
+
+
+def _judge(settings: Settings) -> Judge | None:
+    if not settings.llm.configured:
+        return None
+    from grading.judge import LLMJudge
+
+    judge: Any = LLMJudge(settings.llm, settings.prompts)
+    return judge  # type: ignore[no-any-return]
+
+
+def _attacker(settings: Settings) -> AttackerLike | None:
+    if not settings.questions.attacker_check:
+        return None
+    from questions.attacker import HeuristicAttacker, LLMAttacker
+
+    if settings.llm.configured:
+        return LLMAttacker(settings.llm, settings.prompts)
+    return HeuristicAttacker()

@@ -1,0 +1,97 @@
+"""Request and response bodies. `*Create` come in, `*Public` go to the help desk (never an
+expected answer, evidence or raw context), `*Detail` go to security and audit roles."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from grading.models import Signal
+
+UPN = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,255}$")
+MAX_ANSWER_BYTES = 1024
+
+
+class TicketRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    system: str = Field(min_length=1, max_length=40)
+    id: str = Field(min_length=1, max_length=100)
+
+
+class VerificationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    employee: str = Field(description="The caller's claimed identity (UPN).")
+    action: str = Field(description="password_reset | mfa_reset | privileged_account")
+    ticket: TicketRef | None = None
+    signal: Signal | None = None
+
+    @field_validator("employee")
+    @classmethod
+    def _upn(cls, value: str) -> str:
+        if not UPN.match(value.strip()):
+            raise ValueError("employee must be a user principal name such as jane@corp.example")
+        return value.strip().lower()
+
+
+class AnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question_id: str = Field(min_length=1, max_length=20)
+    response: str
+
+    @field_validator("response")
+    @classmethod
+    def _size(cls, value: str) -> str:
+        if len(value.encode()) > MAX_ANSWER_BYTES:
+            raise ValueError(f"response is longer than {MAX_ANSWER_BYTES} bytes")
+        return value
+
+
+class AnswersSubmit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: list[AnswerIn] = Field(min_length=1, max_length=20)
+
+
+class QuestionPublic(BaseModel):
+    id: str
+    text: str
+    kind: str
+
+
+class SourcePublic(BaseModel):
+    connector: str
+    status: str
+
+
+class VerificationPublic(BaseModel):
+    id: str
+    status: str  # pending | decided
+    employee: str
+    action: str
+    ticket: TicketRef | None = None
+    questions: list[QuestionPublic]
+    created_at: datetime
+    expires_at: datetime
+    decision: str | None = None  # allow | deny | escalate
+    reasons: list[str] = Field(default_factory=list)
+    receipt: dict[str, Any] | None = None
+    sources: list[SourcePublic] = Field(default_factory=list)
+    engine: str
+
+
+class VerificationDetail(VerificationPublic):
+    """For security and auditor roles: what was asked, expected, answered and why."""
+
+    question_details: list[dict[str, Any]]
+    grades: list[dict[str, Any]] = Field(default_factory=list)
+    dropped: list[dict[str, Any]] = Field(default_factory=list)
+    evidence: list[dict[str, Any]] = Field(default_factory=list)
+    accesses: list[dict[str, Any]] = Field(default_factory=list)
+    policy: str | None = None
+    entropy_bits: float | None = None

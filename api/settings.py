@@ -1,0 +1,58 @@
+"""Settings from DESKGUARD_* environment variables (`__` nests). With none set, everything runs
+offline on the embedded demo tenant with SQLite. The names are a user-facing contract."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from context.config import CollectionConfig, GitConfig, GraphConfig, JiraConfig, split_commas
+from prompts.config import LLMConfig, PromptVersions
+
+
+class QuestionSettings(BaseModel):
+    count: int = Field(default=5, ge=4, le=10)  # NIST SP 800-63A-3: at least 4
+    engine: Literal["auto", "template", "llm"] = "auto"  # auto: llm when a model is configured
+    on_llm_failure: Literal["templates", "escalate"] = "templates"
+    attacker_check: bool = True
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DESKGUARD_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path.home() / ".deskguard"
+    database_url: str | None = None
+    connectors: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["demo"])
+    verification_ttl_seconds: int = Field(default=600, ge=30, le=3600)
+    max_attempts: int = Field(default=3, ge=1, le=3)
+    policy_path: Path | None = None
+    receipt_key: SecretStr | None = None
+    graph: GraphConfig = Field(default_factory=GraphConfig)
+    jira: JiraConfig = Field(default_factory=JiraConfig)
+    git: GitConfig = Field(default_factory=GitConfig)
+    collection: CollectionConfig = Field(default_factory=CollectionConfig)
+    llm: LLMConfig = Field(default_factory=LLMConfig)
+    prompts: PromptVersions = Field(default_factory=PromptVersions)
+    questions: QuestionSettings = Field(default_factory=QuestionSettings)
+
+    _split = field_validator("connectors", mode="before")(split_commas)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'deskguard.db'}"
+
+    @property
+    def demo_mode(self) -> bool:
+        return "demo" in self.connectors
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

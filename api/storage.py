@@ -1,0 +1,122 @@
+"""Persistence (SQLAlchemy 2): verifications, API keys and the audit chain. SQLite by default;
+any SQLAlchemy URL (e.g. postgresql+psycopg://) through DESKGUARD_DATABASE_URL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Integer, String, create_engine, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, returns aware UTC: SQLite has no time zones."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.astimezone(UTC).replace(tzinfo=None) if value else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value else None
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class VerificationRow(Base):
+    __tablename__ = "verifications"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    employee: Mapped[str] = mapped_column(String(320), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))  # pending | grading | decided
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ticket: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    signal: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # server-side: with answers
+    question_set: Mapped[dict[str, Any]] = mapped_column(JSON)  # engine, prompt, dropped
+    # Sources, access log and references (id, source, kind, time) of the items used as evidence.
+    # The context items themselves are never persisted: privacy by default.
+    collection: Mapped[dict[str, Any]] = mapped_column(JSON)
+    grades: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    receipt: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class ApiKeyRow(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(40))
+    verification_id: Mapped[str | None] = mapped_column(String(40), index=True, nullable=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Database:
+    """Engine plus session factory; `create_all` is idempotent (schema v1, no migrations yet)."""
+
+    def __init__(self, url: str) -> None:
+        args = {"check_same_thread": False} if url.startswith("sqlite") else {}
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(url, connect_args=args, pool_pre_ping=True)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        Base.metadata.create_all(self.engine)
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def claim_for_grading(self, verification_id: str, now: datetime) -> bool:
+        """Atomically move pending -> grading: exactly one submission wins."""
+        with self.session() as session, session.begin():
+            result = session.execute(
+                update(VerificationRow)
+                .where(VerificationRow.id == verification_id)
+                .where(VerificationRow.status == "pending")
+                .where(VerificationRow.expires_at > now.astimezone(UTC).replace(tzinfo=None))
+                .values(status="grading")
+            )
+            return bool(getattr(result, "rowcount", 0) == 1)
+
+    def get_verification(self, verification_id: str) -> VerificationRow | None:
+        with self.session() as session:
+            return session.get(VerificationRow, verification_id)
+
+    def save(self, row: Base) -> None:
+        with self.session() as session, session.begin():
+            session.merge(row)
+
+    def recent_for_employee(self, upn: str, *, since: datetime) -> list[VerificationRow]:
+        with self.session() as session:
+            query = select(VerificationRow).where(VerificationRow.employee == upn)
+            query = query.where(VerificationRow.created_at >= since)
+            return list(session.scalars(query))
+
+    def list_verifications(self, limit: int = 50) -> list[VerificationRow]:
+        with self.session() as session:
+            query = select(VerificationRow).order_by(VerificationRow.created_at.desc())
+            return list(session.scalars(query.limit(limit)))

@@ -1,0 +1,101 @@
+"""Template engine and the pipeline that checks, refills and attacker-tests every set."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from context.models import PublicProfile, Source
+from questions.engine import EngineOutput, EngineRequest
+from questions.facts import rank_facts
+from questions.models import Question
+from questions.pipeline import PipelineOptions, build_question_set
+from questions.templates import TemplateEngine
+from tests.questions.factories import EMPLOYEE, NOW, PROFILE, workload
+
+
+def request(count: int = 5) -> EngineRequest:
+    facts = rank_facts(workload(), now=NOW, profile=PROFILE)
+    return EngineRequest(employee=EMPLOYEE, profile=PROFILE, facts=facts, count=count, now=NOW)
+
+
+def test_ranking_puts_recurring_standups_last() -> None:
+    ranked = rank_facts(workload(), now=NOW, profile=PROFILE)
+    assert [f.item.title for f in ranked[-2:]] == ["Daily standup", "Daily standup"]
+    assert "recurring: guessable" in ranked[-1].reasons
+
+
+async def test_template_engine_writes_a_diverse_grounded_set() -> None:
+    qset, _ = await build_question_set(request(), TemplateEngine(), options=PipelineOptions(
+        public_facts=PROFILE.facts()))
+    assert len(qset.questions) >= 4
+    assert [q.id for q in qset.questions] == [f"q{i}" for i in range(1, len(qset.questions) + 1)]
+    assert len({q.source for q in qset.questions}) >= 3
+    assert all("standup" not in q.expected.lower() for q in qset.questions)
+    for question in qset.questions:
+        assert question.expected.lower() not in question.text.lower()
+        assert question.evidence and question.engine == "template"
+    assert not [d for d in qset.dropped if d.check == "set"]
+
+
+class ScriptedEngine:
+    name: ClassVar[str] = "llm"
+
+    def __init__(self, questions: list[Question] | None = None, error: Exception | None = None):
+        self.questions, self.error = questions or [], error
+
+    async def generate(self, request: EngineRequest) -> EngineOutput:
+        if self.error:
+            raise self.error
+        return EngineOutput(questions=self.questions, prompt="question_generation@v1")
+
+
+def llm_question(text: str, expected: str, evidence: list[str], kind: str = "identifier") -> Question:
+    return Question(id="", text=text, kind=kind, expected=expected, evidence=evidence,  # type: ignore[arg-type]
+                    source=Source.JIRA, topic="llm", fact_time=NOW, engine="llm")
+
+
+async def test_ungrounded_and_leaking_llm_questions_are_dropped_and_replaced() -> None:
+    ticket = next(i for i in workload() if i.identifiers.get("ticket_key") == "OPS-1423")
+    invented = llm_question("Which ticket did you close?", "OPS-1432", [ticket.id])
+    leaking = llm_question("Did you close OPS-1423 on Monday?", "OPS-1423", [ticket.id])
+    engine = ScriptedEngine([invented, leaking])
+    qset, _ = await build_question_set(request(), engine, options=PipelineOptions())
+    checks = {d.check for d in qset.dropped}
+    assert {"grounded", "leak"} <= checks
+    assert len(qset.questions) == 5
+    assert all(q.engine == "template" for q in qset.questions)
+    assert qset.prompt == "question_generation@v1"
+
+
+async def test_engine_failure_falls_back_to_templates_and_is_recorded() -> None:
+    engine = ScriptedEngine(error=TimeoutError("model took too long"))
+    qset, _ = await build_question_set(request(), engine, options=PipelineOptions())
+    assert qset.fallback_reason and "TimeoutError" in qset.fallback_reason
+    assert len(qset.questions) == 5
+
+
+async def test_engine_failure_without_fallback_leaves_a_short_set() -> None:
+    engine = ScriptedEngine(error=RuntimeError("down"))
+    qset, _ = await build_question_set(request(), engine,
+                                       options=PipelineOptions(fallback_to_templates=False))
+    assert qset.questions == []
+    assert any(d.check == "set" for d in qset.dropped)
+
+
+class OneRightAttacker:
+    """Answers the repository question correctly, everything else wrong."""
+
+    async def answer(self, questions: list[Question], profile: PublicProfile | None,
+                     company_facts: list[str]) -> dict[str, str]:
+        return {q.id: (q.expected if q.topic == "commit.subject" else "no idea") for q in questions}
+
+
+async def test_questions_the_attacker_answers_are_dropped() -> None:
+    async def passes(question: Question, guess: str) -> bool:
+        return guess == question.expected
+
+    options = PipelineOptions(attacker=OneRightAttacker(), attack_check=passes)
+    qset, _ = await build_question_set(request(), TemplateEngine(), options=options)
+    assert any(d.check == "attacker" for d in qset.dropped)
+    assert all(q.topic != "commit.subject" for q in qset.questions)
+    assert len(qset.questions) >= 4
