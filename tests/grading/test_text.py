@@ -1,0 +1,60 @@
+from dataclasses import dataclass, field
+
+import pytest
+
+from grading.models import Verdict
+from grading.text import match_text
+
+C, P, I = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
+LOYALTY = "Loyalty API migration to Postgres 16"
+SSO = "Fix login timeout on SSO page"
+
+
+@dataclass(frozen=True)
+class Case:
+    expected: str
+    response: str
+    verdict: Verdict
+    variants: list[str] = field(default_factory=list)
+
+
+CASES = [
+    Case(LOYALTY, "migrating loyalty api to postgres", C),  # paraphrase, number dropped
+    Case(LOYALTY, "loyalty api to postgres 16 migration", C),  # word order
+    Case(LOYALTY, "postgres upgrade for the loyality api", C),  # typo
+    Case(LOYALTY, "the migration", I),  # generic subset of the expected answer
+    Case(LOYALTY, "the loyalty thing", I),
+    Case(LOYALTY, "Postgres 15 migration for loyalty API", I),  # number guard
+    Case(LOYALTY, "moving the payments api to mysql", I),
+    Case("Q4 planning", "Q3 planning", I),  # near miss on a code
+    Case("Q4 planning", "planning for Q4", C),
+    Case("Q4 planning", "the planning meeting", I),
+    Case(SSO, "the SSO login timeout bug", C),
+    Case(SSO, "login bug", I),
+    Case("Vendor security questionnaire for Acme", "acme security questionnaire", C),
+    Case("Vendor security questionnaire for Acme", "security stuff", I),
+    Case("Kubernetes", "kubernetis", C),
+    Case("Kubernetes", "docker", I),
+    Case("Budget review with finance", "finance budget review", C),
+    Case("Budget review with finance", "review", I),
+    Case("Onboarding deck for new hires", "the onboarding slides for new hires", P),  # band
+    # every distinctive word, but buried in a list of other topics: band, not correct
+    Case(LOYALTY, LOYALTY + ", plus the billing export, audit logs and the CRM sync", P),
+    Case("Renouvellement du contrat Orange", "contrat orange renouvellement", C),
+    Case("Переезд сервера в Франкфурт", "переезд сервера во франкфурт", C),  # Cyrillic
+    Case("ترحيل قاعدة البيانات", "ترحيل قاعدة البيانات", C),  # Arabic, right to left
+    Case("Q4 planning", "the Q4 offsite", C, ["Q4 offsite"]),  # matched through a variant
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.expected}|{c.response}")
+def test_match_text(case: Case) -> None:
+    result = match_text(case.expected, case.variants, case.response)
+    assert result.verdict is case.verdict, result.reason
+    assert result.uncertain is (case.verdict is P)
+
+
+def test_number_guard_reason_names_only_the_answer() -> None:
+    result = match_text("Q4 planning", [], "Q3 planning")
+    assert result.method == "text.number_guard"
+    assert "q4" not in result.reason.casefold()
