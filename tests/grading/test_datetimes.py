@@ -6,7 +6,7 @@ import pytest
 from grading.datetimes import match_datetime
 from grading.models import Verdict
 
-C, P, I = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
+C, P, X = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
 ASKED = datetime.fromisoformat("2026-11-26T10:00:00+00:00")  # a Thursday
 WED_3PM = "2026-11-25T15:00:00+00:00"
 TUE_1430_PARIS = "2026-11-24T14:30:00+01:00"
@@ -30,26 +30,26 @@ CASES = [
     Case(WED_3PM, "at three in the afternoon", C),
     Case(WED_3PM, "fourteen fifteen ish", C),
     Case(WED_3PM, "1pm", P),  # 2 h off: partial
-    Case(WED_3PM, "12:50", I),  # over 2 h off
+    Case(WED_3PM, "12:50", X),  # over 2 h off
     Case(WED_3PM, "yesterday afternoon", C),  # day part containing the time
     Case(WED_3PM, "Wednesday afternoon", C),
-    Case(WED_3PM, "yesterday morning", I),  # wrong day part
+    Case(WED_3PM, "yesterday morning", X),  # wrong day part
     Case(WED_3PM, "yesterday", P),  # a day alone
     Case(WED_3PM, "last Wednesday", P),
     Case(WED_3PM, "1 day ago", P),
-    Case(WED_3PM, "Tuesday afternoon", I),  # wrong day, right part: never correct
-    Case(WED_3PM, "Thursday at 3", I),
-    Case(WED_3PM, "this morning", I),
-    Case(WED_3PM, "2 days ago", I),
-    Case(WED_3PM, "no idea", I),
+    Case(WED_3PM, "Tuesday afternoon", X),  # wrong day, right part: never correct
+    Case(WED_3PM, "Thursday at 3", X),
+    Case(WED_3PM, "this morning", X),
+    Case(WED_3PM, "2 days ago", X),
+    Case(WED_3PM, "no idea", X),
     Case(TUE_1430_PARIS, "Tuesday afternoon", C, "Europe/Paris"),
-    Case(TUE_1430_PARIS, "Thursday afternoon", I, "Europe/Paris"),  # Tuesday is never Thursday
+    Case(TUE_1430_PARIS, "Thursday afternoon", X, "Europe/Paris"),  # Tuesday is never Thursday
     Case(TUE_1430_PARIS, "tuesday half past two", C, "Europe/Paris"),
     Case(TUE_1430_PARIS, "around two thirty", C, "Europe/Paris"),
     Case(TUE_1430_PARIS, "nov 24th at 2:30 pm", C, "Europe/Paris"),
     Case(TUE_1430_PARIS, "24 November", P, "Europe/Paris"),
     Case(TUE_1430_PARIS, "2026-11-24T14:30", C, "Europe/Paris"),
-    Case(TUE_1430_PARIS, "2026-11-24 16:40", I, "Europe/Paris"),
+    Case(TUE_1430_PARIS, "2026-11-24 16:40", X, "Europe/Paris"),
     # 14:30 in Paris is 13:30 UTC: graded in UTC the caller's "2:30" is an hour off, still ok
     Case(TUE_1430_PARIS, "Tuesday 2:30 pm", C),
     Case("2026-11-25", "yesterday", C),  # a date-only expected value needs only the day
@@ -69,11 +69,11 @@ def test_time_zone_decides_what_yesterday_means() -> None:
     tokyo = match_datetime(expected, "yesterday at 3pm", asked_at=asked, timezone="Asia/Tokyo")
     utc = match_datetime(expected, "yesterday at 3pm", asked_at=asked, timezone="UTC")
     assert tokyo.verdict is C
-    assert utc.verdict is I
+    assert utc.verdict is X
 
 
 def test_asked_at_defaults_to_now() -> None:
     result = match_datetime(
         datetime.now().astimezone().isoformat(), "today", asked_at=None, timezone=None
     )
-    assert result.verdict in (P, I)  # a day alone is partial at most; never an exception
+    assert result.verdict in (P, X)  # a day alone is partial at most; never an exception

@@ -6,7 +6,7 @@ from grading.models import Verdict
 from grading.nicknames import forms
 from grading.people import match_people
 
-C, P, I = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
+C, P, X = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
 TWO = "Robert Smith, Alice Jones"
 THREE = "Daniel Ortiz, Mike Lee, Priya Raman"
 
@@ -26,15 +26,15 @@ CASES = [
     Case(TWO, "Smith and Jones", C),  # surnames alone
     Case(TWO, "Bob and the new guy from finance", P),  # a description neither helps nor hurts
     Case(TWO, "Robert", P),  # some right, none wrong
-    Case(TWO, "Bob, Alice, Tom, Jim", I),  # shotgun list: as many wrong as right
-    Case(TWO, "Tom and Jim", I),
+    Case(TWO, "Bob, Alice, Tom, Jim", X),  # shotgun list: as many wrong as right
+    Case(TWO, "Tom and Jim", X),
     Case(THREE, "Dan, Mike and Priya", C),
     Case(THREE, "Dan and Mike, I think", P),
     Case(THREE, "Dan, Mike, Priya and Sarah", P),  # all right plus one wrong: lowered
     Case("William Chen", "Bill", C),
     Case("Elizabeth Ward", "Liz from legal", C),
-    Case("Elizabeth Ward", "the new guy from finance", I),
-    Case("Robert Smith", "Bob Jones", I),  # right first name, wrong surname
+    Case("Elizabeth Ward", "the new guy from finance", X),
+    Case("Robert Smith", "Bob Jones", X),  # right first name, wrong surname
     Case("Robert Smith", "I think it was Bob", C),
     Case("Katharina Müller", "Katarina", C),  # one edit in a long first name
     Case("Katharina Müller", "Katharina Mueller", C),  # transliterated umlaut

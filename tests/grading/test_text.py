@@ -5,7 +5,7 @@ import pytest
 from grading.models import Verdict
 from grading.text import match_text
 
-C, P, I = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
+C, P, X = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
 LOYALTY = "Loyalty API migration to Postgres 16"
 SSO = "Fix login timeout on SSO page"
 
@@ -22,21 +22,21 @@ CASES = [
     Case(LOYALTY, "migrating loyalty api to postgres", C),  # paraphrase, number dropped
     Case(LOYALTY, "loyalty api to postgres 16 migration", C),  # word order
     Case(LOYALTY, "postgres upgrade for the loyality api", C),  # typo
-    Case(LOYALTY, "the migration", I),  # generic subset of the expected answer
-    Case(LOYALTY, "the loyalty thing", I),
-    Case(LOYALTY, "Postgres 15 migration for loyalty API", I),  # number guard
-    Case(LOYALTY, "moving the payments api to mysql", I),
-    Case("Q4 planning", "Q3 planning", I),  # near miss on a code
+    Case(LOYALTY, "the migration", X),  # generic subset of the expected answer
+    Case(LOYALTY, "the loyalty thing", X),
+    Case(LOYALTY, "Postgres 15 migration for loyalty API", X),  # number guard
+    Case(LOYALTY, "moving the payments api to mysql", X),
+    Case("Q4 planning", "Q3 planning", X),  # near miss on a code
     Case("Q4 planning", "planning for Q4", C),
-    Case("Q4 planning", "the planning meeting", I),
+    Case("Q4 planning", "the planning meeting", X),
     Case(SSO, "the SSO login timeout bug", C),
-    Case(SSO, "login bug", I),
+    Case(SSO, "login bug", X),
     Case("Vendor security questionnaire for Acme", "acme security questionnaire", C),
-    Case("Vendor security questionnaire for Acme", "security stuff", I),
+    Case("Vendor security questionnaire for Acme", "security stuff", X),
     Case("Kubernetes", "kubernetis", C),
-    Case("Kubernetes", "docker", I),
+    Case("Kubernetes", "docker", X),
     Case("Budget review with finance", "finance budget review", C),
-    Case("Budget review with finance", "review", I),
+    Case("Budget review with finance", "review", X),
     Case("Onboarding deck for new hires", "the onboarding slides for new hires", P),  # band
     # every distinctive word, but buried in a list of other topics: band, not correct
     Case(LOYALTY, LOYALTY + ", plus the billing export, audit logs and the CRM sync", P),
