@@ -89,8 +89,8 @@ def meeting_attendees(
     others = _others(item, emp)
     if item.kind != ItemKind.MEETING or not 1 <= len(others) <= 3:
         return None
-    when, at = when_phrase(item.when, now, emp.timezone), clock(item.when, emp.timezone)
-    text = f"Who else was in your {at} meeting {when}?"
+    day, at = day_phrase(item.when, now, emp.timezone), clock(item.when, emp.timezone)
+    text = f"Who else was in your meeting {day} at {at}?"
     return _question(item, "meeting.attendees", text, "person", ", ".join(others))
 
 
@@ -150,7 +150,7 @@ def ticket_summary(
         return None
     project = item.identifiers.get("project", "Jira")
     when = when_phrase(item.when, now, emp.timezone)
-    text = f"What was the {project} ticket you {verb} {when} about?"
+    text = f"{when[0].upper()}{when[1:]}, you {verb} a {project} ticket. What was it about?"
     key = item.identifiers.get("ticket_key")
     return _question(item, "ticket.summary", text, "text", item.title, [key] if key else [])
 
