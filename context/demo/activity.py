@@ -25,10 +25,11 @@ def _clock(rnd: random.Random, first: int = 9, last: int = 17) -> time:
     return time(rnd.randrange(first, last), rnd.randrange(0, 60, 5))
 
 
-def _mail(scene: Scene, person: Person, day: date, n: int) -> ContextItem:
-    rnd = scene.rng("mail", person.upn, day, n)
+def _mail(scene: Scene, person: Person, day: date, slot: int) -> ContextItem:
+    """One sent mail; `slot` counts five-minute steps from midnight (distinct within a day)."""
+    rnd = scene.rng("mail", person.upn, day, slot)
     subject = fill(rnd.choice(ROLES[person.employee.role].mails), rnd)
-    sent = at(day, _clock(rnd, 8, 18), person.employee.timezone)
+    sent = at(day, time(slot // 12, slot % 12 * 5), person.employee.timezone)
     people = scene.colleagues(person.upn, rnd, rnd.randint(1, 2))
     roles = ["to"] * max(1, len(people) - 1) + ["cc"]
     recipients = tuple(scene.participant(u, r) for u, r in zip(people, roles, strict=False))
@@ -48,8 +49,9 @@ def mail_items(scene: Scene, person: Person) -> list[ContextItem]:
     low, high = ROLES[person.employee.role].mails_per_day
     out = []
     for day in scene.workdays():
-        count = scene.rng("mail-count", person.upn, day).randint(low, high)
-        out += [_mail(scene, person, day, n) for n in range(count)]
+        rnd = scene.rng("mail-count", person.upn, day)
+        slots = rnd.sample(range(8 * 12, 18 * 12), rnd.randint(low, high))  # 08:00-18:00
+        out += [_mail(scene, person, day, slot) for slot in sorted(slots)]
     return out
 
 
