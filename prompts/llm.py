@@ -89,7 +89,7 @@ async def complete_structured(
     """Call the configured model and return its reply parsed as `schema`."""
     if not config.model:
         raise LLMNotConfigured()
-    client = client or LiteLLMClient()
+    client = client or await LiteLLMClient.create()
     messages = list(rendered.messages)
     usage, raw = Usage(), []
     for attempt in ("first", "repair"):
@@ -128,7 +128,8 @@ async def _call_with_retries(
     for attempt in range(config.num_retries + 1):
         usage.calls += 1
         try:
-            async with asyncio.timeout(config.timeout_seconds + _GRACE_SECONDS):
+            grace = min(_GRACE_SECONDS, config.timeout_seconds / 2)
+            async with asyncio.timeout(config.timeout_seconds + grace):
                 reply = await client.complete(request)
         except TimeoutError as exc:
             raise LLMTimeout(f"{request.model}: no reply in {config.timeout_seconds:g} s") from exc
@@ -165,6 +166,13 @@ def repair_message(schema: type[BaseModel], exc: ValidationError) -> str:
 class LiteLLMClient:
     """Any litellm model string: openai/..., azure/..., anthropic/..., ollama/..., or an
     OpenAI-compatible server through `api_base`."""
+
+    @classmethod
+    async def create(cls) -> LiteLLMClient:
+        """Import litellm in a worker thread (seconds, once per process) so the import neither
+        blocks the event loop nor counts against the first call's time-out."""
+        await asyncio.to_thread(_litellm)
+        return cls()
 
     async def complete(self, request: ModelRequest) -> ModelReply:
         litellm = _litellm()

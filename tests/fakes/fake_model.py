@@ -1,9 +1,10 @@
 """FakeModel: a scripted ModelClient. `enqueue([...])` replies (a str is sent as-is, a dict or
 pydantic model as its JSON, a ModelReply as given, an exception is raised); `history` records every
-ModelRequest it was sent."""
+ModelRequest it was sent; `latency` delays every reply."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import deque
 from collections.abc import Iterable
@@ -16,9 +17,16 @@ Scripted = str | dict[str, object] | BaseModel | ModelReply | BaseException
 
 
 class FakeModel:
-    def __init__(self, replies: Iterable[Scripted] = (), *, tokens: tuple[int, int] = (100, 20)):
+    def __init__(
+        self,
+        replies: Iterable[Scripted] = (),
+        *,
+        tokens: tuple[int, int] = (100, 20),
+        latency: float = 0.0,
+    ) -> None:
         self._queue: deque[Scripted] = deque(replies)
         self._tokens = tokens
+        self.latency = latency  # seconds before each reply (a hanging provider)
         self.history: list[ModelRequest] = []
 
     def enqueue(self, replies: Iterable[Scripted]) -> FakeModel:
@@ -31,6 +39,8 @@ class FakeModel:
 
     async def complete(self, request: ModelRequest) -> ModelReply:
         self.history.append(request)
+        if self.latency:
+            await asyncio.sleep(self.latency)
         if not self._queue:
             raise AssertionError("FakeModel was called more often than scripted")
         item = self._queue.popleft()

@@ -116,7 +116,8 @@ def _handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
-            server.requests.append(LoggedRequest(self.path, dict(self.headers.items()), body))
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            server.requests.append(LoggedRequest(self.path, headers, body))
             if not self.path.endswith("/chat/completions"):
                 return self._send(404, {"error": {"message": "not found", "type": "not_found"}})
             reply = server.next_reply(body)
