@@ -28,7 +28,7 @@ def _clock(rnd: random.Random, first: int = 9, last: int = 17) -> time:
 def _mail(scene: Scene, person: Person, day: date, slot: int) -> ContextItem:
     """One sent mail; `slot` counts five-minute steps from midnight (distinct within a day)."""
     rnd = scene.rng("mail", person.upn, day, slot)
-    subject = fill(rnd.choice(ROLES[person.employee.role].mails), rnd)
+    subject = fill(rnd.choice(ROLES[person.employee.role].mails), rnd, day=day, store=person.store)
     sent = at(day, time(slot // 12, slot % 12 * 5), person.employee.timezone)
     people = scene.colleagues(person.upn, rnd, rnd.randint(1, 2))
     roles = ["to"] * max(1, len(people) - 1) + ["cc"]
@@ -96,7 +96,9 @@ def tickets(scene: Scene, person: Person) -> list[dict[str, str]]:
             {
                 "key": f"{project}-{number}",
                 "project": project,
-                "summary": fill(rnd.choice(role.tickets), rnd),
+                "summary": fill(
+                    rnd.choice(role.tickets), rnd, day=scene.anchor, store=person.store
+                ),
                 "issue_type": rnd.choice(kinds),
             }
         )

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from context.demo.catalog import PRIVATE_APPOINTMENTS, ROLES, fill
 from context.demo.records import Person, Team
 from context.demo.scene import Scene, at
-from context.demo.seeding import digest
+from context.demo.seeding import digest, rng
 from context.models import (
     ContextItem,
     Involvement,
@@ -76,7 +76,7 @@ def _one_on_ones(scene: Scene, person: Person, day: date) -> list[ContextItem]:
     pairs = [(b, r) for b, r in pairs if scene.people[r].joined_days_ago is None]
     out = []
     for boss, report in pairs:
-        rnd = random.Random(digest(scene.seed, "1:1", boss, report))  # stable across dates
+        rnd = rng(scene.seed, "1:1", boss, report)  # the same slot every week, on any date
         if day.weekday() != rnd.randrange(5):
             continue
         lead = scene.people[boss].employee
@@ -101,7 +101,7 @@ def _free_slot(rnd: random.Random, day: date, tz: str, busy: list[ContextItem]) 
 
 def _one_off(scene: Scene, person: Person, day: date, busy: list[ContextItem]) -> ContextItem:
     rnd = scene.rng("one-off", person.upn, day)
-    title = fill(rnd.choice(ROLES[person.employee.role].meetings), rnd)
+    title = fill(rnd.choice(ROLES[person.employee.role].meetings), rnd, day=day, store=person.store)
     others = scene.colleagues(person.upn, rnd, rnd.randint(2, 3))
     organizer = person.upn if rnd.random() < 0.6 or not others else others[0]
     start = _free_slot(rnd, day, person.employee.timezone, busy)
@@ -133,7 +133,7 @@ def _must_haves(scene: Scene, person: Person) -> list[ContextItem]:
         for title, clock in private
     ]
     others = scene.colleagues(me, rnd, 2)
-    title = fill("Vendor demo: {vendor} for {region}", rnd)
+    title = fill("Vendor demo: {vendor} for {region}", rnd, day=scene.anchor)
     out.append(
         _meeting(
             scene,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,18 @@ FILL: dict[str, tuple[str, ...]] = {
     "app": ("Workday", "ServiceNow", "Snowflake", "Tableau", "GitHub Enterprise", "Slack"),
     "category": ("patio furniture", "small kitchen appliances", "pet food", "holiday lighting"),
     "region": ("Central region", "Northeast region", "Southwest region", "Great Lakes region"),
-    "week": ("wk 45", "wk 46", "wk 47", "wk 48"),
     "sku": ("SKU 4417302", "SKU 2290114", "SKU 7731845", "SKU 5508261"),
 }
 
 
-def fill(template: str, rnd: random.Random) -> str:
-    """Fill every {placeholder} with a random value from FILL."""
-    return template.format(**{key: rnd.choice(values) for key, values in FILL.items()})
+def fill(template: str, rnd: random.Random, *, day: date, store: str | None = None) -> str:
+    """Fill every {placeholder}: {week} is the ISO week of `day`, {store} is mostly the
+    employee's own store when they have one, the rest are random values from FILL."""
+    values = {key: rnd.choice(options) for key, options in FILL.items()}
+    values["week"] = f"wk {day.isocalendar().week}"
+    if store and rnd.random() < 0.8:
+        values["store"] = store
+    return template.format(**values)
 
 
 _ENG_FILES = (

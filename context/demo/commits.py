@@ -37,7 +37,7 @@ def _commit(scene: Scene, person: Person, day: date, n: int) -> tuple[ContextIte
     rnd = scene.rng("commit", person.upn, day, n)
     role = ROLES[person.employee.role]
     repo = rnd.choice(person.repos)
-    subject, branch = fill(rnd.choice(role.commits), rnd), "main"
+    subject, branch = fill(rnd.choice(role.commits), rnd, day=day), "main"
     work = tickets(scene, person)
     if work and rnd.random() < 0.6:  # work on a ticket's branch, in its project's repository
         ticket = rnd.choice(work)
@@ -58,7 +58,7 @@ def _commit(scene: Scene, person: Person, day: date, n: int) -> tuple[ContextIte
         title=subject,
         involvement=Involvement.AUTHOR,
         identifiers={"repository": repo, "branch": branch, "sha": sha},
-        extra={"files": ",".join(files), "author": ident.name},
+        extra={"files": ", ".join(files), "author": ident.name},
         provenance=scene.provenance(sha),
     )
     spec = CommitSpec(

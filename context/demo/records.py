@@ -65,6 +65,7 @@ class Person:
     projects: tuple[str, ...] = ()  # Jira project keys they work in
     repos: tuple[str, ...] = ()  # repositories they commit to
     joined_days_ago: int | None = None  # set for new hires: activity starts then
+    store: str | None = None  # a store manager's own store number
     skills: tuple[str, ...] = ()
     public_projects: tuple[str, ...] = ()
     leaked: dict[str, str] = field(default_factory=dict)

@@ -23,6 +23,7 @@ def _person(
     repos: tuple[str, ...] = (),
     public_projects: tuple[str, ...] = (),
     joined_days_ago: int | None = None,
+    store: str | None = None,
 ) -> Person:
     identities = tuple(GitIdentity(n, e) for n, e in git)
     manager = upn_for(boss) if boss else None
@@ -37,6 +38,7 @@ def _person(
         projects=projects,
         repos=repos,
         joined_days_ago=joined_days_ago,
+        store=store,
         skills=ROLES[role].skills,
         public_projects=public_projects,
         leaked=dict(zip(keys, leaked, strict=True)),
@@ -170,6 +172,7 @@ def _people() -> tuple[Person, ...]:
             "Dallas",
             CHI,
             title="Store Manager, Store 214 (Dallas)",
+            store="214",
             leaked=("1984-10-15", "Garland, TX", "+1 214 555 0138", "Academy Sports"),
         ),
         _person(
@@ -179,6 +182,7 @@ def _people() -> tuple[Person, ...]:
             "Brooklyn",
             NYC,
             title="Store Manager, Store 118 (Brooklyn)",
+            store="118",
             leaked=("1981-03-03", "Staten Island, NY", "+1 718 555 0190", "Trader Joe's"),
         ),
     )

@@ -31,6 +31,7 @@ class Scene:
     teams_of: dict[str, list[Team]] = field(init=False)
     reports: dict[str, list[str]] = field(init=False)
     hr_partner: str | None = field(init=False)
+    _participants: dict[tuple[str, str], Participant] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.people = {p.upn: p for p in self.roster.people}
@@ -71,8 +72,11 @@ class Scene:
         return self.start <= item.when < self.now and (item.end or item.when) <= self.now
 
     def participant(self, upn: str, role: str) -> Participant:
-        person = self.people[upn]
-        return Participant(name=person.employee.name, email=upn, role=role)
+        key = (upn, role)
+        if key not in self._participants:  # cached: participants are the bulk of all objects
+            name = self.people[upn].employee.name
+            self._participants[key] = Participant(name=name, email=upn, role=role)
+        return self._participants[key]
 
     def colleagues(self, upn: str, rnd: random.Random, count: int) -> list[str]:
         """Mostly teammates, sometimes someone from elsewhere in the company."""

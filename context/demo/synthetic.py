@@ -185,8 +185,12 @@ def _person(seed: int, i: int, ident: tuple[str, str], manager: str | None, role
         "phone": f"+1 {rnd.randint(201, 989)} 555 01{rnd.randint(0, 99):02d}",
         "previous_employer": rnd.choice(EMPLOYERS),
     }
+    store = f"{rnd.randint(1, 480):03d}" if role == "store_manager" else None
+    if store:
+        employee = employee.model_copy(update={"title": f"Store Manager, Store {store} ({city})"})
     return Person(
         employee=employee,
+        store=store,
         city=city,
         git=git,
         projects=projects,
