@@ -83,6 +83,10 @@ class Organisation:
         specs = [s for per in self._specs.values() for s in per]
         return sorted(specs, key=lambda s: (s.when, s.item_id))
 
+    def repository_names(self) -> list[str]:
+        """Every repository an employee of this organisation commits to."""
+        return sorted({repo for p in self._scene.people.values() for repo in p.repos})
+
     def bind_shas(self, shas: dict[str, str]) -> None:
         """Replace pseudo-random shas with the real ones of materialised commits."""
         self._shas = dict(shas)
@@ -113,8 +117,11 @@ class Organisation:
         boss = self.employee(person.employee.manager) if person.employee.manager else None
         mates = {m for t in teams for m in t.members} - {person.upn}
         meetings = [title for t in teams for title in (t.standup, t.weekly) if title]
+        me = person.employee.given_name
         if boss:
-            meetings.append(f"{boss.given_name} / {person.employee.given_name} 1:1")
+            meetings.append(f"{boss.given_name} / {me} 1:1")
+        for report in self._scene.reports.get(person.upn, []):
+            meetings.append(f"{me} / {self._scene.people[report].employee.given_name} 1:1")
 
         def merged(values: list[str]) -> tuple[str, ...]:
             return tuple(dict.fromkeys(values))

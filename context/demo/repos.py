@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import subprocess
-from collections import defaultdict
 from dataclasses import astuple
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -136,13 +135,14 @@ def materialize_git_repos(org: Organisation, data_dir: Path) -> dict[str, Path]:
     if org.synthetic:
         return {}
     specs = org.commit_specs()
-    by_repo: dict[str, list[CommitSpec]] = defaultdict(list)
+    by_repo: dict[str, list[CommitSpec]] = {repo: [] for repo in org.repository_names()}
     for spec in specs:
         by_repo[spec.repository].append(spec)
     root = Path(data_dir) / REPO_DIR
     # The root commit hangs off the date, not the time of day: its sha is stable all day.
-    root_time = datetime.combine(org.now.date() - timedelta(days=90), time(12), UTC)
-    key = digest(FORMAT, org.seed, root_time, *(astuple(s) for s in specs))
+    root_day = org.now.astimezone(UTC).date() - timedelta(days=90)
+    root_time = datetime.combine(root_day, time(12), UTC)
+    key = digest(FORMAT, org.seed, root_time, sorted(by_repo), *(astuple(s) for s in specs))
     shas = _cached(root, key)
     if shas is None:
         shas = {}
