@@ -121,7 +121,9 @@ class Organisation:
         if boss:
             meetings.append(f"{boss.given_name} / {me} 1:1")
         for report in self._scene.reports.get(person.upn, []):
-            meetings.append(f"{me} / {self._scene.people[report].employee.given_name} 1:1")
+            them = self._scene.people[report]
+            if them.joined_days_ago is None:  # new hires are not in the weekly series yet
+                meetings.append(f"{me} / {them.employee.given_name} 1:1")
 
         def merged(values: list[str]) -> tuple[str, ...]:
             return tuple(dict.fromkeys(values))

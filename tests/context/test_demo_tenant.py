@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from context.config import CollectionConfig
 from context.demo import DEMO_SEED, Organisation, build_org
 from context.models import ContextItem, Sensitivity, Source
+from context.privacy import filter_items
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # a Wednesday, early UTC (evening in the US)
 # Anchors that stress the calendar: Monday just after midnight UTC (still Sunday in the US),
@@ -190,3 +192,12 @@ def test_insider_knows_the_team_not_the_work(org: Organisation) -> None:
     assert any("standup" in m.lower() for m in insider.recurring_meetings)
     with pytest.raises(KeyError):
         org.insider_knowledge("nobody@larkspurgoods.example")
+
+
+def test_privacy_filter_drops_exactly_the_bait(org: Organisation) -> None:
+    """The demo exists partly to show the filter at work: each reason fires for everyone."""
+    patterns = CollectionConfig().sensitive_patterns
+    for upn in (DANIEL, MEI, "luis.romero@larkspurgoods.example"):
+        kept, dropped = filter_items(org.items(upn), sensitive_patterns=patterns)
+        assert dropped == {"sensitivity": 2, "cancelled": 1, "sensitive_title": 1}, upn
+        assert len(kept) == len(org.items(upn)) - 4
