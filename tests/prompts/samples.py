@@ -67,7 +67,10 @@ FACTS = [
 
 
 def engine_request(facts: list[ContextItem] | None = None, count: int = 4) -> EngineRequest:
-    ranked = [RankedFact(item=f, score=1.0 - i / 100) for i, f in enumerate(facts or FACTS)]
+    ranked = [
+        RankedFact(item=f, score=1.0 - i / 100)
+        for i, f in enumerate(FACTS if facts is None else facts)
+    ]
     return EngineRequest(employee=EMPLOYEE, profile=PROFILE, facts=ranked, count=count, now=NOW)
 
 
