@@ -65,8 +65,10 @@ class Principal:
 
 def authenticate(db: Database, authorization: str | None) -> Principal:
     if not authorization or not authorization.lower().startswith("bearer "):
-        raise Unauthorized("send 'Authorization: Bearer <key>'; create one with "
-                           "'deskguard keys create --role helpdesk'")
+        raise Unauthorized(
+            "send 'Authorization: Bearer <key>'; create one with "
+            "'deskguard keys create --role helpdesk'"
+        )
     key = authorization[7:].strip()
     with db.session() as session:
         row = session.scalars(select(ApiKeyRow).where(ApiKeyRow.digest == digest(key))).first()

@@ -38,9 +38,12 @@ class Outcome:
 
 class DemoRun:
     def __init__(self, settings: Settings, echo: Callable[[str], None] = print) -> None:
-        demo_settings = settings.model_copy(update={
-            "database_url": f"sqlite:///{settings.data_dir / 'demo.db'}", "connectors": ["demo"],
-        })
+        demo_settings = settings.model_copy(
+            update={
+                "database_url": f"sqlite:///{settings.data_dir / 'demo.db'}",
+                "connectors": ["demo"],
+            }
+        )
         (settings.data_dir / "demo.db").unlink(missing_ok=True)  # each demo starts clean
         self.rt: Runtime = build_runtime(demo_settings)
         self.client = TestClient(create_app(self.rt), raise_server_exceptions=False)
@@ -55,22 +58,44 @@ class DemoRun:
     def run(self) -> list[Outcome]:
         employee = self.target()
         self.echo(f"deskguard demo: {self.rt.company_name} (embedded demo tenant, offline)")
-        self.echo(f"Caller claims to be {employee.name} <{employee.upn}>, {employee.title}: "
-                  f"'I lost my phone, please reset my MFA.'\n")
+        self.echo(
+            f"Caller claims to be {employee.name} <{employee.upn}>, {employee.title}: "
+            f"'I lost my phone, please reset my MFA.'\n"
+        )
         genuine = GenuineCaller(seed=7)
         clean = {"score": 0.05, "source": "device-risk", "reasons": ["known corporate device"]}
-        risky = {"score": 0.92, "source": "device-risk",
-                 "reasons": ["call-back number is a new VoIP line", "login from a VPS exit node"]}
+        risky = {
+            "score": 0.92,
+            "source": "device-risk",
+            "reasons": ["call-back number is a new VoIP line", "login from a VPS exit node"],
+        }
         outcomes = [
-            self.scenario("1. The genuine employee", employee.upn, clean,
-                          lambda q, v: genuine.answer(q, asked_at=v, timezone=employee.timezone),
-                          lambda d: d == "allow", "allow"),
-            self.scenario("2. An attacker with the public profile", employee.upn, None,
-                          self._attacker_answers(employee.upn), lambda d: d == "deny", "deny"),
-            self.scenario("3. Genuine answers, from attacker infrastructure", employee.upn, risky,
-                          lambda q, v: GenuineCaller(seed=7).answer(
-                              q, asked_at=v, timezone=employee.timezone),
-                          lambda d: d != "allow", "not allow"),
+            self.scenario(
+                "1. The genuine employee",
+                employee.upn,
+                clean,
+                lambda q, v: genuine.answer(q, asked_at=v, timezone=employee.timezone),
+                lambda d: d == "allow",
+                "allow",
+            ),
+            self.scenario(
+                "2. An attacker with the public profile",
+                employee.upn,
+                None,
+                self._attacker_answers(employee.upn),
+                lambda d: d == "deny",
+                "deny",
+            ),
+            self.scenario(
+                "3. Genuine answers, from attacker infrastructure",
+                employee.upn,
+                risky,
+                lambda q, v: GenuineCaller(seed=7).answer(
+                    q, asked_at=v, timezone=employee.timezone
+                ),
+                lambda d: d != "allow",
+                "not allow",
+            ),
         ]
         return outcomes
 
@@ -87,9 +112,15 @@ class DemoRun:
 
         return answer
 
-    def scenario(self, title: str, upn: str, signal: dict[str, Any] | None,
-                 respond: Callable[[dict[str, Any], Any], str],
-                 expected: Callable[[str], bool], expectation: str) -> Outcome:
+    def scenario(
+        self,
+        title: str,
+        upn: str,
+        signal: dict[str, Any] | None,
+        respond: Callable[[dict[str, Any], Any], str],
+        expected: Callable[[str], bool],
+        expectation: str,
+    ) -> Outcome:
         self.echo(f"== {title} ==")
         if signal:
             self.echo(f"   risk signal {signal['score']}: {'; '.join(signal['reasons'])}")
@@ -106,31 +137,50 @@ class DemoRun:
         asked_at = dateparser.isoparse(started["created_at"])
         for q in truth["question_details"]:
             answers.append({"question_id": q["id"], "response": respond(q, asked_at)})
-        decided = self.client.post(f"/v1/verifications/{started['id']}/answers",
-                                   json={"answers": answers}, headers=self.helpdesk).json()
+        decided = self.client.post(
+            f"/v1/verifications/{started['id']}/answers",
+            json={"answers": answers},
+            headers=self.helpdesk,
+        ).json()
         detail = self.client.get(f"/v1/verifications/{started['id']}", headers=self.security).json()
-        return self._report(title, decided, detail, expected, expectation,
-                            {a["question_id"]: a["response"] for a in answers})
+        return self._report(
+            title,
+            decided,
+            detail,
+            expected,
+            expectation,
+            {a["question_id"]: a["response"] for a in answers},
+        )
 
-    def _report(self, title: str, decided: dict[str, Any], detail: dict[str, Any],
-                expected: Callable[[str], bool], expectation: str,
-                answers: dict[str, str] | None = None) -> Outcome:
+    def _report(
+        self,
+        title: str,
+        decided: dict[str, Any],
+        detail: dict[str, Any],
+        expected: Callable[[str], bool],
+        expectation: str,
+        answers: dict[str, str] | None = None,
+    ) -> Outcome:
         grades = {g["id"]: g for g in detail.get("grades", [])}
         for q in decided.get("questions", []):
             self.echo(f"   {q['id']}: {q['text']}")
             if answers:
                 g = grades.get(q["id"], {})
-                self.echo(f"       caller: \"{answers.get(q['id'], '')}\"")
-                self.echo(f"       -> {g.get('verdict', '?')} ({g.get('method', '?')}, score "
-                          f"{g.get('score', 0):.2f}): {g.get('reason', '')}")
+                self.echo(f'       caller: "{answers.get(q["id"], "")}"')
+                self.echo(
+                    f"       -> {g.get('verdict', '?')} ({g.get('method', '?')}, score "
+                    f"{g.get('score', 0):.2f}): {g.get('reason', '')}"
+                )
         decision = str(decided.get("decision"))
         self.echo(f"   DECISION: {decision.upper()}")
         for reason in decided.get("reasons", []):
             self.echo(f"     - {reason}")
         receipt = decided.get("receipt") or {}
         if receipt:
-            self.echo(f"   signed receipt: {str(receipt.get('signature'))[:16]}... "
-                      f"({receipt.get('algorithm')})")
+            self.echo(
+                f"   signed receipt: {str(receipt.get('signature'))[:16]}... "
+                f"({receipt.get('algorithm')})"
+            )
         outcome = Outcome(title, decision, expected, expectation)
         self.echo(f"   expected {expectation}: {'OK' if outcome.ok else 'UNEXPECTED'}\n")
         return outcome

@@ -26,8 +26,11 @@ def error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
 
 
 def create_app(runtime: Runtime) -> FastAPI:
-    app = FastAPI(title="deskguard", version="0.1.0",
-                  description="Help-desk caller verification from the caller's own recent work.")
+    app = FastAPI(
+        title="deskguard",
+        version="0.1.0",
+        description="Help-desk caller verification from the caller's own recent work.",
+    )
     app.state.runtime = runtime
     app.include_router(verifications.router)
     app.include_router(ops.router)
@@ -37,8 +40,9 @@ def create_app(runtime: Runtime) -> FastAPI:
     async def limit_body(request: Request, call_next: Any) -> Any:
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return error(413, "payload_too_large", f"request bodies are limited to "
-                         f"{MAX_BODY_BYTES} bytes")
+            return error(
+                413, "payload_too_large", f"request bodies are limited to {MAX_BODY_BYTES} bytes"
+            )
         return await call_next(request)
 
     return app
@@ -51,8 +55,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = [{"field": ".".join(str(p) for p in e["loc"] if p != "body"), "problem": e["msg"]}
-                  for e in exc.errors()]
+        fields = [
+            {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "problem": e["msg"]}
+            for e in exc.errors()
+        ]
         names = ", ".join(f["field"] or "body" for f in fields)
         return error(422, "invalid_input", f"invalid request: {names}", fields=fields)
 

@@ -44,11 +44,18 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utcnow)
     directory, connectors, (company_name, company) = _sources(settings, clock())
     key = settings.receipt_key.get_secret_value() if settings.receipt_key else None
     return Runtime(
-        settings=settings, db=Database(settings.sqlalchemy_url), directory=directory,
-        connectors=connectors, engine=_engine(settings), judge=_judge(settings),
-        attacker=_attacker(settings), policy=load_policy(settings.policy_path),
-        receipt_key=load_or_create_key(settings.data_dir, key), company_facts=company,
-        company_name=company_name, clock=clock,
+        settings=settings,
+        db=Database(settings.sqlalchemy_url),
+        directory=directory,
+        connectors=connectors,
+        engine=_engine(settings),
+        judge=build_judge(settings),
+        attacker=_attacker(settings),
+        policy=load_policy(settings.policy_path),
+        receipt_key=load_or_create_key(settings.data_dir, key),
+        company_facts=company,
+        company_name=company_name,
+        clock=clock,
     )
 
 
@@ -68,8 +75,9 @@ def _sources(
     if not settings.graph.base_url:
         raise ConfigurationError("set DESKGUARD_GRAPH__BASE_URL for the employee directory")
     try:
-        connectors = build_connectors(settings.connectors, graph=settings.graph,
-                                      jira=settings.jira, git=settings.git)
+        connectors = build_connectors(
+            settings.connectors, graph=settings.graph, jira=settings.jira, git=settings.git
+        )
     except ValueError as exc:
         raise ConfigurationError(f"DESKGUARD_CONNECTORS: {exc}") from None
     return GraphDirectory(settings.graph), connectors, ("your organisation", [])
@@ -90,7 +98,7 @@ def _engine(settings: Settings) -> QuestionEngine:
     return TemplateEngine()
 
 
-def _judge(settings: Settings) -> Judge | None:
+def build_judge(settings: Settings) -> Judge | None:
     if not settings.llm.configured:
         return None
     from grading.judge import LLMJudge

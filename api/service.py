@@ -46,25 +46,35 @@ class VerificationService:
             raise NotFound(f"no employee {body.employee!r} in the directory")
         now = self.rt.clock()
         window = window_for(now, self.rt.settings.collection.lookback_days)
-        collection = await collect(employee, self.rt.connectors, window=window,
-                                   config=self.rt.settings.collection)
+        collection = await collect(
+            employee, self.rt.connectors, window=window, config=self.rt.settings.collection
+        )
         qset = await self._questions(employee, collection)
         row = VerificationRow(
-            id=f"ver_{uuid.uuid4().hex[:24]}", employee=employee.upn, action=body.action,
-            status="pending", created_at=now,
+            id=f"ver_{uuid.uuid4().hex[:24]}",
+            employee=employee.upn,
+            action=body.action,
+            status="pending",
+            created_at=now,
             expires_at=now + timedelta(seconds=self.rt.settings.verification_ttl_seconds),
             ticket=body.ticket.model_dump() if body.ticket else None,
             signal=body.signal.model_dump() if body.signal else None,
             questions=[q.model_dump(mode="json") for q in qset.questions],
-            question_set=_set_meta(qset, employee), collection=_collection_meta(collection, qset),
+            question_set=_set_meta(qset, employee),
+            collection=_collection_meta(collection, qset),
             created_by=actor,
         )
         early = self._early_decision(row, qset, employee)
         if early is not None:
             self._finish(row, early, grades=[])
         self.rt.db.save(row)
-        audit.append(self.rt.db, actor=actor, event="verification.started",
-                     verification_id=row.id, detail=_start_audit(row))
+        audit.append(
+            self.rt.db,
+            actor=actor,
+            event="verification.started",
+            verification_id=row.id,
+            detail=_start_audit(row),
+        )
         if early is not None:
             self._audit_decision(row, actor)
         return row
@@ -75,8 +85,9 @@ class VerificationService:
         if employee is None:
             raise NotFound(f"no employee {upn!r} in the directory")
         window = window_for(self.rt.clock(), self.rt.settings.collection.lookback_days)
-        collection = await collect(employee, self.rt.connectors, window=window,
-                                   config=self.rt.settings.collection)
+        collection = await collect(
+            employee, self.rt.connectors, window=window, config=self.rt.settings.collection
+        )
         return await self._questions(employee, collection), collection
 
     async def engine_request(self, upn: str) -> EngineRequest:
@@ -85,25 +96,41 @@ class VerificationService:
         if employee is None:
             raise NotFound(f"no employee {upn!r} in the directory")
         window = window_for(self.rt.clock(), self.rt.settings.collection.lookback_days)
-        collection = await collect(employee, self.rt.connectors, window=window,
-                                   config=self.rt.settings.collection)
+        collection = await collect(
+            employee, self.rt.connectors, window=window, config=self.rt.settings.collection
+        )
         return await self._engine_request(employee, collection)
 
     async def _engine_request(self, employee: Employee, collection: Collection) -> EngineRequest:
         profile = await self.rt.directory.public_profile(employee.upn)
-        facts = rank_facts(collection.items, now=collection.window_end, profile=profile,
-                           public_facts=self.rt.company_facts)
-        return EngineRequest(employee=employee, profile=profile, facts=facts,
-                             count=self.rt.settings.questions.count, now=collection.window_end)
+        facts = rank_facts(
+            collection.items,
+            now=collection.window_end,
+            profile=profile,
+            public_facts=self.rt.company_facts,
+        )
+        return EngineRequest(
+            employee=employee,
+            profile=profile,
+            facts=facts,
+            count=self.rt.settings.questions.count,
+            now=collection.window_end,
+        )
 
     async def _questions(self, employee: Employee, collection: Collection) -> QuestionSet:
         request = await self._engine_request(employee, collection)
         profile = request.profile
-        public = [*(profile.facts() if profile else []), *self.rt.company_facts,
-                  employee.title, employee.department]
+        public = [
+            *(profile.facts() if profile else []),
+            *self.rt.company_facts,
+            employee.title,
+            employee.department,
+        ]
         options = PipelineOptions(
-            public_facts=public, company_facts=self.rt.company_facts,
-            attacker=self.rt.attacker, attack_check=self._attack_check if self.rt.attacker else None,
+            public_facts=public,
+            company_facts=self.rt.company_facts,
+            attacker=self.rt.attacker,
+            attack_check=self._attack_check if self.rt.attacker else None,
             fallback_to_templates=self.rt.settings.questions.on_llm_failure == "templates",
         )
         qset, _ = await build_question_set(request, self.rt.engine, options=options)
@@ -113,27 +140,32 @@ class VerificationService:
         result = await self._grade_one(question, guess, None, None)
         return result.verdict == Verdict.CORRECT
 
-    def _early_decision(self, row: VerificationRow, qset: QuestionSet,
-                        employee: Employee) -> Decision | None:
+    def _early_decision(
+        self, row: VerificationRow, qset: QuestionSet, employee: Employee
+    ) -> Decision | None:
         """Escalate before asking when the set is too thin or attempts are exhausted."""
         reasons = []
         if len(qset.questions) < MIN_QUESTIONS:
-            reasons.append(f"not enough recent work context to ask {MIN_QUESTIONS} questions "
-                           f"(could ask {len(qset.questions)})")
+            reasons.append(
+                f"not enough recent work context to ask {MIN_QUESTIONS} questions "
+                f"(could ask {len(qset.questions)})"
+            )
         recent = self._recent_failures(employee.upn, row.created_at)
         if recent >= self.rt.settings.max_attempts:
             reasons.append(f"{recent} failed verifications for this employee in the last 24 h")
         if not reasons:
             return None
-        return Decision(decision=DecisionOutcome.ESCALATE, reasons=reasons,
-                        policy=self.rt.policy.ref)
+        return Decision(
+            decision=DecisionOutcome.ESCALATE, reasons=reasons, policy=self.rt.policy.id
+        )
 
     def _recent_failures(self, upn: str, now: Any) -> int:
         rows = self.rt.db.recent_for_employee(upn, since=now - timedelta(hours=24))
         return sum(1 for r in rows if r.decision and r.decision.get("decision") == "deny")
 
-    async def submit(self, verification_id: str, body: AnswersSubmit, *,
-                     actor: str) -> VerificationRow:
+    async def submit(
+        self, verification_id: str, body: AnswersSubmit, *, actor: str
+    ) -> VerificationRow:
         row = self._load(verification_id)
         questions = [Question.model_validate(q) for q in row.questions]
         answers = _validate_answers(body.answers, questions)
@@ -152,45 +184,68 @@ class VerificationService:
         self._audit_decision(row, actor)
         return row
 
-    async def _grade_all(self, row: VerificationRow, questions: Sequence[Question],
-                         answers: dict[str, str]) -> list[Grade]:
+    async def _grade_all(
+        self, row: VerificationRow, questions: Sequence[Question], answers: dict[str, str]
+    ) -> list[Grade]:
         tz = str(row.question_set.get("timezone") or "UTC")
         return [await self._grade_one(q, answers.get(q.id, ""), row, tz) for q in questions]
 
-    async def _grade_one(self, question: Question, response: str,
-                         row: VerificationRow | None, tz: str | None) -> Grade:
+    async def _grade_one(
+        self, question: Question, response: str, row: VerificationRow | None, tz: str | None
+    ) -> Grade:
         request = GradeRequest(
-            id=question.id, question=question.text, expected=question.expected,
-            kind=question.kind, variants=question.variants, response=response,
-            asked_at=row.created_at if row else self.rt.clock(), timezone=tz,
+            id=question.id,
+            question=question.text,
+            expected=question.expected,
+            kind=question.kind,
+            variants=question.variants,
+            response=response,
+            asked_at=row.created_at if row else self.rt.clock(),
+            timezone=tz,
         )
         try:
             return await grade(request, judge=self.rt.judge)
         except Exception as exc:  # a grader failure is recorded and can never allow
             log.error("grader_failed", question=question.id, error=type(exc).__name__)
-            return Grade(id=question.id, verdict=Verdict.INCORRECT, score=0.0, method="error",
-                         reason=f"grader failed: {type(exc).__name__}", flags=["grader_error"])
+            return Grade(
+                id=question.id,
+                verdict=Verdict.INCORRECT,
+                score=0.0,
+                method="error",
+                reason=f"grader failed: {type(exc).__name__}",
+                flags=["grader_error"],
+            )
 
-    def _decide(self, row: VerificationRow, questions: Sequence[Question],
-                grades: Sequence[Grade]) -> Decision:
+    def _decide(
+        self, row: VerificationRow, questions: Sequence[Question], grades: Sequence[Grade]
+    ) -> Decision:
         signal = Signal.model_validate(row.signal) if row.signal else None
         degraded = list(row.collection.get("degraded_sources", []))
         try:
-            decision = decide(self.rt.policy, action=row.action,
-                              grades=[(q.kind, g) for q, g in zip(questions, grades, strict=True)],
-                              signal=signal, questions_asked=len(questions),
-                              degraded_sources=degraded)
+            decision = decide(
+                self.rt.policy,
+                action=row.action,
+                grades=[(q.kind, g) for q, g in zip(questions, grades, strict=True)],
+                signal=signal,
+                questions_asked=len(questions),
+                degraded_sources=degraded,
+            )
         except Exception as exc:
             log.error("policy_failed", error=type(exc).__name__)
-            return Decision(decision=DecisionOutcome.ESCALATE, policy=self.rt.policy.ref,
-                            reasons=[f"decision policy failed: {type(exc).__name__}"])
+            return Decision(
+                decision=DecisionOutcome.ESCALATE,
+                policy=self.rt.policy.id,
+                reasons=[f"decision policy failed: {type(exc).__name__}"],
+            )
         if decision.decision == DecisionOutcome.ALLOW and any(
             "grader_error" in g.flags for g in grades
         ):
-            return decision.model_copy(update={
-                "decision": DecisionOutcome.ESCALATE,
-                "reasons": [*decision.reasons, "a grader failure prevents allow"],
-            })
+            return decision.model_copy(
+                update={
+                    "decision": DecisionOutcome.ESCALATE,
+                    "reasons": [*decision.reasons, "a grader failure prevents allow"],
+                }
+            )
         return decision
 
     def _finish(self, row: VerificationRow, decision: Decision, *, grades: Sequence[Grade]) -> None:
@@ -199,9 +254,13 @@ class VerificationService:
         row.decision = decision.model_dump(mode="json")
         row.grades = [g.model_dump(mode="json") for g in grades]
         payload = {
-            "verification_id": row.id, "employee": row.employee, "action": row.action,
-            "ticket": row.ticket, "decision": decision.decision.value,
-            "policy": decision.policy, "decided_at": now.isoformat(),
+            "verification_id": row.id,
+            "employee": row.employee,
+            "action": row.action,
+            "ticket": row.ticket,
+            "decision": decision.decision.value,
+            "policy": decision.policy,
+            "decided_at": now.isoformat(),
             "questions_asked": len(row.questions),
             "verdicts": [g.verdict.value for g in grades],
         }
@@ -209,12 +268,18 @@ class VerificationService:
 
     def _audit_decision(self, row: VerificationRow, actor: str) -> None:
         assert row.decision is not None
-        audit.append(self.rt.db, actor=actor, event="verification.decided",
-                     verification_id=row.id, detail={
-                         "decision": row.decision["decision"], "policy": row.decision["policy"],
-                         "reasons": row.decision["reasons"],
-                         "verdicts": [g["verdict"] for g in row.grades or []],
-                     })
+        audit.append(
+            self.rt.db,
+            actor=actor,
+            event="verification.decided",
+            verification_id=row.id,
+            detail={
+                "decision": row.decision["decision"],
+                "policy": row.decision["policy"],
+                "reasons": row.decision["reasons"],
+                "verdicts": [g["verdict"] for g in row.grades or []],
+            },
+        )
 
     def get(self, verification_id: str) -> VerificationRow:
         return self._load(verification_id)
@@ -232,8 +297,10 @@ def _validate_answers(answers: Sequence[AnswerIn], questions: Sequence[Question]
     seen: dict[str, str] = {}
     for index, answer in enumerate(answers):
         if answer.question_id not in known:
-            raise InvalidInput(f"answers[{index}].question_id {answer.question_id!r} is not a "
-                               f"question of this verification")
+            raise InvalidInput(
+                f"answers[{index}].question_id {answer.question_id!r} is not a "
+                f"question of this verification"
+            )
         if answer.question_id in seen:
             raise InvalidInput(f"answers[{index}]: question {answer.question_id!r} answered twice")
         seen[answer.question_id] = answer.response
@@ -249,16 +316,24 @@ def _set_meta(qset: QuestionSet, employee: Employee) -> dict[str, Any]:
 def _collection_meta(collection: Collection, qset: QuestionSet) -> dict[str, Any]:
     used = {e for q in qset.questions for e in q.evidence}
     evidence = [
-        {"id": i.id, "source": i.source.value, "kind": i.kind.value, "when": i.when.isoformat(),
-         "connector": i.provenance.connector, "ref": i.provenance.ref}
-        for i in collection.items if i.id in used
+        {
+            "id": i.id,
+            "source": i.source.value,
+            "kind": i.kind.value,
+            "when": i.when.isoformat(),
+            "connector": i.provenance.connector,
+            "ref": i.provenance.ref,
+        }
+        for i in collection.items
+        if i.id in used
     ]
     return {
         "window_start": collection.window_start.isoformat(),
         "window_end": collection.window_end.isoformat(),
         "sources": [s.model_dump(mode="json") for s in collection.sources],
         "degraded_sources": collection.degraded_sources,
-        "filtered": collection.filtered, "items_seen": len(collection.items),
+        "filtered": collection.filtered,
+        "items_seen": len(collection.items),
         "accesses": [a.model_dump(mode="json") for a in collection.accesses],
         "evidence": evidence,
     }
@@ -266,8 +341,11 @@ def _collection_meta(collection: Collection, qset: QuestionSet) -> dict[str, Any
 
 def _start_audit(row: VerificationRow) -> dict[str, Any]:
     return {
-        "employee": row.employee, "action": row.action, "ticket": row.ticket,
-        "engine": row.question_set.get("engine"), "questions": len(row.questions),
+        "employee": row.employee,
+        "action": row.action,
+        "ticket": row.ticket,
+        "engine": row.question_set.get("engine"),
+        "questions": len(row.questions),
         "sources": {s["connector"]: s["status"] for s in row.collection["sources"]},
         "evidence": [e["id"] for e in row.collection["evidence"]],
     }

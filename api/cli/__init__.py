@@ -10,8 +10,11 @@ import typer
 from api.cli import context_cmd, keys_cmd, prompts_cmd, questions_cmd, run_cmd
 from api.errors import DeskguardError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="deskguard: help-desk caller verification from recent work context.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="deskguard: help-desk caller verification from recent work context.",
+)
 app.command("demo")(run_cmd.demo)
 app.command("serve")(run_cmd.serve)
 app.command("grade")(run_cmd.grade)

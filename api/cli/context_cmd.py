@@ -21,16 +21,23 @@ async def _coverage(rt: Runtime) -> list[dict[str, Any]]:
     window = window_for(now, rt.settings.collection.lookback_days)
     rows = []
     for employee in await rt.directory.list_employees():
-        collection = await collect(employee, rt.connectors, window=window,
-                                   config=rt.settings.collection)
+        collection = await collect(
+            employee, rt.connectors, window=window, config=rt.settings.collection
+        )
         per_source = Counter(item.source.value for item in collection.items)
-        rows.append({
-            "employee": employee.upn, "name": employee.name, "role": employee.role,
-            "title": employee.title, "items": len(collection.items),
-            "sources": dict(sorted(per_source.items())), "filtered": collection.filtered,
-            "degraded_sources": collection.degraded_sources,
-            "thin": len(collection.items) < THIN,
-        })
+        rows.append(
+            {
+                "employee": employee.upn,
+                "name": employee.name,
+                "role": employee.role,
+                "title": employee.title,
+                "items": len(collection.items),
+                "sources": dict(sorted(per_source.items())),
+                "filtered": collection.filtered,
+                "degraded_sources": collection.degraded_sources,
+                "thin": len(collection.items) < THIN,
+            }
+        )
     return rows
 
 
@@ -52,8 +59,9 @@ async def _pull(rt: Runtime, upn: str) -> dict[str, Any]:
     if employee is None:
         raise NotFound(f"no employee {upn!r} in the directory")
     window = window_for(rt.clock(), rt.settings.collection.lookback_days)
-    collection = await collect(employee, rt.connectors, window=window,
-                               config=rt.settings.collection)
+    collection = await collect(
+        employee, rt.connectors, window=window, config=rt.settings.collection
+    )
     return collection.model_dump(mode="json")
 
 
@@ -83,7 +91,9 @@ def sources(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -
         print(f"{m['connector']}: {m['description']}")
         print(f"  look-back {m['lookback_days']} days; retention: {m['retention']}")
         for endpoint in m["endpoints"]:
-            print(f"  {endpoint['method']} {endpoint['path']}  fields: "
-                  f"{', '.join(endpoint['fields'])}")
+            print(
+                f"  {endpoint['method']} {endpoint['path']}  fields: "
+                f"{', '.join(endpoint['fields'])}"
+            )
         for field in m["fields"]:
             print(f"    {field['name']:<28} {field['category']}")

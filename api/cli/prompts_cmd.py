@@ -15,8 +15,14 @@ def list_() -> None:
     """Every prompt version on disk, with its sha256."""
     from prompts.registry import list_prompts
 
-    emit({"prompts": [{"ref": p.ref, "description": p.description, "sha256": p.sha256}
-                      for p in list_prompts()]})
+    emit(
+        {
+            "prompts": [
+                {"ref": p.ref, "description": p.description, "sha256": p.sha256}
+                for p in list_prompts()
+            ]
+        }
+    )
 
 
 @app.command("show")

@@ -15,12 +15,18 @@ app = typer.Typer(no_args_is_help=True, help="Preview question sets (security te
 def preview_payload(upn: str) -> dict[str, Any]:
     qset, collection = run(VerificationService(runtime()).preview(upn))
     return {
-        "employee": qset.employee, "engine": qset.engine,
-        "questions": [q.model_dump(mode="json", include={"id", "text", "kind", "expected",
-                                                         "variants", "evidence", "topic"})
-                      for q in qset.questions],
+        "employee": qset.employee,
+        "engine": qset.engine,
+        "questions": [
+            q.model_dump(
+                mode="json",
+                include={"id", "text", "kind", "expected", "variants", "evidence", "topic"},
+            )
+            for q in qset.questions
+        ],
         "dropped": [d.model_dump(mode="json") for d in qset.dropped],
-        "prompt": qset.prompt, "prompt_sha256": qset.prompt_sha256,
+        "prompt": qset.prompt,
+        "prompt_sha256": qset.prompt_sha256,
         "fallback_reason": qset.fallback_reason,
         "sources": [s.model_dump(mode="json") for s in collection.sources],
         "items": len(collection.items),

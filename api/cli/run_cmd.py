@@ -18,8 +18,9 @@ def demo() -> None:
 
     outcomes = DemoRun(get_settings()).run()
     if not all(o.ok for o in outcomes):
-        bad = "; ".join(f"{o.title}: got {o.decision}, expected {o.expectation}"
-                        for o in outcomes if not o.ok)
+        bad = "; ".join(
+            f"{o.title}: got {o.decision}, expected {o.expectation}" for o in outcomes if not o.ok
+        )
         raise SystemExit(f"demo did not behave as expected: {bad}")
     print("All three calls were decided as expected.")
 
@@ -36,8 +37,11 @@ def serve(
 
     settings = get_settings()
     app = create_app(build_runtime(settings))
-    print(f"deskguard on http://{host}:{port} (connectors: {','.join(settings.connectors)}); "
-          f"create a key with: deskguard keys create --role helpdesk", file=sys.stderr)
+    print(
+        f"deskguard on http://{host}:{port} (connectors: {','.join(settings.connectors)}); "
+        f"create a key with: deskguard keys create --role helpdesk",
+        file=sys.stderr,
+    )
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
@@ -45,16 +49,32 @@ def grade(
     input_path: Path = typer.Option(..., "--input", help="Grade lines (JSONL); - for stdin."),
 ) -> None:
     """Grade answers: JSON lines in, JSON lines out; with labels, a confusion summary on stderr."""
-    from grading.batch import grade_lines, summarise
+    from api.runtime import build_judge
+    from grading.batch import LabelledResult, grade_to_json, parse_line, summarise
+    from grading.cascade import grade_sync
 
     if str(input_path) != "-" and not input_path.is_file():
         raise InvalidInput(f"no such file: {input_path}")
+    judge = build_judge(get_settings())
+    labelled: list[LabelledResult] = []
     handle = sys.stdin if str(input_path) == "-" else input_path.open(encoding="utf-8")
     with handle:
-        results = []
-        for line in grade_lines(handle):
-            print(line, flush=True)
-            results.append(line)
-    summary = summarise(results)
-    if summary is not None:
-        print(json.dumps(summary, indent=2), file=sys.stderr)
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                request = parse_line(line)
+            except ValueError as exc:
+                print(
+                    json.dumps(
+                        {"line": number, "error": {"code": "invalid_line", "message": str(exc)}}
+                    ),
+                    flush=True,
+                )
+                continue
+            result = grade_sync(request, judge=judge)
+            print(grade_to_json(result), flush=True)
+            if request.label is not None:
+                labelled.append(LabelledResult(request.label, result))
+    if labelled:
+        print(summarise(labelled).model_dump_json(indent=2), file=sys.stderr)

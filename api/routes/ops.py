@@ -16,8 +16,12 @@ router = APIRouter(tags=["operations"])
 
 @router.get("/healthz")
 async def health(runtime: RuntimeDep) -> dict[str, Any]:
-    return {"status": "ok", "connectors": [c.name for c in runtime.connectors],
-            "engine": runtime.engine.name, "policy": runtime.policy.ref}
+    return {
+        "status": "ok",
+        "connectors": [c.name for c in runtime.connectors],
+        "engine": runtime.engine.name,
+        "policy": runtime.policy.id,
+    }
 
 
 @router.get("/metrics")
@@ -34,9 +38,18 @@ async def read_audit(
     rows = audit.records(runtime.db, verification_id)
     return {
         "intact": audit.verify_chain(runtime.db),
-        "records": [{"seq": r.seq, "at": r.at, "actor": r.actor, "event": r.event,
-                     "verification_id": r.verification_id, "detail": r.detail, "hash": r.hash}
-                    for r in rows],
+        "records": [
+            {
+                "seq": r.seq,
+                "at": r.at,
+                "actor": r.actor,
+                "event": r.event,
+                "verification_id": r.verification_id,
+                "detail": r.detail,
+                "hash": r.hash,
+            }
+            for r in rows
+        ],
     }
 
 

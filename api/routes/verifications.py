@@ -9,13 +9,22 @@ from api.schemas import AnswersSubmit, VerificationCreate, VerificationDetail, V
 from api.views import public_view, view_for
 
 router = APIRouter(prefix="/v1/verifications", tags=["verifications"])
-RESPONSES = {code: {"description": text} for code, text in (
-    (401, "missing or unknown API key"), (403, "role not allowed"), (404, "not found"),
-    (409, "already answered"), (410, "expired"), (422, "invalid input"))}
+RESPONSES = {
+    code: {"description": text}
+    for code, text in (
+        (401, "missing or unknown API key"),
+        (403, "role not allowed"),
+        (404, "not found"),
+        (409, "already answered"),
+        (410, "expired"),
+        (422, "invalid input"),
+    )
+}
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=VerificationPublic,
-             responses=RESPONSES)  # type: ignore[arg-type]
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=VerificationPublic, responses=RESPONSES
+)  # type: ignore[arg-type]
 async def start_verification(
     body: VerificationCreate, principal: PrincipalDep, service: ServiceDep
 ) -> VerificationPublic:
@@ -25,8 +34,7 @@ async def start_verification(
     return public_view(row)
 
 
-@router.post("/{verification_id}/answers", response_model=VerificationPublic,
-             responses=RESPONSES)  # type: ignore[arg-type]
+@router.post("/{verification_id}/answers", response_model=VerificationPublic, responses=RESPONSES)  # type: ignore[arg-type]
 async def submit_answers(
     verification_id: str, body: AnswersSubmit, principal: PrincipalDep, service: ServiceDep
 ) -> VerificationPublic:
@@ -36,8 +44,11 @@ async def submit_answers(
     return public_view(row)
 
 
-@router.get("/{verification_id}", response_model=VerificationDetail | VerificationPublic,
-            responses=RESPONSES)  # type: ignore[arg-type]
+@router.get(
+    "/{verification_id}",
+    response_model=VerificationDetail | VerificationPublic,
+    responses=RESPONSES,
+)  # type: ignore[arg-type]
 async def read_verification(
     verification_id: str, principal: PrincipalDep, service: ServiceDep
 ) -> VerificationPublic:

@@ -17,8 +17,16 @@ MEETING = next(i for i in workload() if i.title.startswith("Conditional"))
 
 
 def q(text: str, kind: str, expected: str, evidence: list[str], **kw: object) -> Question:
-    return Question(id="q", text=text, kind=kind, expected=expected, evidence=evidence,  # type: ignore[arg-type]
-                    source=Source.JIRA, topic=str(kw.get("topic", "t")), fact_time=NOW)
+    return Question(
+        id="q",
+        text=text,
+        kind=kind,
+        expected=expected,
+        evidence=evidence,  # type: ignore[arg-type]
+        source=Source.JIRA,
+        topic=str(kw.get("topic", "t")),
+        fact_time=NOW,
+    )
 
 
 @dataclass
@@ -29,16 +37,40 @@ class Case:
 
 
 GROUNDING = [
-    Case("identifier in cited ticket", q("Which ticket?", "identifier", "OPS-1423", [TICKET.id]), False),
+    Case(
+        "identifier in cited ticket",
+        q("Which ticket?", "identifier", "OPS-1423", [TICKET.id]),
+        False,
+    ),
     # The model invented a neighbouring key: not in the evidence.
     Case("invented identifier", q("Which ticket?", "identifier", "OPS-1432", [TICKET.id]), True),
     Case("evidence id that does not exist", q("Which?", "identifier", "OPS-1423", ["nope"]), True),
-    Case("people among participants", q("Who?", "person", "Priya Natarajan, Tom Berg", [MEETING.id]), False),
+    Case(
+        "people among participants",
+        q("Who?", "person", "Priya Natarajan, Tom Berg", [MEETING.id]),
+        False,
+    ),
     Case("a person who was not there", q("Who?", "person", "Leah Ortiz", [MEETING.id]), True),
-    Case("text from the title", q("About?", "text", "Conditional access rollout review", [MEETING.id]), False),
-    Case("text the items do not support", q("About?", "text", "Quarterly budget forecast", [MEETING.id]), True),
-    Case("time of the cited item", q("When?", "datetime", MEETING.when.isoformat(), [MEETING.id]), False),
-    Case("a time nothing happened", q("When?", "datetime", "2026-11-20T10:00:00+00:00", [MEETING.id]), True),
+    Case(
+        "text from the title",
+        q("About?", "text", "Conditional access rollout review", [MEETING.id]),
+        False,
+    ),
+    Case(
+        "text the items do not support",
+        q("About?", "text", "Quarterly budget forecast", [MEETING.id]),
+        True,
+    ),
+    Case(
+        "time of the cited item",
+        q("When?", "datetime", MEETING.when.isoformat(), [MEETING.id]),
+        False,
+    ),
+    Case(
+        "a time nothing happened",
+        q("When?", "datetime", "2026-11-20T10:00:00+00:00", [MEETING.id]),
+        True,
+    ),
 ]
 
 
@@ -60,7 +92,9 @@ def test_a_question_that_names_another_questions_answer_leaks() -> None:
 
 
 def test_a_bare_ticket_number_in_text_counts_as_a_leak() -> None:
-    question = q("What was ticket 1423 about?", "text", "Renew VPN gateway certificate", [TICKET.id])
+    question = q(
+        "What was ticket 1423 about?", "text", "Renew VPN gateway certificate", [TICKET.id]
+    )
     other = q("Which ticket did you move to Done?", "identifier", "OPS-1423", [TICKET.id])
     assert leaks(question, [other]) is not None
 

@@ -25,8 +25,9 @@ def test_ranking_puts_recurring_standups_last() -> None:
 
 
 async def test_template_engine_writes_a_diverse_grounded_set() -> None:
-    qset, _ = await build_question_set(request(), TemplateEngine(), options=PipelineOptions(
-        public_facts=PROFILE.facts()))
+    qset, _ = await build_question_set(
+        request(), TemplateEngine(), options=PipelineOptions(public_facts=PROFILE.facts())
+    )
     assert len(qset.questions) >= 4
     assert [q.id for q in qset.questions] == [f"q{i}" for i in range(1, len(qset.questions) + 1)]
     assert len({q.source for q in qset.questions}) >= 3
@@ -49,9 +50,20 @@ class ScriptedEngine:
         return EngineOutput(questions=self.questions, prompt="question_generation@v1")
 
 
-def llm_question(text: str, expected: str, evidence: list[str], kind: str = "identifier") -> Question:
-    return Question(id="", text=text, kind=kind, expected=expected, evidence=evidence,  # type: ignore[arg-type]
-                    source=Source.JIRA, topic="llm", fact_time=NOW, engine="llm")
+def llm_question(
+    text: str, expected: str, evidence: list[str], kind: str = "identifier"
+) -> Question:
+    return Question(
+        id="",
+        text=text,
+        kind=kind,
+        expected=expected,
+        evidence=evidence,  # type: ignore[arg-type]
+        source=Source.JIRA,
+        topic="llm",
+        fact_time=NOW,
+        engine="llm",
+    )
 
 
 async def test_ungrounded_and_leaking_llm_questions_are_dropped_and_replaced() -> None:
@@ -76,8 +88,9 @@ async def test_engine_failure_falls_back_to_templates_and_is_recorded() -> None:
 
 async def test_engine_failure_without_fallback_leaves_a_short_set() -> None:
     engine = ScriptedEngine(error=RuntimeError("down"))
-    qset, _ = await build_question_set(request(), engine,
-                                       options=PipelineOptions(fallback_to_templates=False))
+    qset, _ = await build_question_set(
+        request(), engine, options=PipelineOptions(fallback_to_templates=False)
+    )
     assert qset.questions == []
     assert any(d.check == "set" for d in qset.dropped)
 
@@ -85,8 +98,9 @@ async def test_engine_failure_without_fallback_leaves_a_short_set() -> None:
 class OneRightAttacker:
     """Answers the repository question correctly, everything else wrong."""
 
-    async def answer(self, questions: list[Question], profile: PublicProfile | None,
-                     company_facts: list[str]) -> dict[str, str]:
+    async def answer(
+        self, questions: list[Question], profile: PublicProfile | None, company_facts: list[str]
+    ) -> dict[str, str]:
         return {q.id: (q.expected if q.topic == "commit.subject" else "no idea") for q in questions}
 
 

@@ -1,0 +1,85 @@
+"""An app on the demo tenant with a controllable clock, a fresh SQLite file and keys per role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.auth import create_key
+from api.main import create_app
+from api.runtime import Runtime, build_runtime
+from api.settings import Settings
+
+START = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)  # a Wednesday, 11:30 in Chicago
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class Deskguard:
+    client: TestClient
+    runtime: Runtime
+    clock: Clock
+    keys: dict[str, dict[str, str]]
+    settings: Settings
+
+    def start(self, upn: str, action: str = "password_reset", **extra: object) -> dict:
+        body = {"employee": upn, "action": action, **extra}
+        response = self.client.post("/v1/verifications", json=body, headers=self.keys["helpdesk"])
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def truth(self, verification_id: str) -> dict:
+        return self.client.get(
+            f"/v1/verifications/{verification_id}", headers=self.keys["security"]
+        ).json()
+
+    def employee(self, role: str) -> str:
+        employees = self.runtime.directory.list_employees
+        import asyncio
+
+        return next(e.upn for e in asyncio.run(employees()) if e.role == role)
+
+
+def settings_for(data_dir: Path, **overrides: object) -> Settings:
+    return Settings(
+        data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'test.db'}", **overrides
+    )  # type: ignore[arg-type]
+
+
+def make_deskguard(settings: Settings, clock: Clock) -> Deskguard:
+    runtime = build_runtime(settings, clock=clock)
+    client = TestClient(create_app(runtime), raise_server_exceptions=False)
+    keys = {
+        role: {"Authorization": f"Bearer {create_key(runtime.db, role)[1]}"}
+        for role in ("helpdesk", "security", "auditor", "admin")
+    }
+    return Deskguard(client, runtime, clock, keys, settings)
+
+
+@pytest.fixture(scope="session")
+def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo tenant's git repositories are built once per session."""
+    return tmp_path_factory.mktemp("deskguard")
+
+
+@pytest.fixture
+def dg(demo_data_dir: Path, tmp_path: Path) -> Iterator[Deskguard]:
+    settings = settings_for(demo_data_dir).model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'test.db'}"}
+    )
+    yield make_deskguard(settings, Clock())

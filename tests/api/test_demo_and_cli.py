@@ -1,0 +1,126 @@
+"""The demo's three decisions, and the CLI contracts (run as a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from api.demo import DemoRun
+from tests.api.conftest import settings_for
+
+DESKGUARD = [sys.executable, "-c", "from api.cli import main; main()"]
+
+
+def run_cli(
+    data_dir: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DESKGUARD_DATA_DIR": str(data_dir),
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    }
+    return subprocess.run(
+        [*DESKGUARD, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_demo_replay_allows_the_employee_denies_the_attacker_and_distrusts_bad_infra(
+    demo_data_dir: Path,
+) -> None:
+    lines: list[str] = []
+    outcomes = DemoRun(settings_for(demo_data_dir), echo=lines.append).run()
+    assert [o.decision for o in outcomes][:2] == ["allow", "deny"]
+    assert outcomes[2].decision != "allow"
+    transcript = "\n".join(lines)
+    assert "caller:" in transcript and "DECISION: ALLOW" in transcript
+
+
+def test_keys_create_prints_a_key_and_rejects_unknown_roles(demo_data_dir: Path) -> None:
+    ok = run_cli(demo_data_dir, "keys", "create", "--role", "helpdesk")
+    assert ok.returncode == 0 and ok.stdout.strip().startswith("dg_")
+    bad = run_cli(demo_data_dir, "keys", "create", "--role", "janitor")
+    assert bad.returncode == 2
+    assert json.loads(bad.stderr)["error"]["code"] == "invalid_input"
+    assert "Traceback" not in bad.stderr
+
+
+def test_context_employees_lists_coverage_per_source(demo_data_dir: Path) -> None:
+    result = run_cli(demo_data_dir, "context", "employees", "--json")
+    rows = json.loads(result.stdout)["employees"]
+    assert len(rows) >= 12
+    roles = {row["role"] for row in rows}
+    assert {"it_admin", "helpdesk", "new_hire", "ciso"} <= roles
+    new_hire = next(row for row in rows if row["role"] == "new_hire")
+    assert new_hire["thin"] is True
+    engineer = next(row for row in rows if row["role"] == "engineer")
+    assert engineer["sources"].get("git", 0) > 0 and engineer["thin"] is False
+
+
+def test_questions_preview_shows_answers_and_drops(demo_data_dir: Path) -> None:
+    employees = json.loads(run_cli(demo_data_dir, "context", "employees", "--json").stdout)
+    upn = next(r["employee"] for r in employees["employees"] if r["role"] == "engineer")
+    preview = json.loads(
+        run_cli(demo_data_dir, "questions", "preview", "--employee", upn, "--json").stdout
+    )
+    assert preview["employee"] == upn and preview["engine"] == "template"
+    assert len(preview["questions"]) >= 4
+    assert {"id", "text", "kind", "expected", "variants", "evidence"} <= set(
+        preview["questions"][0]
+    )
+    assert isinstance(preview["dropped"], list)
+
+
+def test_unknown_employee_is_a_json_error(demo_data_dir: Path) -> None:
+    result = run_cli(demo_data_dir, "questions", "preview", "--employee", "ghost@x.example")
+    assert result.returncode == 2
+    assert json.loads(result.stderr)["error"]["code"] == "not_found"
+
+
+def test_grade_lines_in_and_out_with_a_labelled_summary(
+    demo_data_dir: Path, tmp_path: Path
+) -> None:
+    lines = [
+        {
+            "id": "a",
+            "question": "Which ticket?",
+            "expected": "OPS-1423",
+            "kind": "identifier",
+            "response": "1423",
+            "label": "correct",
+        },
+        {
+            "id": "b",
+            "question": "Which ticket?",
+            "expected": "OPS-1423",
+            "kind": "identifier",
+            "response": "OPS-1432",
+            "label": "incorrect",
+        },
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\nnot json\n")
+    result = run_cli(demo_data_dir, "grade", "--input", str(path))
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("verdict") for o in out[:2]] == ["correct", "incorrect"]
+    assert set(out[0]) == {"id", "verdict", "score", "method", "reason"}
+    assert out[2]["error"]["code"] == "invalid_line"
+    summary = json.loads(result.stderr)
+    assert summary["false_accept_rate"] == 0.0 and summary["total"] == 2
+
+
+@pytest.mark.parametrize("args", [["grade", "--input", "/nonexistent.jsonl"], ["nonsense"]])
+def test_usage_errors_are_json(demo_data_dir: Path, args: list[str]) -> None:
+    result = run_cli(demo_data_dir, *args)
+    assert result.returncode == 2
+    assert "error" in json.loads(result.stderr)
