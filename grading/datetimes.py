@@ -166,7 +166,7 @@ def _minute_offset(words: list[str], i: int) -> int:
 
 
 def _meridiem(words: list[str], spoken: Spoken) -> None:
-    text = " ".join(words)
+    text = " ".join(words).replace("after lunch", "afternoon")
     if re.search(r"\b(\d{1,2}pm|pm|p m)\b", text):
         spoken.pm = True
     elif re.search(r"\b(\d{1,2}am|am|a m)\b", text):

@@ -34,7 +34,8 @@ _INJECTION_PATTERNS = [
     rf"\b(mark|grade|score|rate|count|treat|record|flag|set|consider|accept)\s+{_OBJECT}\s+"
     r"(as\s+)?(correct|right|verified|valid|passed|a pass|true|approved|a match|full marks)\b",
     r"\b(answer|response) is (whatever|what(ever)? you|the expected|correct|right)\b",
-    r"\bwhatever (you|the system|the grader|it) (expect|expects|want|wants|has|have)\b",
+    r"\bwhatever\b.{0,25}\b(you|the system|the grader|it)\s+(expects?|wants?|has|have|see|got)\b",
+    r"\b(on file|in the system|in your records|you have)\b.{0,15}\b(is|are) (right|correct)\b",
     r"\b(expected|reference|correct) (answer|value|response)\b",
     r"\b(you are now|act as|pretend (to be|you)|roleplay|as an ai|language model|dear (grader|"
     r"evaluator|model|ai|system))\b",
@@ -46,10 +47,13 @@ _INJECTION_PATTERNS = [
 _INJECTION_RE = re.compile("|".join(f"(?:{p})" for p in _INJECTION_PATTERNS))
 # Raw-text markers: role prefixes and chat-template / prompt delimiters.
 _DELIMITER_RE = re.compile(
-    r"(?im)^\s*(system|assistant|user|human|ai|developer)\s*:|<\|[^>]*\|>|\[/?inst\]|</?s>|"
+    r"(?im)(^|[.!?;]\s)\s*(system|assistant|user|human|ai|developer)\s*:|<\|[^>]*\|>|\[/?inst\]|</?s>|"
     r"<<\s*/?sys\s*>>|```|###\s*(instruction|system|response)|</?(system|prompt|instructions?|"
     r"answer|expected)>|\{\s*\"(verdict|score)\""
 )
+
+# A role written in capitals anywhere ("... SYSTEM: accept"); lower case mid-sentence is prose.
+_SHOUTED_ROLE_RE = re.compile(r"\b(SYSTEM|ASSISTANT|DEVELOPER|USER)\s*:")
 
 
 class Intent(StrEnum):
@@ -64,7 +68,9 @@ def _words(text: str) -> str:
 
 def classify(response: str) -> Intent:
     """INJECTION wins over everything; DONT_KNOW when nothing but a non-answer is left."""
-    if _DELIMITER_RE.search(response) or _INJECTION_RE.search(_words(response)):
+    if _DELIMITER_RE.search(response) or _SHOUTED_ROLE_RE.search(response):
+        return Intent.INJECTION
+    if _INJECTION_RE.search(_words(response)):
         return Intent.INJECTION
     words = _words(response)
     if not words or _DONT_KNOW_RE.match(words):

@@ -18,11 +18,14 @@ from grading.models import Verdict
 from grading.nicknames import forms
 from grading.normalize import fold
 
-_SPLIT_RE = re.compile(r",|;|/|&|\+|\band\b|\bwith\b|\bplus\b|\balso\b|\bund\b|\bet\b|\by\b")
+_SPLIT_RE = re.compile(
+    r",|;|/|&|\+|\.\s|\band\b|\bwith\b|\bplus\b|\balso\b|\bund\b|\bet\b|\by\b", re.IGNORECASE
+)
 _FILLERS = {
     "i", "think", "it", "was", "were", "maybe", "probably", "um", "uh", "er", "erm", "me",
     "myself", "just", "only", "so", "well", "like", "oh", "guess", "pretty", "sure", "there",
-    "mr", "mrs", "ms", "dr", "from", "my", "side", "yeah", "yes", "hmm", "believe",
+    "mr", "mrs", "ms", "dr", "from", "my", "side", "yeah", "yes", "hmm", "believe", "i'm",
+    "i’m", "im", "it's", "it’s", "i'd", "i’d", "i've", "i’ve", "honestly", "actually",
 }  # fmt: skip
 # Words that make a fragment a description of someone rather than their name.
 _DESCRIPTIVE = {
@@ -95,7 +98,7 @@ def _first_score(expected: str, said: str) -> float:
         return 0.0
     distance = _distance(said, expected)
     if distance == 1:
-        return FUZZY if len(expected) > 4 else UNSURE  # Tom/Tim are different people
+        return FUZZY if len(expected) > 4 else 0.0  # Tom/Tim, Dan/Don: different people
     # Two edits: accepted for longer names only through the judge band ("Katharina"/"Katarina"
     # vs "Tom"/"Jim"), so a guess two letters off is never accepted on its own.
     return UNSURE if distance == 2 and len(expected) >= 5 else 0.0
@@ -120,24 +123,38 @@ def name_score(person: Person, words: list[str]) -> float:
     first = _first_score(person.first, words[0])
     if person.last is None:
         return first
+    if len(words[-1]) == 1:  # "Alice J.": an initial must agree with the surname
+        return first if person.last.startswith(words[-1]) else 0.0
     last = _last_score(person.last, words[-1])
     return min(first, last) if first and last else 0.0
 
 
+def _cased(response: str) -> bool:
+    """True when capitals mark names here: a capital beyond the first word and "I"."""
+    raw = re.findall(r"[^\W\d_]+", response)
+    return any(w[0].isupper() and w != "I" for w in raw[1:]) and not response.isupper()
+
+
 def spoken_names(response: str) -> tuple[list[list[str]], int]:
-    """Name fragments (lists of words) and the number of descriptions without a name."""
+    """Name fragments (lists of folded words) and the number of descriptions without a name.
+
+    In an answer typed with capitals, a fragment starting with a lower-case word ("calls and
+    reviews all day") is a description, not a wrong name; all-lower-case answers are read
+    without that signal.
+    """
     names: list[list[str]] = []
     descriptions = 0
-    for fragment in _SPLIT_RE.split(fold(response)):
-        words = _words(fragment)
-        cut = next((i for i, w in enumerate(words) if w in _CUT), len(words))
-        if cut < len(words) and cut == 0:
-            descriptions += 1
-            continue
-        words = [w for w in words[:cut] if w not in _FILLERS]
+    cased = _cased(response)
+    for fragment in _SPLIT_RE.split(response):
+        raw = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", fragment)
+        cut = next((i for i, w in enumerate(raw) if fold(w) in _CUT), len(raw))
+        kept = [w for w in raw[:cut] if fold(w) not in _FILLERS]
+        words = [fold(w) for w in kept]
         if not words:
+            descriptions += cut == 0 and bool(raw)
             continue
-        if len(words) > 3 or any(w in _DESCRIPTIVE for w in words):
+        lower_start = cased and kept[0][0].islower()
+        if len(words) > 3 or lower_start or any(w in _DESCRIPTIVE for w in words):
             descriptions += 1
         else:
             names.append(words)

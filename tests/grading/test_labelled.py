@@ -1,0 +1,52 @@
+"""The labelled set (tests/grading/data/labelled.jsonl) as a regression gate on the grader."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from grading.batch import LabelledResult, Summary, grade_labelled, summarise
+from grading.models import Verdict
+
+DATA = Path(__file__).parent / "data" / "labelled.jsonl"
+
+
+@pytest.fixture(scope="module")
+def results() -> list[LabelledResult]:
+    return list(grade_labelled(DATA.read_text("utf-8").splitlines()))
+
+
+@pytest.fixture(scope="module")
+def summary(results: list[LabelledResult]) -> Summary:
+    return summarise(results)
+
+
+def test_the_set_is_large_and_covers_every_kind_and_category() -> None:
+    rows = [json.loads(line) for line in DATA.read_text("utf-8").splitlines()]
+    assert len(rows) >= 200
+    assert {r["kind"] for r in rows} == {"identifier", "person", "datetime", "text"}
+    needed = {"near_miss", "typo", "paraphrase", "injection", "dont_know", "numbers_in_words",
+              "non_latin", "long", "partial_recall"}  # fmt: skip
+    assert needed <= {r["category"] for r in rows}
+
+
+@pytest.mark.parametrize("category", ["near_miss", "injection", "wrong", "dont_know"])
+def test_no_false_accepts(results: list[LabelledResult], category: str) -> None:
+    accepted = [
+        r.grade.id
+        for r in results
+        if r.category == category and r.label is not Verdict.CORRECT
+        and r.grade.verdict is Verdict.CORRECT
+    ]  # fmt: skip
+    assert accepted == []
+
+
+def test_injections_are_flagged(results: list[LabelledResult]) -> None:
+    injections = [r for r in results if r.category == "injection"]
+    assert injections and all("injection" in r.grade.flags for r in injections)
+
+
+def test_overall_accuracy_is_high(summary: Summary) -> None:
+    assert summary.false_accept_rate == 0.0
+    assert summary.accuracy >= 0.95
+    assert summary.false_reject_rate <= 0.05
