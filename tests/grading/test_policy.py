@@ -1,0 +1,164 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from grading.models import DecisionOutcome, Grade, Signal, Verdict
+from grading.policy import Policy, UnknownActionError, decide, entropy_bits, load_policy
+
+ALLOW, DENY, ESCALATE = DecisionOutcome.ALLOW, DecisionOutcome.DENY, DecisionOutcome.ESCALATE
+C, P, X = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
+LOW, ELEVATED, HIGH = Signal(score=0.1), Signal(score=0.6), Signal(score=0.9)
+SECRET = "OPS-1423 Loyalty API Priya"  # stands for expected answers inside grade reasons
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    return load_policy()
+
+
+def g(kind: str, verdict: Verdict, *flags: str) -> tuple[str, Grade]:
+    score = {C: 1.0, P: 0.5, X: 0.0}[verdict]
+    reason = f"matched {SECRET}"
+    return kind, Grade(id=kind, verdict=verdict, score=score, method="m", reason=reason,
+                       flags=list(flags))  # fmt: skip
+
+
+STRONG = [g("identifier", C), g("person", C), g("text", C), g("datetime", C)]  # ~20.9 bits
+THREE_OF_FOUR = [g("identifier", C), g("identifier", C), g("text", C), g("person", X)]
+
+
+def run(policy: Policy, grades: list[tuple[str, Grade]], *, action: str = "password_reset",
+        signal: Signal | None = LOW, asked: int | None = None, degraded: list[str] | None = None,
+        attempts: int = 1):  # fmt: skip
+    return decide(policy, action=action, grades=grades, signal=signal,
+                  questions_asked=len(grades) if asked is None else asked,
+                  degraded_sources=degraded or [], attempts=attempts)  # fmt: skip
+
+
+def test_strong_answers_and_a_clean_signal_allow(policy: Policy) -> None:
+    d = run(policy, STRONG)
+    assert d.decision is ALLOW
+    assert d.policy == "decision@v1"
+    assert d.entropy_bits >= 20 and d.score == 1.0
+
+
+def test_unknown_action_is_a_value_error_naming_the_known_ones(policy: Policy) -> None:
+    with pytest.raises(UnknownActionError, match="password_reset") as info:
+        run(policy, STRONG, action="wire_transfer")
+    assert isinstance(info.value, ValueError)
+
+
+def test_any_injection_denies(policy: Policy) -> None:
+    grades = [*STRONG, g("text", X, "injection")]
+    assert run(policy, grades).decision is DENY
+
+
+def test_attempts_beyond_the_limit_deny(policy: Policy) -> None:
+    assert run(policy, STRONG, attempts=3).decision is ALLOW
+    assert run(policy, STRONG, attempts=4).decision is DENY
+
+
+def test_fewer_than_four_questions_escalate(policy: Policy) -> None:
+    d = run(policy, STRONG[:3])
+    assert d.decision is ESCALATE
+    assert any("needs 4" in r for r in d.reasons)
+
+
+def test_mostly_wrong_denies(policy: Policy) -> None:
+    grades = [g("identifier", C), g("person", X), g("text", X), g("datetime", X, "dont_know")]
+    assert run(policy, grades).decision is DENY
+
+
+def test_unanswered_questions_count_as_incorrect(policy: Policy) -> None:
+    d = run(policy, STRONG[:2], asked=4)  # two answered, two not
+    assert d.decision is ESCALATE
+    assert any("2 incorrect or not answered" in r for r in d.reasons)
+
+
+def test_in_between_escalates(policy: Policy) -> None:
+    grades = [g("identifier", C), g("text", C), g("person", P), g("datetime", P)]
+    d = run(policy, grades)
+    assert d.decision is ESCALATE
+    assert any("correct answers" in r for r in d.reasons)
+
+
+def test_high_signal_never_allows(policy: Policy) -> None:
+    d = run(policy, STRONG, signal=HIGH)
+    assert d.decision is ESCALATE
+    assert any("risk signal is high" in r for r in d.reasons)
+    mediocre = [g("identifier", C), g("text", C), g("person", P), g("datetime", X)]
+    assert run(policy, mediocre, signal=HIGH).decision is DENY
+
+
+def test_elevated_signal_applies_strict_thresholds(policy: Policy) -> None:
+    assert run(policy, THREE_OF_FOUR, signal=LOW).decision is ALLOW
+    assert run(policy, THREE_OF_FOUR, signal=ELEVATED).decision is ESCALATE
+
+
+@pytest.mark.parametrize(
+    ("action", "grades", "outcome"),
+    [
+        ("password_reset", THREE_OF_FOUR, ALLOW),  # unknown signal: treated as clean
+        ("mfa_reset", THREE_OF_FOUR, ESCALATE),  # unknown signal: strict
+        ("mfa_reset", STRONG, ALLOW),
+        ("privileged_account", STRONG, ESCALATE),  # unknown signal: never allow
+    ],
+)
+def test_absent_signal_is_stricter_for_sensitive_actions(
+    policy: Policy, action: str, grades: list[tuple[str, Grade]], outcome: DecisionOutcome
+) -> None:
+    assert run(policy, grades, action=action, signal=None).decision is outcome
+
+
+def test_privileged_accounts_need_every_answer_right(policy: Policy) -> None:
+    assert run(policy, STRONG, action="privileged_account").decision is ALLOW
+    assert run(policy, THREE_OF_FOUR, action="privileged_account").decision is ESCALATE
+
+
+def test_guessable_answers_do_not_reach_the_entropy_floor(policy: Policy) -> None:
+    people = [g("person", C) for _ in range(4)]  # 4 x -log2(0.05) = 17.3 bits
+    d = run(policy, people)
+    assert d.decision is ESCALATE
+    assert d.entropy_bits == pytest.approx(17.29, abs=0.01)
+    assert any("entropy" in r for r in d.reasons)
+
+
+def test_entropy_counts_partial_answers_half(policy: Policy) -> None:
+    full = entropy_bits(policy, [g("text", C)])
+    assert entropy_bits(policy, [g("text", P)]) == pytest.approx(full / 2, abs=0.01)
+    assert entropy_bits(policy, [g("text", X)]) == 0.0
+
+
+def test_grader_failure_never_allows(policy: Policy) -> None:
+    grades = [*STRONG[:3], g("text", P, "judge_unavailable"), g("identifier", C)]
+    d = run(policy, grades)
+    assert d.decision is ESCALATE
+    assert any("unavailable" in r for r in d.reasons)
+
+
+def test_degraded_sources_are_noted(policy: Policy) -> None:
+    d = run(policy, STRONG, degraded=["jira"])
+    assert any("jira" in r for r in d.reasons)
+
+
+@pytest.mark.parametrize("grades", [STRONG, THREE_OF_FOUR, [g("text", X, "injection")] * 4])
+def test_reasons_never_carry_expected_answers(
+    policy: Policy, grades: list[tuple[str, Grade]]
+) -> None:
+    for signal in (None, LOW, HIGH):
+        d = run(policy, grades, signal=signal)
+        assert d.reasons and not any(s in r for r in d.reasons for s in SECRET.split())
+
+
+def test_load_policy_from_a_file_and_reject_unknown_keys(tmp_path: Path) -> None:
+    packaged = Path(__file__).parents[2] / "grading" / "policies" / "decision_v1.yaml"
+    data = yaml.safe_load(packaged.read_text("utf-8"))
+    data["version"] = 2
+    path = tmp_path / "decision_v2.yaml"
+    path.write_text(yaml.safe_dump(data), "utf-8")
+    assert load_policy(path).id == "decision@v2"
+    data["min_question"] = 3  # a typo must not load silently
+    path.write_text(yaml.safe_dump(data), "utf-8")
+    with pytest.raises(ValueError):
+        load_policy(path)
