@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.errors import ConfigurationError
 from api.receipts import load_or_create_key
@@ -17,6 +17,9 @@ from grading.policy import Policy, load_policy
 from questions.engine import QuestionEngine
 from questions.pipeline import AttackerLike
 from questions.templates import TemplateEngine
+
+if TYPE_CHECKING:
+    from context.demo import Organisation
 
 
 def utcnow() -> datetime:
@@ -39,9 +42,15 @@ class Runtime:
     clock: Callable[[], datetime] = utcnow
 
 
-def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Runtime:
+def build_runtime(
+    settings: Settings, *, clock: Callable[[], datetime] = utcnow, org: Organisation | None = None
+) -> Runtime:
+    """`org` replaces the demo tenant with another synthetic organisation (evaluations)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    directory, connectors, (company_name, company) = _sources(settings, clock())
+    if org is not None:
+        directory, connectors, (company_name, company) = _org_sources(org)
+    else:
+        directory, connectors, (company_name, company) = _sources(settings, clock())
     key = settings.receipt_key.get_secret_value() if settings.receipt_key else None
     return Runtime(
         settings=settings,
@@ -59,16 +68,21 @@ def build_runtime(settings: Settings, *, clock: Callable[[], datetime] = utcnow)
     )
 
 
-def _sources(
-    settings: Settings, now: datetime
-) -> tuple[Directory, list[Connector], tuple[str, list[str]]]:
+Sources = tuple[Directory, list[Connector], tuple[str, list[str]]]
+
+
+def _org_sources(org: Organisation) -> Sources:
+    from context.connectors.demo import DemoConnector, DemoDirectory
+
+    return DemoDirectory(org), [DemoConnector(org)], (org.company.name, org.company.facts())
+
+
+def _sources(settings: Settings, now: datetime) -> Sources:
     """The demo tenant, or the real directory (Graph) and the configured connectors."""
     if settings.demo_mode:
-        from context.connectors.demo import DemoConnector, DemoDirectory
         from context.demo import load_demo_tenant
 
-        org = load_demo_tenant(settings.data_dir, now=now)
-        return DemoDirectory(org), [DemoConnector(org)], (org.company.name, org.company.facts())
+        return _org_sources(load_demo_tenant(settings.data_dir, now=now))
     from context.connectors.graph import GraphDirectory
     from context.registry import build_connectors
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, status
 
 from api.deps import PrincipalDep, ServiceDep
@@ -9,7 +11,7 @@ from api.schemas import AnswersSubmit, VerificationCreate, VerificationDetail, V
 from api.views import public_view, view_for
 
 router = APIRouter(prefix="/v1/verifications", tags=["verifications"])
-RESPONSES = {
+RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"description": text}
     for code, text in (
         (401, "missing or unknown API key"),
@@ -24,7 +26,7 @@ RESPONSES = {
 
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=VerificationPublic, responses=RESPONSES
-)  # type: ignore[arg-type]
+)
 async def start_verification(
     body: VerificationCreate, principal: PrincipalDep, service: ServiceDep
 ) -> VerificationPublic:
@@ -34,7 +36,7 @@ async def start_verification(
     return public_view(row)
 
 
-@router.post("/{verification_id}/answers", response_model=VerificationPublic, responses=RESPONSES)  # type: ignore[arg-type]
+@router.post("/{verification_id}/answers", response_model=VerificationPublic, responses=RESPONSES)
 async def submit_answers(
     verification_id: str, body: AnswersSubmit, principal: PrincipalDep, service: ServiceDep
 ) -> VerificationPublic:
@@ -48,7 +50,7 @@ async def submit_answers(
     "/{verification_id}",
     response_model=VerificationDetail | VerificationPublic,
     responses=RESPONSES,
-)  # type: ignore[arg-type]
+)
 async def read_verification(
     verification_id: str, principal: PrincipalDep, service: ServiceDep
 ) -> VerificationPublic:
