@@ -116,11 +116,13 @@ def event_item(event: Event, keys: frozenset[str], fetched_at: datetime) -> Cont
     # Missing sensitivity fails closed: treated as private, so the privacy filter drops it.
     sensitivity = _enum_value(event.sensitivity) or Sensitivity.PRIVATE.value
     location = event.location.display_name if event.location else None
+    when = parse_graph_time(event.start.date_time, event.start.time_zone)
     return ContextItem(
-        id=f"graph:event:{event.id}",
+        # The start is part of the id: recorded tenants repeat one id across occurrences.
+        id=f"graph:event:{event.id}:{when:%Y%m%dT%H%M}",
         source=Source.CALENDAR,
         kind=ItemKind.MEETING,
-        when=parse_graph_time(event.start.date_time, event.start.time_zone),
+        when=when,
         end=parse_graph_time(end.date_time, end.time_zone) if end and end.date_time else None,
         title=(event.subject or "").strip(),
         involvement=Involvement.ORGANIZER if event.is_organizer else Involvement.ATTENDEE,

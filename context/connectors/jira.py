@@ -43,6 +43,7 @@ SEARCH_SERVER = "/rest/api/2/search"
 SEARCH_CLOUD = "/rest/api/2/search/jql"
 USER_SEARCH = "/rest/api/2/user/search"
 SERVER_INFO = "/rest/api/2/serverInfo"
+FIELD_LIST = "/rest/api/2/field"
 PAGE_SIZE = 50
 MAX_PAGES = 20
 RETRY_STATUSES = frozenset({429, 503})
@@ -54,6 +55,8 @@ def jira_manifest(lookback_days: int = 7) -> SourceManifest:
         description="Jira issues the employee reported, was assigned, commented on or moved",
         endpoints=[
             EndpointDeclaration(path=SERVER_INFO),
+            # Field metadata (names -> ids); the library reads it before the first search.
+            EndpointDeclaration(path=FIELD_LIST),
             EndpointDeclaration(
                 path=USER_SEARCH, fields=["accountId", "name", "key", "emailAddress", "displayName"]
             ),

@@ -86,9 +86,12 @@ class FakeGraph:
         self.events = self.events or recorded_events(self.now)
         self.messages = self.messages or recorded_messages(self.now)
         if not self.users:
+            # Real directory recordings: Allan's manager is Nestor; Nestor has none (404).
             nestor = load("whoskill_GetUserByEmail_nestor.json")["value"][0]
-            self.users = {nestor["userPrincipalName"].lower(): nestor}
-            self.managers = {nestor["id"]: load("whoskill_GetManager_allan.json")}
+            allan = load("whoskill_GetUserByEmail_allan.json")["value"][0]
+            self.users = {u["userPrincipalName"].lower(): u for u in (nestor, allan)}
+            self.users |= {u["id"]: u for u in (nestor, allan)}
+            self.managers = {allan["id"]: load("whoskill_GetManager_allan.json")}
         self.server = FakeHTTPServer(self.route)
 
     @property

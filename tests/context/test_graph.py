@@ -1,0 +1,238 @@
+"""GraphConnector and GraphDirectory: the real msgraph-sdk against a local fake Graph serving
+recorded Microsoft 365 responses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import SecretStr
+
+from context.collect import collect, window_for
+from context.config import CollectionConfig, GraphConfig
+from context.connectors.base import ConnectorError
+from context.connectors.graph import EVENT_SELECT, MAIL_SELECT, GraphConnector, GraphDirectory
+from context.connectors.graph_client import check_base_url
+from context.connectors.graph_parse import parse_graph_time, role_for
+from context.connectors.malformed import MalformedItem
+from context.models import Employee, Involvement, Source
+from tests.fakes.graph_server import UPN, FakeGraph
+from tests.fakes.local_http import Reply
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+WINDOW = window_for(NOW, 7)
+SECRET = "eyJ0eXAi-very-secret-token"
+MEGAN = Employee(
+    upn=UPN,
+    name="Megan Bowen",
+    title="Marketing Manager",
+    department="Marketing",
+    role="staff",
+    aliases=("MeganB@M365x320864.OnMicrosoft.com",),
+)
+
+
+@pytest.fixture
+def graph() -> Iterator[FakeGraph]:
+    fake = FakeGraph(NOW)
+    fake.server.start()
+    yield fake
+    fake.server.stop()
+
+
+def config(fake: FakeGraph, **kw: object) -> GraphConfig:
+    values: dict[str, object] = {
+        "base_url": fake.base_url,
+        "access_token": SecretStr(SECRET),
+        "timeout_seconds": 2.0,
+        "retry_budget_seconds": 1.0,
+    }
+    return GraphConfig.model_validate(values | kw)
+
+
+def calls(fake: FakeGraph, suffix: str) -> list[object]:
+    return [r for r in fake.server.requests if r.path.endswith(suffix)]
+
+
+async def test_calendar_and_mail_items_from_recordings(graph: FakeGraph) -> None:
+    result = await GraphConnector(config(graph)).fetch(MEGAN, WINDOW)
+    meetings = [i for i in result.items if i.source is Source.CALENDAR]
+    mails = [i for i in result.items if i.source is Source.MAIL]
+    assert [m.title for m in meetings] == [
+        "Project Team Meeting",
+        "Test Meeting",
+        "Test Meeting",
+        "Lunch with Lidia",
+        "Budget sync",
+    ]
+    first = meetings[0]
+    assert first.involvement is Involvement.ORGANIZER
+    assert first.series_id is not None  # a recorded occurrence of a recurring series
+    assert first.extra == {"location": "Conference Room - Stevens"}
+    # the organizer (the employee) is not listed among the other participants
+    assert "Megan Bowen" not in [p.name for p in first.participants]
+    assert "Lidia Holloway" in [p.name for p in first.participants]
+    # recorded in "Pacific Standard Time": 15:00 local is 23:00 UTC
+    assert meetings[2].involvement is Involvement.ATTENDEE
+    assert meetings[2].when == datetime(2026, 11, 22, 23, 0, tzinfo=UTC)
+    assert meetings[3].sensitivity == "private" and meetings[4].cancelled
+    assert len(mails) == 5 and mails[0].title == "Merced Irrigation District"
+    assert [p.role for p in mails[0].participants] == ["to"]
+    # the recorded event without start/subject and the derived mail without subject
+    assert result.skipped == 2
+
+
+async def test_pages_are_followed_and_requests_are_minimal(graph: FakeGraph) -> None:
+    await GraphConnector(config(graph)).fetch(MEGAN, WINDOW)
+    calendar = calls(graph, "/calendarView")
+    mail = calls(graph, "/messages")
+    assert len(calendar) == 3 and len(mail) == 3  # 6 events and 6 mails in pages of 2
+    first = calendar[0]
+    assert first.param("$select") == ",".join(EVENT_SELECT)  # type: ignore[attr-defined]
+    assert first.param("startDateTime") == "2026-11-18T12:00:00Z"  # type: ignore[attr-defined]
+    assert first.param("endDateTime") == "2026-11-25T12:00:00Z"  # type: ignore[attr-defined]
+    assert all(r.headers["prefer"] == 'outlook.timezone="UTC"' for r in calendar)  # type: ignore[attr-defined]
+    assert mail[0].param("$select") == ",".join(MAIL_SELECT)  # type: ignore[attr-defined]
+    assert mail[0].param("$filter") == (  # type: ignore[attr-defined]
+        "sentDateTime ge 2026-11-18T12:00:00Z and sentDateTime lt 2026-11-25T12:00:00Z"
+    )
+    for request in graph.server.requests:
+        assert request.headers["authorization"] == f"Bearer {SECRET}"
+        assert "body" not in (request.param("$select") or "").lower()
+
+
+async def test_429_with_retry_after_is_retried(graph: FakeGraph) -> None:
+    graph.server.script(
+        "/v1.0/users", Reply(429, {"error": {"code": "TooManyRequests"}}, {"Retry-After": "0"})
+    )
+    result = await GraphConnector(config(graph)).fetch(MEGAN, WINDOW)
+    assert len(result.items) == 10
+    assert len(calls(graph, "/calendarView")) == 4  # the throttled call, then three pages
+
+
+@pytest.mark.parametrize(
+    ("reply", "message"),
+    [
+        # Retry-After longer than the whole budget: give up at once instead of waiting
+        (Reply(429, {"error": {"code": "TooManyRequests"}}, {"Retry-After": "30"}), "HTTP 429"),
+        (Reply(503, {"error": {"code": "ServiceUnavailable"}}, {"Retry-After": "30"}), "HTTP 503"),
+        (Reply(500, {"error": {"code": "InternalServerError", "message": SECRET}}), "HTTP 500"),
+        (Reply(200, {"value": []}, delay=1.0), "no answer within 0.3s"),
+    ],
+    ids=["429-over-budget", "503-over-budget", "500", "timeout"],
+)
+async def test_source_failure_is_a_connector_error_without_secrets(
+    graph: FakeGraph, reply: Reply, message: str
+) -> None:
+    graph.server.script("/v1.0/users", reply)
+    with pytest.raises(ConnectorError) as info:
+        await GraphConnector(config(graph, timeout_seconds=0.3)).fetch(MEGAN, WINDOW)
+    assert message in str(info.value)
+    assert SECRET not in str(info.value) and info.value.__cause__ is None
+
+
+async def test_collection_filters_private_and_cancelled_graph_items(graph: FakeGraph) -> None:
+    got = await collect(
+        MEGAN, [GraphConnector(config(graph))], window=WINDOW, config=CollectionConfig()
+    )
+    titles = [i.title for i in got.items]
+    assert "Lunch with Lidia" not in titles and "Budget sync" not in titles
+    assert got.filtered == {"sensitivity": 1, "cancelled": 1}
+    assert got.sources[0].skipped == 2 and got.degraded_sources == []
+
+
+async def test_failed_graph_source_degrades_collection_without_secret(graph: FakeGraph) -> None:
+    graph.server.script("/v1.0/users", Reply(401, {"error": {"message": SECRET}}))
+    got = await collect(
+        MEGAN, [GraphConnector(config(graph))], window=WINDOW, config=CollectionConfig()
+    )
+    assert got.degraded_sources == ["graph"]
+    assert got.sources[0].error == "graph: /users/{id}/calendarView: HTTP 401"
+    assert SECRET not in got.model_dump_json()
+
+
+async def test_directory_reads_user_and_manager(graph: FakeGraph) -> None:
+    directory = GraphDirectory(config(graph))
+    allan = await directory.get_employee("AllanD@M365x035709.OnMicrosoft.com")
+    assert allan is not None
+    assert (allan.name, allan.title, allan.department, allan.role) == (
+        "Allan Deyoung",
+        "IT Admin",
+        "IT",
+        "it_admin",
+    )
+    assert allan.manager == "NestorW@M365x035709.OnMicrosoft.com"
+    assert allan.office == "24/1106" and "Allan Deyoung" in allan.aliases
+    nestor = await directory.get_employee("NestorW@M365x035709.OnMicrosoft.com")
+    assert nestor is not None and nestor.manager is None  # Graph answered 404 for /manager
+    assert await directory.get_employee("nobody@example.com") is None
+    assert await directory.public_profile("AllanD@M365x035709.OnMicrosoft.com") is None
+    user_calls = [r for r in graph.server.requests if not r.path.endswith("/manager")]
+    assert {r.param("$select") for r in user_calls} == {
+        "displayName,jobTitle,department,officeLocation,mail,userPrincipalName"
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "department", "role"),
+    [
+        ("IT Admin", "IT", "it_admin"),
+        ("Service Desk Analyst", "IT", "helpdesk"),  # help desk wins over plain IT
+        ("Senior Data Engineer", "Analytics", "data_engineer"),  # before "engineer"
+        ("Software Developer", "R&D", "engineer"),
+        ("Store Manager", "Retail", "store_manager"),
+        ("HR Business Partner", "Human Resources", "hr"),
+        ("Accountant", "Finance", "finance"),
+        ("Director", "Operations", "staff"),
+        ("Marketing Manager", "Marketing", "staff"),  # "it" inside words does not count
+    ],
+)
+def test_role_mapping(title: str, department: str, role: str) -> None:
+    assert role_for(title, department) == role
+
+
+@pytest.mark.parametrize(
+    ("value", "zone", "expected"),
+    [
+        ("2099-12-31T15:00:00.0000000", "UTC", datetime(2099, 12, 31, 15, tzinfo=UTC)),
+        (
+            "2026-07-01T09:30:00.0000000",
+            "Pacific Standard Time",
+            datetime(2026, 7, 1, 16, 30, tzinfo=UTC),
+        ),  # Windows name, summer time
+        ("2026-07-01T09:30:00", "Europe/Berlin", datetime(2026, 7, 1, 7, 30, tzinfo=UTC)),
+    ],
+)
+def test_graph_times(value: str, zone: str, expected: datetime) -> None:
+    assert parse_graph_time(value, zone) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "zone"), [(None, "UTC"), ("garbage", "UTC"), ("2026-07-01T09:30:00", "Mars/Olympus")]
+)
+def test_bad_graph_times_are_malformed(value: str | None, zone: str) -> None:
+    with pytest.raises(MalformedItem):
+        parse_graph_time(value, zone)
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://graph.microsoft.com/v1.0", True),
+        ("http://127.0.0.1:8080/v1.0", True),
+        ("http://localhost/v1.0", True),
+        ("http://graph.example.com/v1.0", False),  # plain http off localhost
+    ],
+)
+def test_base_url_must_be_https_unless_local(url: str, ok: bool) -> None:
+    if ok:
+        assert check_base_url(url) == url
+    else:
+        with pytest.raises(ConnectorError, match="https"):
+            check_base_url(url)
+
+
+async def test_missing_credentials_say_what_to_set() -> None:
+    with pytest.raises(ConnectorError, match="access_token, or tenant_id"):
+        await GraphConnector(GraphConfig()).fetch(MEGAN, WINDOW)
