@@ -138,6 +138,10 @@ ENG_PROJECTS = ("POS", "INV", "ECOM", "PRICE", "LOY", "ORD")
 SPAN = 6  # direct reports per manager
 
 
+def role_of(index: int) -> str:
+    return ROLE_CYCLE[index % len(ROLE_CYCLE)]
+
+
 def _work(role: str, i: int, rnd: random.Random) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(Jira projects, repositories) for a role."""
     if role == "engineer":
@@ -207,10 +211,10 @@ def _managers(size: int) -> list[int | None]:
     New hires go last in their family so they never manage anyone."""
     families: dict[str, list[int]] = defaultdict(list)
     for i in range(1, size):
-        families[FAMILY[ROLE_CYCLE[i % len(ROLE_CYCLE)]]].append(i)
+        families[FAMILY[role_of(i)]].append(i)
     managers: list[int | None] = [None] * size
     for members in families.values():
-        members.sort(key=lambda i: (ROLE_CYCLE[i % len(ROLE_CYCLE)] == "new_hire", i))
+        members.sort(key=lambda i: (role_of(i) == "new_hire", i))
         for k, i in enumerate(members):
             managers[i] = 0 if k == 0 else members[(k - 1) // SPAN]
     return managers
@@ -252,7 +256,7 @@ def synthetic_roster(seed: int, size: int) -> Roster:
     managers = _managers(size)
     names = _names(seed, size)
     people = [
-        _person(seed, i, names[i], None if m is None else names[m][1], ROLE_CYCLE[i % 13])
+        _person(seed, i, names[i], None if m is None else names[m][1], role_of(i))
         for i, m in enumerate(managers)
     ]
     return Roster(company=COMPANY, people=tuple(people), teams=_teams(seed, people, managers))
