@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 from dataclasses import astuple
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ REPO_DIR = "demo-repos"
 MANIFEST = ".deskguard-demo.json"
 FORMAT = 1  # bump when the stream layout changes: old manifests then miss
 BOT = ("Larkspur Platform Bot", "platform-bot@larkspurgoods.example")
+_LOCK = threading.Lock()  # one writer per process: a rebuild deletes and rewrites the repos
 
 
 class DemoRepoError(RuntimeError):
@@ -143,13 +145,14 @@ def materialize_git_repos(org: Organisation, data_dir: Path) -> dict[str, Path]:
     root_day = org.now.astimezone(UTC).date() - timedelta(days=90)
     root_time = datetime.combine(root_day, time(12), UTC)
     key = digest(FORMAT, org.seed, root_time, sorted(by_repo), *(astuple(s) for s in specs))
-    shas = _cached(root, key)
-    if shas is None:
-        shas = {}
-        for repo, repo_specs in sorted(by_repo.items()):
-            shas |= _build(root / repo, repo, repo_specs, root_time)
-        manifest = {"key": key, "repos": sorted(by_repo), "shas": shas}
-        (root / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    with _LOCK:
+        shas = _cached(root, key)
+        if shas is None:
+            shas = {}
+            for repo, repo_specs in sorted(by_repo.items()):
+                shas |= _build(root / repo, repo, repo_specs, root_time)
+            manifest = {"key": key, "repos": sorted(by_repo), "shas": shas}
+            (root / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
     org.bind_shas(shas)
     org.repositories = {repo: root / repo for repo in sorted(by_repo)}
     return dict(org.repositories)
