@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
+from rapidfuzz.utils import default_process
 
 from grading.match import Match, clamp
 from grading.models import Verdict
@@ -85,7 +86,11 @@ def _spellings(word: str) -> set[str]:
 
 
 def _distance(a: str, b: str) -> int:
-    return min(Levenshtein.distance(x, y) for x in _spellings(a) for y in _spellings(b))
+    return min(
+        Levenshtein.distance(x, y, processor=default_process)
+        for x in _spellings(a)
+        for y in _spellings(b)
+    )
 
 
 def _first_score(expected: str, said: str) -> float:

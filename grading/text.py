@@ -81,7 +81,7 @@ def _same_token(a: str, b: str) -> bool:
     if min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)):
         return True  # postgres/postgresql, renew/renewal, cert/certificate
     if min(len(a), len(b)) >= 5:
-        return fuzz.ratio(a, b) >= 80  # typos: loyality/loyalty
+        return fuzz.ratio(a, b, processor=default_process) >= 80  # typos: loyality/loyalty
     return False
 
 
