@@ -42,6 +42,10 @@ _INJECTION_PATTERNS = [
     r"\b(verdict|respond with|reply with|output)\b.{0,20}\b(correct|pass|true|1 0|score)\b",
     r"\b(new|updated|developer|admin|system) (instructions?|mode|prompt|message)\b",
     r"\b(previous|prior|above|earlier|all)\b.{0,20}\b(instructions|prompts)\b",
+    # the same in a few other languages callers and attackers use
+    r"\b(ignore[zr]?|ignoriere|ignora|ignorar)\b.{0,30}\b(instructions?|anweisungen|"
+    r"instrucciones|istruzioni|consignes)\b",
+    r"\b(marque[zr]?|markiere|marca)\b.{0,20}\b(correct|correcte|richtig|correcto|corretto)\b",
     r"\bjailbreak\b|\bdan mode\b|\bprompt injection\b",
 ]
 _INJECTION_RE = re.compile("|".join(f"(?:{p})" for p in _INJECTION_PATTERNS))
@@ -66,13 +70,23 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", fold(text).replace("'", "").replace("’", "")))
 
 
+_SPELLED_RE = re.compile(r"\b\w(?: +\w\b){2,}")
+_SPELLED_TRIGGERS = ("correct", "ignore", "instruction", "system", "verified", "prompt")
+
+
+def _spelled_trigger(words: str) -> bool:
+    """'m a r k t h i s a s c o r r e c t': letters spelled out to dodge the patterns."""
+    runs = (m.group(0).replace(" ", "") for m in _SPELLED_RE.finditer(words))
+    return any(t in run for run in runs for t in _SPELLED_TRIGGERS)
+
+
 def classify(response: str) -> Intent:
     """INJECTION wins over everything; DONT_KNOW when nothing but a non-answer is left."""
     if _DELIMITER_RE.search(response) or _SHOUTED_ROLE_RE.search(response):
         return Intent.INJECTION
-    if _INJECTION_RE.search(_words(response)):
-        return Intent.INJECTION
     words = _words(response)
+    if _INJECTION_RE.search(words) or _spelled_trigger(words):
+        return Intent.INJECTION
     if not words or _DONT_KNOW_RE.match(words):
         return Intent.DONT_KNOW
     return Intent.ANSWER

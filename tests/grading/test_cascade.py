@@ -1,4 +1,5 @@
 import asyncio
+import random
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -166,3 +167,23 @@ def test_non_latin_and_right_to_left_answers() -> None:
 
 def test_grader_version_is_exported() -> None:
     assert GRADER_VERSION.startswith("deterministic@")
+
+
+def test_grading_is_total_on_arbitrary_input() -> None:
+    """Random mixes of digits, scripts, invisible marks and time words: always a valid Grade."""
+    pieces = [*"abcXYZ0123456789-:.,#/'\"()[]<>|\n", *"١٤٢٣²½Ⅳüßשלוםمحمد王データ\u200b\u202e",
+              "fourteen ", "twenty-", "pm ", "yesterday ", "tuesday ", "around ", "and ", "Bob ",
+              "o'clock ", "half past ", "99:99", "2026-13-45", "2026-11-24T25:00"]  # fmt: skip
+    expected = [
+        ("identifier", "OPS-1423"),
+        ("identifier", "a1b2c3d"),
+        ("person", "Robert Smith"),
+        ("datetime", "2026-11-25T15:00:00+00:00"),
+        ("text", "Loyalty API to Postgres 16"),
+    ]
+    rng = random.Random(7)
+    for _ in range(1500):
+        kind, value = rng.choice(expected)
+        response = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        result = grade_sync(req(kind, value, response))
+        assert result.method != "error" and result.reason
