@@ -16,7 +16,7 @@ from datetime import datetime
 from dateutil import parser as dateparser
 
 from context.models import ContextItem
-from questions.facts import distinctive_words, words
+from questions.facts import distinctive_words, word_parts, words
 from questions.models import DroppedQuestion, Question
 
 MIN_QUESTIONS = 4
@@ -97,7 +97,7 @@ def leaks(question: Question, others: Iterable[Question]) -> str | None:
 def public(question: Question, public_facts: Sequence[str]) -> str | None:
     """Is the answer derivable from the public profile, the directory or company facts?"""
     known_text = " ".join(public_facts).lower()
-    known_words = {w for fact in public_facts for w in distinctive_words(fact)}
+    known_words = {part for fact in public_facts for part in word_parts(fact)}
     if question.kind == "person":
         names = names_of(question.expected)
         if names and all(n.lower() in known_text for n in names):
@@ -106,7 +106,7 @@ def public(question: Question, public_facts: Sequence[str]) -> str | None:
     if question.kind == "identifier":
         hit = question.expected.lower() in known_text
         return "identifier appears in public data" if hit else None
-    needed = set(distinctive_words(question.expected))
+    needed = word_parts(question.expected)
     if needed and len(needed & known_words) / len(needed) >= 0.5:
         return "answer's distinctive words appear in public data"
     return None

@@ -71,9 +71,20 @@ def distinctive_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in GENERIC_WORDS and len(w) > 2]
 
 
+def word_parts(text: str) -> set[str]:
+    """Distinctive alphanumeric parts, splitting names like "okta-terraform" into both halves:
+    a repository named after a public skill is as guessable as the skill."""
+    return {
+        part
+        for word in distinctive_words(text)
+        for part in re.findall(r"[a-z0-9]+", word)
+        if len(part) > 2 and part not in GENERIC_WORDS
+    }
+
+
 def public_words(profile: PublicProfile | None, extra: Iterable[str] = ()) -> set[str]:
     facts = list(profile.facts()) if profile else []
-    return {w for fact in [*facts, *extra] for w in distinctive_words(fact)}
+    return {part for fact in [*facts, *extra] for part in word_parts(fact)}
 
 
 def rank_facts(
@@ -105,7 +116,7 @@ def _score(
     if item.series_id or title_counts[item.title.strip().lower()] > 1:
         score *= 0.15
         reasons.append("recurring: guessable")
-    public_hits = sorted(set(distinct) & known)
+    public_hits = sorted(word_parts(item.title) & known)
     if public_hits:
         score *= 0.3
         reasons.append(f"public words: {', '.join(public_hits[:3])}")

@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from tests.fakes.provider_guard import no_real_network  # noqa: E402,F401  (autouse fixture)
+from tests.fakes.provider_guard import no_real_network  # noqa: F401  (autouse fixture)
