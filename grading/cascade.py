@@ -43,6 +43,10 @@ class JudgeResult(BaseModel):
 
 
 class Judge(Protocol):
+    """Grades `request.response` against `reference`, which is NOT always `request.expected`:
+    the cascade also sends a deliberately wrong reference (the counterfactual check), and the
+    request's variants belong to the true expected answer only."""
+
     name: str  # e.g. "llm:answer_judge@v1"
 
     async def judge(self, request: GradeRequest, *, reference: str) -> JudgeResult: ...
