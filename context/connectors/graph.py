@@ -1,4 +1,4 @@
-"""Microsoft Graph: calendar events and sent-mail metadata (never bodies), and the directory.
+"""Microsoft Graph: calendar events and sent-mail metadata (never bodies).
 
 Each call asks only for the declared `$select` fields, pages through `@odata.nextLink`, honours
 429/503 Retry-After inside the configured budget and is logged as an AccessRecord."""
@@ -6,8 +6,9 @@ Each call asks only for the declared `$select` fields, pages through `@odata.nex
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from context.config import GraphConfig
 from context.connectors.base import (
@@ -18,14 +19,10 @@ from context.connectors.base import (
     SourceManifest,
     Window,
 )
-from context.connectors.graph_client import GraphCallError, call_with_retry, graph_client
-from context.connectors.graph_parse import event_item, message_item, user_employee
-from context.connectors.malformed import MalformedItem
+from context.connectors.graph_client import call_with_retry, graph_client
+from context.connectors.graph_parse import event_item, message_item
 from context.identity import identity_keys
-from context.models import ContextItem, Employee, PublicProfile
-
-if TYPE_CHECKING:
-    from msgraph.graph_service_client import GraphServiceClient
+from context.models import ContextItem, Employee
 
 CALENDAR_PATH = "/users/{id}/calendarView"
 MAIL_PATH = "/users/{id}/mailFolders/sentitems/messages"
@@ -56,6 +53,7 @@ USER_SELECT = [
     "userPrincipalName",
 ]
 PAGE_SIZE = 50
+PREFER_UTC = 'outlook.timezone="UTC"'
 MAX_PAGES = 20  # a bound on one employee's week; more means something is wrong
 
 Parser = Callable[[Any, frozenset[str], datetime], ContextItem]
@@ -97,8 +95,71 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _get(builder: Any, config: Any) -> Callable[[], Awaitable[Any]]:
+@dataclass(frozen=True)
+class Listing:
+    """One paged Graph collection: where it is, what it asks for, how an item is parsed."""
+
+    path: str
+    fields: list[str]
+    parse: Parser
+    first: Callable[[], Awaitable[Any]]
+    with_url: Callable[[str], Any]
+
+
+def _next_page(listing: Listing, next_link: str) -> Callable[[], Awaitable[Any]]:
+    """The next link carries the query ($select, skip token); the Prefer header is re-sent."""
+    from kiota_abstractions.base_request_configuration import RequestConfiguration
+
+    config = RequestConfiguration[Any]()
+    config.headers.add("Prefer", PREFER_UTC)
+    builder = listing.with_url(next_link)
     return lambda: builder.get(request_configuration=config)
+
+
+def calendar_listing(user: Any, window: Window) -> Listing:
+    from kiota_abstractions.base_request_configuration import RequestConfiguration
+    from msgraph.generated.users.item.calendar_view.calendar_view_request_builder import (
+        CalendarViewRequestBuilder,
+    )
+
+    params = CalendarViewRequestBuilder.CalendarViewRequestBuilderGetQueryParameters(
+        start_date_time=_iso(window.start),
+        end_date_time=_iso(window.end),
+        select=EVENT_SELECT,
+        top=PAGE_SIZE,
+    )
+    config = RequestConfiguration(query_parameters=params)
+    config.headers.add("Prefer", PREFER_UTC)
+    view = user.calendar_view
+    return Listing(
+        CALENDAR_PATH,
+        EVENT_SELECT,
+        event_item,
+        lambda: view.get(request_configuration=config),
+        view.with_url,
+    )
+
+
+def sent_mail_listing(user: Any, window: Window) -> Listing:
+    from kiota_abstractions.base_request_configuration import RequestConfiguration
+    from msgraph.generated.users.item.mail_folders.item.messages.messages_request_builder import (
+        MessagesRequestBuilder,
+    )
+
+    params = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
+        select=MAIL_SELECT,
+        top=PAGE_SIZE,
+        filter=f"sentDateTime ge {_iso(window.start)} and sentDateTime lt {_iso(window.end)}",
+    )
+    config = RequestConfiguration(query_parameters=params)
+    messages = user.mail_folders.by_mail_folder_id("sentitems").messages
+    return Listing(
+        MAIL_PATH,
+        MAIL_SELECT,
+        message_item,
+        lambda: messages.get(request_configuration=config),
+        messages.with_url,
+    )
 
 
 class GraphConnector:
@@ -118,177 +179,43 @@ class GraphConnector:
         keys = identity_keys(employee)
         async with graph_client(self.config) as client:
             user = client.users.by_user_id(employee.upn)
-            await self._pages(
-                result,
-                CALENDAR_PATH,
-                EVENT_SELECT,
-                event_item,
-                keys,
-                self._calendar_first(user, window),
-                user.calendar_view.with_url,
-            )
-            mail = user.mail_folders.by_mail_folder_id("sentitems").messages
-            await self._pages(
-                result,
-                MAIL_PATH,
-                MAIL_SELECT,
-                message_item,
-                keys,
-                self._mail_first(mail, window),
-                mail.with_url,
-            )
+            for listing in (calendar_listing(user, window), sent_mail_listing(user, window)):
+                await self._read(listing, keys, result)
         return result
 
-    def _calendar_first(self, user: Any, window: Window) -> Callable[[], Awaitable[Any]]:
-        from kiota_abstractions.base_request_configuration import RequestConfiguration
-        from msgraph.generated.users.item.calendar_view.calendar_view_request_builder import (
-            CalendarViewRequestBuilder,
-        )
-
-        params = CalendarViewRequestBuilder.CalendarViewRequestBuilderGetQueryParameters(
-            start_date_time=_iso(window.start),
-            end_date_time=_iso(window.end),
-            select=EVENT_SELECT,
-            top=PAGE_SIZE,
-        )
-        config = RequestConfiguration(query_parameters=params)
-        config.headers.add("Prefer", 'outlook.timezone="UTC"')
-        return lambda: user.calendar_view.get(request_configuration=config)
-
-    def _mail_first(self, messages: Any, window: Window) -> Callable[[], Awaitable[Any]]:
-        from kiota_abstractions.base_request_configuration import RequestConfiguration
-        from msgraph.generated.users.item.mail_folders.item.messages.messages_request_builder import (  # noqa: E501
-            MessagesRequestBuilder,
-        )
-
-        params = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(
-            select=MAIL_SELECT,
-            top=PAGE_SIZE,
-            filter=f"sentDateTime ge {_iso(window.start)} and sentDateTime lt {_iso(window.end)}",
-        )
-        config = RequestConfiguration(query_parameters=params)
-        return lambda: messages.get(request_configuration=config)
-
-    async def _pages(
-        self,
-        result: FetchResult,
-        path: str,
-        fields: list[str],
-        parse: Parser,
-        keys: frozenset[str],
-        first: Callable[[], Awaitable[Any]],
-        with_url: Callable[[str], Any],
-    ) -> None:
-        """Follow @odata.nextLink from the first page, parsing each item; malformed ones are
-        counted in `result.skipped`."""
-        from kiota_abstractions.base_request_configuration import RequestConfiguration
-
-        call, pages = first, 0
-        while call is not None and pages < MAX_PAGES:
+    async def _read(self, listing: Listing, keys: frozenset[str], result: FetchResult) -> None:
+        """Follow @odata.nextLink from the first page (at most MAX_PAGES)."""
+        call: Callable[[], Awaitable[Any]] = listing.first
+        for _ in range(MAX_PAGES):
             page = await call_with_retry(
                 call,
-                what=path,
+                what=listing.path,
                 timeout=self.config.timeout_seconds,
                 budget=self.config.retry_budget_seconds,
             )
-            pages += 1
-            fetched_at = datetime.now(UTC)
-            items = list(page.value or []) if page is not None else []
-            for raw in items:
-                try:
-                    result.items.append(parse(raw, keys, fetched_at))
-                except (MalformedItem, ValueError):
-                    result.skipped += 1
-            result.accesses.append(
-                AccessRecord(
-                    connector=self.name,
-                    endpoint=path,
-                    fields=fields,
-                    at=fetched_at,
-                    items=len(items),
-                )
-            )
-            next_link = page.odata_next_link if page is not None else None
+            self._parse_page(listing, page, keys, result)
+            next_link = getattr(page, "odata_next_link", None)
             if not next_link:
                 break
-            # The next link carries the query; the Prefer header must be sent again.
-            again = RequestConfiguration[Any]()
-            again.headers.add("Prefer", 'outlook.timezone="UTC"')
-            call = _get(with_url(next_link), again)
+            call = _next_page(listing, next_link)
 
-
-class GraphDirectory:
-    """Employees from Graph `/users/{upn}` (+ `/manager`); Graph has no public profile."""
-
-    def __init__(self, config: GraphConfig) -> None:
-        self.config = config
-
-    async def _call(self, what: str, call: Callable[[], Awaitable[Any]]) -> Any:
-        return await call_with_retry(
-            call,
-            what=what,
-            timeout=self.config.timeout_seconds,
-            budget=self.config.retry_budget_seconds,
-        )
-
-    async def get_employee(self, upn: str) -> Employee | None:
-        from kiota_abstractions.base_request_configuration import RequestConfiguration
-        from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
-
-        params = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(select=USER_SELECT)
-        config = RequestConfiguration(query_parameters=params)
-        async with graph_client(self.config) as client:
-            item = client.users.by_user_id(upn)
+    def _parse_page(
+        self, listing: Listing, page: Any, keys: frozenset[str], result: FetchResult
+    ) -> None:
+        """Normalise each item; a malformed one is counted in `result.skipped`, never fatal."""
+        fetched_at = datetime.now(UTC)
+        raw_items = list(getattr(page, "value", None) or [])
+        for raw in raw_items:
             try:
-                user = await self._call(USER_PATH, lambda: item.get(request_configuration=config))
-            except GraphCallError as exc:
-                if exc.status == 404:
-                    return None
-                raise
-            manager = await self._manager(client, user.id or upn)
-        return user_employee(user, manager) if user is not None else None
-
-    async def _manager(self, client: GraphServiceClient, user_id: str) -> str | None:
-        """The manager's UPN, or None when there is none (Graph answers 404)."""
-        from kiota_abstractions.base_request_configuration import RequestConfiguration
-        from msgraph.generated.users.item.manager.manager_request_builder import (
-            ManagerRequestBuilder,
-        )
-
-        params = ManagerRequestBuilder.ManagerRequestBuilderGetQueryParameters(select=USER_SELECT)
-        config = RequestConfiguration(query_parameters=params)
-        builder = client.users.by_user_id(user_id).manager
-        try:
-            manager = await self._call(
-                MANAGER_PATH, lambda: builder.get(request_configuration=config)
+                result.items.append(listing.parse(raw, keys, fetched_at))
+            except ValueError:  # MalformedItem, or a model validation error
+                result.skipped += 1
+        result.accesses.append(
+            AccessRecord(
+                connector=self.name,
+                endpoint=listing.path,
+                fields=listing.fields,
+                at=fetched_at,
+                items=len(raw_items),
             )
-        except GraphCallError as exc:
-            if exc.status == 404:
-                return None
-            raise
-        upn = getattr(manager, "user_principal_name", None)
-        return str(upn) if upn else None
-
-    async def list_employees(self) -> list[Employee]:
-        """Every user with a UPN (first page of up to 999; managers are not looked up)."""
-        from kiota_abstractions.base_request_configuration import RequestConfiguration
-        from msgraph.generated.users.users_request_builder import UsersRequestBuilder
-
-        params = UsersRequestBuilder.UsersRequestBuilderGetQueryParameters(
-            select=USER_SELECT, top=999
         )
-        config = RequestConfiguration(query_parameters=params)
-        async with graph_client(self.config) as client:
-            page = await self._call(
-                USERS_PATH, lambda: client.users.get(request_configuration=config)
-            )
-        employees: list[Employee] = []
-        for user in (page.value if page else None) or []:
-            try:
-                employees.append(user_employee(user, None))
-            except (MalformedItem, ValueError):
-                continue
-        return employees
-
-    async def public_profile(self, upn: str) -> PublicProfile | None:
-        return None

@@ -12,7 +12,8 @@ from context.collect import window_for
 from context.config import GitConfig, GraphConfig, JiraConfig
 from context.connectors.base import Connector
 from context.connectors.git import GitConnector
-from context.connectors.graph import GraphConnector, GraphDirectory
+from context.connectors.graph import GraphConnector
+from context.connectors.graph_directory import GraphDirectory
 from context.connectors.jira import JiraConnector
 from context.manifest import ManifestViolation, assert_within_manifest, manifests
 from context.models import Employee

@@ -16,7 +16,9 @@ import pytest
 from context.collect import window_for
 from context.config import GitConfig
 from context.connectors.base import ConnectorError
-from context.connectors.git import GitConnector, branch_name
+from context.connectors.git import GitConnector, branch_name, parse_record
+from context.connectors.malformed import MalformedItem
+from context.identity import identity_keys, is_employee
 from context.manifest import assert_within_manifest
 from context.models import Employee, Involvement
 
@@ -199,3 +201,22 @@ async def test_all_repositories_failing_is_a_connector_error(
 )
 def test_branch_names(ref: str, branch: str) -> None:
     assert branch_name(ref) == branch
+
+
+def test_a_short_log_record_is_malformed() -> None:
+    with pytest.raises(MalformedItem):
+        parse_record("abc\x1fSashank\x1f")
+
+
+@pytest.mark.parametrize(
+    ("candidate", "matches"),
+    [
+        ("Sashank", True),
+        ("  sashank   BHAMIDI ", True),  # case and whitespace do not matter
+        ("SASHANK@EXAMPLE.COM", True),  # the UPN
+        ("Sashank B.", False),  # near misses never count: no fuzzy attribution
+        ("Steve Piercy", False),
+    ],
+)
+def test_author_identity(candidate: str, matches: bool) -> None:
+    assert is_employee(identity_keys(SASHANK), [candidate]) is matches

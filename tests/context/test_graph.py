@@ -12,8 +12,9 @@ from pydantic import SecretStr
 from context.collect import collect, window_for
 from context.config import CollectionConfig, GraphConfig
 from context.connectors.base import ConnectorError
-from context.connectors.graph import EVENT_SELECT, MAIL_SELECT, GraphConnector, GraphDirectory
+from context.connectors.graph import EVENT_SELECT, MAIL_SELECT, GraphConnector
 from context.connectors.graph_client import check_base_url
+from context.connectors.graph_directory import GraphDirectory
 from context.connectors.graph_parse import parse_graph_time, role_for
 from context.connectors.malformed import MalformedItem
 from context.models import Employee, Involvement, Source
@@ -236,3 +237,9 @@ def test_base_url_must_be_https_unless_local(url: str, ok: bool) -> None:
 async def test_missing_credentials_say_what_to_set() -> None:
     with pytest.raises(ConnectorError, match="access_token, or tenant_id"):
         await GraphConnector(GraphConfig()).fetch(MEGAN, WINDOW)
+
+
+async def test_directory_lists_employees_and_skips_users_without_upn(graph: FakeGraph) -> None:
+    employees = await GraphDirectory(config(graph)).list_employees()
+    assert sorted(e.name for e in employees) == ["Allan Deyoung", "Nestor Wilke"]
+    assert graph.server.requests[-1].param("$top") == "999"

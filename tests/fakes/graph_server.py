@@ -108,6 +108,9 @@ class FakeGraph:
             return self._page(request, self.messages)
         if match := re.fullmatch(r"/users/([^/]+)/manager", path):
             return self._manager(match.group(1))
+        if path == "/users":
+            unique = {u["id"]: u for u in self.users.values()}
+            return Reply(200, {"value": [*unique.values(), {"id": "no-upn", "displayName": "x"}]})
         if match := re.fullmatch(r"/users/([^/]+)", path):
             return self._user(match.group(1))
         return Reply(404, {"error": {"code": "NotFound", "message": path}})
