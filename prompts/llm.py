@@ -177,6 +177,10 @@ class LiteLLMClient:
     async def complete(self, request: ModelRequest) -> ModelReply:
         litellm = _litellm()
         try:
+            litellm.get_llm_provider(model=request.model, api_base=request.api_base)
+        except Exception as exc:
+            raise LLMNotConfigured(f"{request.model!r} names no provider litellm knows") from exc
+        try:
             response = await litellm.acompletion(**_arguments(request))
         except Exception as exc:
             raise map_litellm_error(exc, request.model) from exc
@@ -208,7 +212,19 @@ def _arguments(request: ModelRequest) -> dict[str, Any]:
         arguments["api_base"] = request.api_base
     if request.api_key is not None:
         arguments["api_key"] = request.api_key.get_secret_value()
+    elif _keyless_openai_compatible(request):
+        # Local OpenAI-compatible servers (vLLM, llama.cpp, LM Studio) need no key, but the
+        # OpenAI SDK refuses to send a request without one.
+        arguments["api_key"] = "no-key-configured"
     return arguments
+
+
+def _keyless_openai_compatible(request: ModelRequest) -> bool:
+    return bool(
+        request.api_base
+        and request.model.startswith("openai/")
+        and not os.environ.get("OPENAI_API_KEY")
+    )
 
 
 def _litellm() -> Any:
@@ -229,14 +245,11 @@ def _cost(litellm: Any, response: Any) -> float:
 
 def map_litellm_error(exc: Exception, model: str) -> LLMError:
     """Provider exception -> our hierarchy. Messages never carry the key."""
-    import litellm
     import openai
 
     name = type(exc).__name__
     if isinstance(exc, openai.APITimeoutError | TimeoutError):
         return LLMTimeout(f"{model}: the provider timed out ({name})")
-    if isinstance(exc, litellm.exceptions.LiteLLMUnknownProvider):
-        return LLMNotConfigured(f"{model!r} is not a model string litellm understands")
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
         return LLMUnavailable(f"{model}: credentials rejected ({name}); check "
                               "DESKGUARD_LLM__API_KEY")  # fmt: skip

@@ -11,7 +11,7 @@ import pytest
 
 from prompts.config import LLMConfig
 from prompts.datablocks import block_contents
-from prompts.errors import LLMInvalidOutput, LLMTimeout, LLMUnavailable
+from prompts.errors import LLMInvalidOutput, LLMNotConfigured, LLMTimeout, LLMUnavailable
 from prompts.llm import complete_structured
 from prompts.registry import get_prompt, render
 from prompts.schemas import JudgeVerdict
@@ -148,3 +148,22 @@ async def test_the_guard_blocks_real_provider_hosts() -> None:
         with pytest.raises(LLMUnavailable):
             await judge(no_base)
     assert guard.blocked and "api.openai.com" in guard.blocked[0]
+
+
+async def test_a_keyless_openai_compatible_server_works(
+    server: FakeOpenAIServer, config: LLMConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    server.enqueue(FakeReply(content=GOOD))
+    result = await judge(config.model_copy(update={"api_key": None}))
+    assert result.parsed.verdict == "correct"
+    assert server.requests[0].headers["authorization"] == "Bearer no-key-configured"
+
+
+@pytest.mark.parametrize("model", ["nonsense-model", "nosuchprovider/model"])
+async def test_a_model_string_without_a_known_provider_is_a_configuration_error(
+    server: FakeOpenAIServer, config: LLMConfig, model: str
+) -> None:
+    with pytest.raises(LLMNotConfigured, match="DESKGUARD_LLM__MODEL"):
+        await judge(config.model_copy(update={"model": model}))
+    assert server.requests == []
