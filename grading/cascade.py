@@ -93,7 +93,7 @@ def _match(request: GradeRequest) -> Match:
             return match_text(request.expected, request.variants, request.response)
 
 
-def _grade(request: GradeRequest, m: Match) -> Grade:
+def _grade(request: GradeRequest, m: Match, judge: Judge | None = None) -> Grade:
     return Grade(
         id=request.id,
         verdict=m.verdict,
@@ -101,6 +101,7 @@ def _grade(request: GradeRequest, m: Match) -> Grade:
         method=m.method,
         reason=m.reason,
         flags=list(m.flags),
+        grader=GRADER_VERSION if judge is None else f"{GRADER_VERSION}+{judge.name}",
     )
 
 
@@ -182,7 +183,10 @@ async def grade(
     """Grade one answer; the judge (if any) only sees the uncertain band."""
     m = match_deterministic(request)
     if m.uncertain:
-        m = _no_judge(m) if judge is None else await _ask_judge(request, m, judge, timeout)
+        if judge is None:
+            m = _no_judge(m)
+        else:
+            return _grade(request, await _ask_judge(request, m, judge, timeout), judge)
     return _grade(request, m)
 
 

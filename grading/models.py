@@ -42,6 +42,9 @@ class Grade(BaseModel):
     method: str
     reason: str
     flags: list[str] = Field(default_factory=list)  # dont_know, injection, judge_unavailable ...
+    grader: str | None = (
+        None  # which grader produced it, e.g. "deterministic@1+llm:answer_judge@v1"
+    )
 
 
 class Signal(BaseModel):

@@ -95,6 +95,7 @@ async def test_honest_judge_decides_the_band(request_: GradeRequest) -> None:
     result = await grade(request_, judge=judge)
     assert result.verdict is C
     assert result.method == "judge:fake:judge@v1"
+    assert result.grader == f"{GRADER_VERSION}+fake:judge@v1"
     references = [ref for _, ref in judge.history]
     assert request_.expected in references
     assert len(references) == 2 and references[0] != references[1]  # plus a counterfactual
@@ -165,8 +166,9 @@ def test_non_latin_and_right_to_left_answers() -> None:
     assert grade_sync(req("text", "Переезд сервера", "обновление принтера")).verdict is X
 
 
-def test_grader_version_is_exported() -> None:
+def test_every_grade_names_the_grader_that_made_it() -> None:
     assert GRADER_VERSION.startswith("deterministic@")
+    assert grade_sync(TEXT_BAND).grader == GRADER_VERSION
 
 
 def test_grading_is_total_on_arbitrary_input() -> None:
