@@ -20,15 +20,19 @@ from context.connectors.base import (
     Window,
 )
 from context.connectors.graph_client import call_with_retry, graph_client
+from context.connectors.graph_directory import (
+    MANAGER_PATH,
+    USER_PATH,
+    USER_SELECT,
+    USERS_PATH,
+    GraphDirectory,
+)
 from context.connectors.graph_parse import event_item, message_item
 from context.identity import identity_keys
 from context.models import ContextItem, Employee
 
 CALENDAR_PATH = "/users/{id}/calendarView"
 MAIL_PATH = "/users/{id}/mailFolders/sentitems/messages"
-USER_PATH = "/users/{id}"
-MANAGER_PATH = "/users/{id}/manager"
-USERS_PATH = "/users"
 EVENT_SELECT = [
     "subject",
     "start",
@@ -44,17 +48,11 @@ EVENT_SELECT = [
     "location",
 ]
 MAIL_SELECT = ["subject", "sentDateTime", "toRecipients", "ccRecipients"]
-USER_SELECT = [
-    "displayName",
-    "jobTitle",
-    "department",
-    "officeLocation",
-    "mail",
-    "userPrincipalName",
-]
 PAGE_SIZE = 50
 PREFER_UTC = 'outlook.timezone="UTC"'
 MAX_PAGES = 20  # a bound on one employee's week; more means something is wrong
+
+__all__ = ["GraphConnector", "GraphDirectory", "graph_manifest"]
 
 Parser = Callable[[Any, frozenset[str], datetime], ContextItem]
 

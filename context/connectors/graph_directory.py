@@ -6,13 +6,24 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from context.config import GraphConfig
-from context.connectors.graph import MANAGER_PATH, USER_PATH, USER_SELECT, USERS_PATH
 from context.connectors.graph_client import GraphCallError, call_with_retry, graph_client
 from context.connectors.graph_parse import user_employee
 from context.models import Employee, PublicProfile
 
 if TYPE_CHECKING:
     from msgraph.graph_service_client import GraphServiceClient
+
+USER_PATH = "/users/{id}"
+MANAGER_PATH = "/users/{id}/manager"
+USERS_PATH = "/users"
+USER_SELECT = [
+    "displayName",
+    "jobTitle",
+    "department",
+    "officeLocation",
+    "mail",
+    "userPrincipalName",
+]
 
 
 class GraphDirectory:
