@@ -31,6 +31,7 @@ from questions.models import Question, QuestionSet
 from questions.pipeline import PipelineOptions, build_question_set
 
 log = structlog.get_logger(__name__)
+ROTATION_MIN_FACTS_PER_QUESTION = 2
 
 
 class VerificationService:
@@ -118,7 +119,7 @@ class VerificationService:
         )
 
     async def _questions(self, employee: Employee, collection: Collection) -> QuestionSet:
-        request = await self._engine_request(employee, collection)
+        request = self._rotate(await self._engine_request(employee, collection))
         profile = request.profile
         public = [
             *(profile.facts() if profile else []),
@@ -135,6 +136,20 @@ class VerificationService:
         )
         qset, _ = await build_question_set(request, self.rt.engine, options=options)
         return qset
+
+    def _rotate(self, request: EngineRequest) -> EngineRequest:
+        """Skip facts asked about in the last 24 h, so a caller who tries again (an attacker who
+        researched the first questions) gets new ones; kept when too few facts would remain."""
+        since = request.now - timedelta(hours=24)
+        used = {
+            evidence["id"]
+            for row in self.rt.db.recent_for_employee(request.employee.upn, since=since)
+            for evidence in row.collection.get("evidence", [])
+        }
+        fresh = [fact for fact in request.facts if fact.item.id not in used]
+        if not used or len(fresh) < ROTATION_MIN_FACTS_PER_QUESTION * request.count:
+            return request
+        return request.model_copy(update={"facts": fresh})
 
     async def _attack_check(self, question: Question, guess: str) -> bool:
         result = await self._grade_one(question, guess, None, None)

@@ -247,3 +247,12 @@ def test_openapi_and_unknown_routes(dg: Deskguard) -> None:
     assert "/v1/verifications" in spec["paths"]
     missing = dg.client.get("/v1/nothing-here")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+def test_a_second_call_gets_questions_about_other_facts(dg: Deskguard) -> None:
+    upn = dg.employee(ADMIN_ROLE)
+    first = dg.truth(dg.start(upn)["id"])
+    second = dg.truth(dg.start(upn)["id"])
+    first_facts = {e["id"] for e in first["evidence"]}
+    second_facts = {e["id"] for e in second["evidence"]}
+    assert first_facts and not first_facts & second_facts

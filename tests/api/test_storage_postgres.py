@@ -1,0 +1,68 @@
+"""Storage on PostgreSQL: the same service, and exactly one of two racing submissions wins.
+
+Needs the PostgreSQL server on 127.0.0.1 (`.ci/run` starts it); skipped locally without one,
+never in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from api.storage import Database
+from tests.api.conftest import Clock, Deskguard, make_deskguard, settings_for
+from tests.api.test_verifications import genuine_answers
+
+SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(
+            "host=127.0.0.1 user=postgres dbname=postgres", autocommit=True, connect_timeout=3
+        )
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no PostgreSQL on 127.0.0.1: {exc}")
+    name = f"deskguard_test_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{SERVER}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def test_a_verification_runs_on_postgresql(pg_url: str, demo_data_dir: Path) -> None:
+    settings = settings_for(demo_data_dir).model_copy(update={"database_url": pg_url})
+    dg: Deskguard = make_deskguard(settings, Clock())
+    started = dg.start(dg.employee("it_admin"), signal={"score": 0.1})
+    decided = dg.client.post(
+        f"/v1/verifications/{started['id']}/answers",
+        json={"answers": genuine_answers(dg.truth(started["id"]))},
+        headers=dg.keys["helpdesk"],
+    ).json()
+    assert decided["decision"] == "allow"
+    restarted = make_deskguard(settings, dg.clock)
+    status = restarted.client.get(
+        f"/v1/verifications/{started['id']}", headers=restarted.keys["helpdesk"]
+    ).json()
+    assert status["decision"] == "allow"
+
+
+def test_only_one_of_many_racing_claims_wins(pg_url: str, demo_data_dir: Path) -> None:
+    settings = settings_for(demo_data_dir).model_copy(update={"database_url": pg_url})
+    dg = make_deskguard(settings, Clock())
+    vid = dg.start(dg.employee("it_admin"))["id"]
+    db = Database(pg_url)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: db.claim_for_grading(vid, dg.clock()), range(8)))
+    assert results.count(True) == 1
