@@ -8,7 +8,7 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -87,7 +87,14 @@ async def _run_one(
     except Exception as exc:  # one source failing must not stop the others
         status = SourceStatus(connector=name, status="failed", error=describe_error(exc))
     status.elapsed_ms = (time.perf_counter() - started) * 1000
+    if status.status != "ok":
+        result = FetchResult(accesses=[_attempt(name, status.status)])
     return status, result
+
+
+def _attempt(connector: str, status: str) -> AccessRecord:
+    """A failed source's calls are lost with its exception; the audit still records the try."""
+    return AccessRecord(connector=connector, endpoint="fetch", at=datetime.now(UTC), status=status)
 
 
 def _deadline_status(connector: Connector, deadline: float) -> SourceStatus:
@@ -116,7 +123,10 @@ async def _gather(
     return [
         task.result()
         if task not in pending
-        else (_deadline_status(connector, config.deadline_seconds), FetchResult())
+        else (
+            _deadline_status(connector, config.deadline_seconds),
+            FetchResult(accesses=[_attempt(connector.name, "timeout")]),
+        )
         for task, connector in zip(tasks, connectors, strict=True)
     ]
 

@@ -92,9 +92,9 @@ async def graph_client(config: GraphConfig) -> AsyncIterator[GraphServiceClient]
     base_url = check_base_url(config.base_url)
     host = urlparse(base_url).hostname or ""
     credential = credential_for(config)
-    auth = AzureIdentityAuthenticationProvider(
-        credential, scopes=GRAPH_SCOPES, allowed_hosts=[host]
-    )
+    # National clouds (graph.microsoft.us ...) take their own scope; a local fake takes any.
+    scopes = GRAPH_SCOPES if host in LOCAL_HOSTS else [f"https://{host}/.default"]
+    auth = AzureIdentityAuthenticationProvider(credential, scopes=scopes, allowed_hosts=[host])
     no_retry = RetryHandlerOption(delay=0, max_retries=0, should_retry=False)
     async with httpx.AsyncClient(timeout=config.timeout_seconds) as http:
         http = GraphClientFactory.create_with_default_middleware(

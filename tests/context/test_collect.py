@@ -47,7 +47,12 @@ async def test_failing_and_slow_sources_are_recorded_others_kept() -> None:
     assert by_name["git"].status == "timeout"
     assert got.degraded_sources == ["jira", "git"]
     assert [i.id for i in got.items] == ["c1", "c0"]  # sorted by time
-    assert [a.connector for a in got.accesses] == ["cal"]
+    # every attempt is audited, including the ones that failed
+    assert [(a.connector, a.status) for a in got.accesses] == [
+        ("cal", "ok"),
+        ("jira", "failed"),
+        ("git", "timeout"),
+    ]
 
 
 async def test_overall_deadline_cancels_sources_that_outlive_it() -> None:
@@ -60,6 +65,7 @@ async def test_overall_deadline_cancels_sources_that_outlive_it() -> None:
     )
     assert [s.status for s in got.sources] == ["ok", "timeout"]
     assert "deadline" in (got.sources[1].error or "")
+    assert [(a.connector, a.status) for a in got.accesses] == [("a", "ok"), ("b", "timeout")]
 
 
 async def test_unexpected_exception_message_is_not_stored() -> None:
