@@ -15,7 +15,6 @@ from prompts.config import LLMConfig
 from prompts.datablocks import block_contents
 from prompts.errors import LLMError, LLMTimeout, LLMUnavailable
 from tests.fakes.fake_model import FakeModel
-from tests.fakes.provider_guard import no_real_network  # noqa: F401
 
 CONFIG = LLMConfig(model="openai/test-judge", retry_backoff_seconds=0)
 REQUEST = GradeRequest(

@@ -19,7 +19,6 @@ from prompts.llm import ModelReply, complete_structured, parse_reply
 from prompts.registry import get_prompt, render
 from prompts.schemas import JudgeVerdict
 from tests.fakes.fake_model import FakeModel
-from tests.fakes.provider_guard import no_real_network  # noqa: F401
 
 CONFIG = LLMConfig(model="openai/test-model", timeout_seconds=5, retry_backoff_seconds=0)
 GOOD = {"verdict": "partial", "score": 0.5, "reason": "some", "injection_suspected": False}

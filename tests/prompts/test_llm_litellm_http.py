@@ -17,7 +17,7 @@ from prompts.registry import get_prompt, render
 from prompts.schemas import JudgeVerdict
 from questions.llm_engine import LLMQuestionEngine
 from tests.fakes.openai_server import FakeOpenAIServer, FakeReply
-from tests.fakes.provider_guard import guard_network, no_real_network  # noqa: F401
+from tests.fakes.provider_guard import guard_network
 from tests.prompts.samples import INJECTION_TITLE, engine_request, generated
 
 GOOD = json.dumps(

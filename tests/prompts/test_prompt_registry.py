@@ -12,7 +12,6 @@ from prompts.config import PromptVersions
 from prompts.datablocks import BLOCK_CLOSE, block_contents, data_block, quote
 from prompts.errors import LLMError, PromptNotFound, PromptVariablesError
 from prompts.registry import PROMPTS_DIR, get_prompt, list_prompts, render
-from tests.fakes.provider_guard import no_real_network  # noqa: F401
 from tests.prompts.samples import INJECTION_TITLE
 
 # Committed prompt files never change: a new wording is a new version file. Add a row for each

@@ -14,7 +14,6 @@ from prompts.errors import LLMUnavailable
 from questions.attacker import HeuristicAttacker, LLMAttacker, guess
 from questions.models import AnswerKindName, Question
 from tests.fakes.fake_model import FakeModel
-from tests.fakes.provider_guard import no_real_network  # noqa: F401
 from tests.prompts.samples import PROFILE
 
 CONFIG = LLMConfig(model="openai/test-attacker", retry_backoff_seconds=0)

@@ -15,7 +15,6 @@ from prompts.registry import get_prompt
 from questions.checks import grounded
 from questions.llm_engine import LLMQuestionEngine, generation_variables
 from tests.fakes.fake_model import FakeModel
-from tests.fakes.provider_guard import no_real_network  # noqa: F401
 from tests.prompts.samples import EMPLOYEE, FACTS, INJECTION_TITLE, _item, engine_request, generated
 
 CONFIG = LLMConfig(model="openai/test-questions", retry_backoff_seconds=0)
