@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import typer
 
 from api.cli import context_cmd, keys_cmd, prompts_cmd, questions_cmd, run_cmd
 from api.errors import DeskguardError
+from api.logging import configure_logging
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -30,6 +32,7 @@ def fail(code: str, message: str) -> None:
 
 
 def main() -> None:
+    configure_logging(os.environ.get("DESKGUARD_LOG_LEVEL", "WARNING"))
     try:
         app(standalone_mode=False)
     except DeskguardError as exc:

@@ -124,3 +124,33 @@ def test_usage_errors_are_json(demo_data_dir: Path, args: list[str]) -> None:
     result = run_cli(demo_data_dir, *args)
     assert result.returncode == 2
     assert "error" in json.loads(result.stderr)
+
+
+def test_serve_answers_http_on_the_requested_port(demo_data_dir: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DESKGUARD_DATA_DIR": str(demo_data_dir)}
+    server = subprocess.Popen(
+        [*DESKGUARD, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        body = None
+        for _ in range(200):  # bounded wait for start-up, not a timing assertion
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as response:
+                    body = json.loads(response.read())
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert body is not None and body["status"] == "ok" and body["connectors"] == ["demo"]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -1,0 +1,93 @@
+"""`deskguard eval`: run configurations on a synthetic organisation with simulated callers,
+write a Markdown and HTML report with a trade-off plot, and optionally gate on the baseline."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import typer
+
+from api.errors import InvalidInput
+
+
+def eval_command(
+    config: list[Path] = typer.Option(
+        None, "--config", help="Evaluation config YAML; repeat to compare. Default: offline."
+    ),
+    employees: int = typer.Option(40, "--employees", min=10, max=10000, help="Organisation size."),
+    seed: int = typer.Option(7, "--seed", help="Seed of the organisation and the callers."),
+    json_out: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
+    gate: bool = typer.Option(False, "--gate", help="Exit 1 when a metric crosses the baseline."),
+    out: Path = typer.Option(Path("eval-report"), "--out", help="Report directory."),
+    baseline: Path | None = typer.Option(
+        None, "--baseline", help="Baseline JSON for --gate (default: evals/baseline.json)."
+    ),
+    write_baseline: bool = typer.Option(
+        False, "--write-baseline", help="Record these results as the new baseline file."
+    ),
+) -> None:
+    """Measure genuine and attacker pass rates for one or more configurations."""
+    from evals.config import EvalConfigError, load_configs
+    from evals.gate import BASELINE, baseline_from, check_gate, load_baseline
+    from evals.report import Evaluation, summaries_of, write_report
+    from evals.runner import make_org, run_all, total_calls
+
+    try:
+        configs = load_configs(config)
+    except EvalConfigError as exc:
+        raise InvalidInput(str(exc)) from None
+    baseline_path = baseline or BASELINE
+    if (gate or write_baseline) and not write_baseline and not baseline_path.is_file():
+        raise InvalidInput(f"no baseline file at {baseline_path}; pass --baseline PATH")
+    org = make_org(employees, seed)
+    with tempfile.TemporaryDirectory(prefix="deskguard-eval-") as work:
+        runs = _run_with_progress(run_all, configs, org, Path(work), seed, total_calls)
+    summaries = summaries_of(runs)
+    ev = Evaluation(runs, summaries, employees, seed, org.now.isoformat())
+    if gate:
+        ev.gate = check_gate(summaries, load_baseline(baseline_path))
+    paths = write_report(ev, out)
+    if write_baseline:
+        previous = load_baseline(baseline_path) if baseline_path.is_file() else {}
+        data = baseline_from(
+            summaries, employees=employees, seed=seed,
+            tolerance=float(previous.get("tolerance", 0.05)),
+            requirements=previous.get("requirements", {}),
+        )  # fmt: skip
+        baseline_path.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    _print_result(ev, paths, json_out)
+    if ev.gate:
+        raise typer.Exit(1)
+
+
+def _run_with_progress(run_all, configs, org, work, seed, total_calls):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from api.cli.common import run
+
+    columns = (TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    from rich.console import Console
+
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("calls", total=total_calls(configs, org))
+        return run(run_all(configs, org, work, seed=seed, advance=lambda: progress.advance(task)))
+
+
+def _print_result(ev: object, paths: list[Path], json_out: bool) -> None:
+    from evals.report import Evaluation, pct
+
+    assert isinstance(ev, Evaluation)
+    if json_out:
+        print(json.dumps(ev.as_json(), indent=2, default=str))
+    else:
+        for name, s in ev.summaries.items():
+            attackers = ", ".join(f"{k} {pct(v)}" for k, v in s["attacker_pass_rate"].items())
+            print(f"{name}: genuine pass {pct(s['genuine_pass_rate'])}; attackers: {attackers}")
+        print("report: " + ", ".join(str(p) for p in paths))
+    for violation in ev.gate or []:
+        print(f"gate: {violation}", file=sys.stderr)
+    _ = asyncio  # asyncio is driven through api.cli.common.run
