@@ -15,12 +15,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
+import structlog
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from prompts.config import LLMConfig
 from prompts.errors import LLMError, LLMInvalidOutput, LLMNotConfigured, LLMTimeout, LLMUnavailable
 from prompts.registry import ModelDefaults, RenderedPrompt
 
+log = structlog.get_logger(__name__)
 T = TypeVar("T", bound=BaseModel)
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 _GRACE_SECONDS = 2.0  # our own deadline sits just above the provider client's time-out
@@ -104,6 +106,7 @@ async def complete_structured(
         try:
             parsed = parse_reply(reply.content, schema)
         except ValidationError as exc:
+            log.warning("llm_invalid_output", prompt=rendered.ref, attempt=attempt)
             if attempt == "repair":
                 raise LLMInvalidOutput(
                     f"{rendered.ref}: output failed {schema.__name__} validation after one "
@@ -114,6 +117,10 @@ async def complete_structured(
                 {"role": "user", "content": repair_message(schema, exc)},
             ]
             continue
+        # Metadata only: prompts carry employee context, so their text is never logged.
+        log.info("llm_call", prompt=rendered.ref, model=config.model, calls=usage.calls,
+                 prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+                 repaired=attempt == "repair")  # fmt: skip
         return StructuredResult(
             parsed=parsed, usage=usage, prompt=rendered.ref, prompt_sha256=rendered.sha256,
             model=config.model, repaired=attempt == "repair", raw=raw,
@@ -132,8 +139,11 @@ async def _call_with_retries(
             async with asyncio.timeout(config.timeout_seconds + grace):
                 reply = await client.complete(request)
         except TimeoutError as exc:
+            log.warning("llm_timeout", model=request.model, attempt=attempt + 1)
             raise LLMTimeout(f"{request.model}: no reply in {config.timeout_seconds:g} s") from exc
         except LLMUnavailable as exc:
+            log.warning("llm_unavailable", model=request.model, attempt=attempt + 1,
+                        retryable=exc.retryable)  # fmt: skip
             if not exc.retryable or attempt == config.num_retries:
                 raise
             await asyncio.sleep(config.retry_backoff_seconds * (attempt + 1))
