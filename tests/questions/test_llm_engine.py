@@ -133,3 +133,28 @@ async def test_invalid_json_then_repaired() -> None:
     model = FakeModel(['{"questions": [', reply(generated())])
     output = await LLMQuestionEngine(CONFIG, client=model).generate(engine_request())
     assert [q.expected for q in output.questions] == ["OPS-1423"] and output.model_calls == 2
+
+
+async def test_in_the_pipeline_ungrounded_and_leaking_questions_are_dropped() -> None:
+    from questions.pipeline import PipelineOptions, build_question_set
+
+    invented = generated("demo:item:999", text="Which ticket did you reopen?", expected="OPS-9")
+    leaking = generated(text="Was OPS-1423 the ticket you closed?", topic="ticket.key")
+    model = FakeModel([reply(generated(), invented, leaking)])
+    engine = LLMQuestionEngine(CONFIG, client=model)
+    qset, output = await build_question_set(engine_request(), engine, options=PipelineOptions())
+    assert qset.engine == "llm" and qset.prompt == "question_generation@v1"
+    assert qset.fallback_reason is None and output.model_calls == 1
+    assert "OPS-1423" in [q.expected for q in qset.questions if q.engine == "llm"]
+    checks = {d.text: d.check for d in qset.dropped}
+    assert checks[invented["text"]] == "grounded"
+    assert checks[leaking["text"]] == "leak"
+
+
+async def test_in_the_pipeline_an_llm_failure_falls_back_to_templates() -> None:
+    from questions.pipeline import PipelineOptions, build_question_set
+
+    engine = LLMQuestionEngine(CONFIG, client=FakeModel([LLMTimeout("slow")]))
+    qset, _ = await build_question_set(engine_request(), engine, options=PipelineOptions())
+    assert qset.fallback_reason and "LLMTimeout" in qset.fallback_reason
+    assert all(q.engine == "template" for q in qset.questions)
