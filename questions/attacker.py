@@ -91,8 +91,9 @@ def guess(question: Question, profile: PublicProfile | None) -> str:
 
 
 class LLMAttacker:
-    """The `attacker` prompt: sees only the public profile, public company facts and the question
-    texts. On an LLM failure it falls back to the heuristic attacker, so vetting still happens."""
+    """The `attacker` prompt: sees only the public profile (without the leaked personal record),
+    public company facts and the question texts. On an LLM failure it falls back to the
+    heuristic attacker, so vetting still happens."""
 
     def __init__(
         self,
@@ -116,7 +117,9 @@ class LLMAttacker:
         spec = get_prompt(self.versions.ref("attacker"))
         local_ids = {f"a{i}": q for i, q in enumerate(questions, start=1)}
         variables: dict[str, object] = {
-            "profile": profile.model_dump(mode="json") if profile else None,
+            # The leaked personal record (birth date, phone...) stays here: it does not help answer
+            # work questions and need not reach a model provider.
+            "profile": profile.model_dump(mode="json", exclude={"leaked"}) if profile else None,
             "company_facts": company_facts,
             "questions": [{"id": key, "text": q.text} for key, q in local_ids.items()],
         }

@@ -78,7 +78,8 @@ async def test_llm_attacker_sees_only_public_data_and_question_texts() -> None:
     answers = await LLMAttacker(CONFIG, client=model).answer([secret, other], PROFILE, COMPANY)
     assert answers == {"q1": "OPS-1000", "q2": "Sam Ortiz"}
     user = model.history[0].messages[1]["content"]
-    for hidden in ("OPS-1423", "Priya Natarajan", "demo:item:1"):  # answers and evidence
+    # expected answers, evidence, and the leaked personal record (home city) never go out
+    for hidden in ("OPS-1423", "Priya Natarajan", "demo:item:1", "Evanston"):
         assert hidden not in user
     sent = json.loads(block_contents(user, "questions")[0])
     assert sent == [{"id": "a1", "text": secret.text}, {"id": "a2", "text": other.text}]
