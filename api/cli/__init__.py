@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from api.cli import context_cmd, keys_cmd, prompts_cmd, questions_cmd, run_cmd
+from api.cli import context_cmd, eval_cmd, keys_cmd, prompts_cmd, questions_cmd, run_cmd
 from api.errors import DeskguardError
 from api.logging import configure_logging
 
@@ -20,6 +20,7 @@ app = typer.Typer(
 app.command("demo")(run_cmd.demo)
 app.command("serve")(run_cmd.serve)
 app.command("grade")(run_cmd.grade)
+app.command("eval")(eval_cmd.eval_command)
 app.add_typer(keys_cmd.app, name="keys")
 app.add_typer(context_cmd.app, name="context")
 app.add_typer(questions_cmd.app, name="questions")

@@ -3,15 +3,22 @@ write a Markdown and HTML report with a trade-off plot, and optionally gate on t
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+from api.cli.common import run
 from api.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from context.demo import Organisation
+    from evals.config import EvalConfig
+    from evals.report import Evaluation
+    from evals.trials import ConfigRun
 
 
 def eval_command(
@@ -34,7 +41,7 @@ def eval_command(
     from evals.config import EvalConfigError, load_configs
     from evals.gate import BASELINE, baseline_from, check_gate, load_baseline
     from evals.report import Evaluation, summaries_of, write_report
-    from evals.runner import make_org, run_all, total_calls
+    from evals.runner import make_org
 
     try:
         configs = load_configs(config)
@@ -45,7 +52,7 @@ def eval_command(
         raise InvalidInput(f"no baseline file at {baseline_path}; pass --baseline PATH")
     org = make_org(employees, seed)
     with tempfile.TemporaryDirectory(prefix="deskguard-eval-") as work:
-        runs = _run_with_progress(run_all, configs, org, Path(work), seed, total_calls)
+        runs = _run_with_progress(configs, org, Path(work), seed)
     summaries = summaries_of(runs)
     ev = Evaluation(runs, summaries, employees, seed, org.now.isoformat())
     if gate:
@@ -54,33 +61,35 @@ def eval_command(
     if write_baseline:
         previous = load_baseline(baseline_path) if baseline_path.is_file() else {}
         data = baseline_from(
-            summaries, employees=employees, seed=seed,
+            summaries,
+            employees=employees,
+            seed=seed,
             tolerance=float(previous.get("tolerance", 0.05)),
             requirements=previous.get("requirements", {}),
-        )  # fmt: skip
+        )
         baseline_path.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
     _print_result(ev, paths, json_out)
     if ev.gate:
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
-def _run_with_progress(run_all, configs, org, work, seed, total_calls):  # type: ignore[no-untyped-def]
+def _run_with_progress(
+    configs: list[EvalConfig], org: Organisation, work: Path, seed: int
+) -> list[ConfigRun]:
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from api.cli.common import run
+    from evals.runner import run_all, total_calls
 
     columns = (TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    from rich.console import Console
-
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("calls", total=total_calls(configs, org))
         return run(run_all(configs, org, work, seed=seed, advance=lambda: progress.advance(task)))
 
 
-def _print_result(ev: object, paths: list[Path], json_out: bool) -> None:
-    from evals.report import Evaluation, pct
+def _print_result(ev: Evaluation, paths: list[Path], json_out: bool) -> None:
+    from evals.report import pct
 
-    assert isinstance(ev, Evaluation)
     if json_out:
         print(json.dumps(ev.as_json(), indent=2, default=str))
     else:
@@ -90,4 +99,3 @@ def _print_result(ev: object, paths: list[Path], json_out: bool) -> None:
         print("report: " + ", ".join(str(p) for p in paths))
     for violation in ev.gate or []:
         print(f"gate: {violation}", file=sys.stderr)
-    _ = asyncio  # asyncio is driven through api.cli.common.run

@@ -1,0 +1,116 @@
+"""Metrics from recorded trials: pass rates with Wilson 95% intervals, per role and per attacker
+level, plus question quality (leaks, grounding), cost (model calls, tokens) and latency."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from evals.runner import GENUINE
+from evals.trials import ConfigRun, Trial
+
+Z95 = 1.959964
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion; (0, 1) when n is 0."""
+    if n <= 0:
+        return (0.0, 1.0)
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4))
+
+
+def rate(trials: Sequence[Trial], decision: str = "allow") -> dict[str, Any]:
+    hits = sum(1 for t in trials if t.decision == decision)
+    n = len(trials)
+    return {
+        "rate": round(hits / n, 4) if n else 0.0,
+        "n": n,
+        "count": hits,
+        "ci95": wilson(hits, n),
+    }
+
+
+def outcome(trials: Sequence[Trial]) -> dict[str, Any]:
+    """Pass (allow), escalation and deny rates of one population."""
+    return {
+        "pass": rate(trials),
+        "escalate": rate(trials, "escalate"),
+        "deny": rate(trials, "deny"),
+        "early_escalations": sum(1 for t in trials if t.early),
+    }
+
+
+def leaks(trial: Trial) -> list[str]:
+    """Ids of asked questions whose text contains their own expected answer (or a variant)."""
+    out = []
+    for q in trial.questions:
+        text = str(q["text"]).lower()
+        answers = [str(q["expected"]), *q.get("variants", [])]
+        if any(len(a) >= 3 and a.lower() in text for a in answers):
+            out.append(str(q["id"]))
+    return out
+
+
+def question_quality(trials: Sequence[Trial]) -> dict[str, Any]:
+    asked = [t for t in trials if t.questions]
+    questions = sum(len(t.questions) for t in asked)
+    dropped = Counter(str(d.get("check")) for t in trials for d in t.dropped)
+    return {
+        "questions_per_verification": round(questions / len(asked), 2) if asked else 0.0,
+        "questions_asked": questions,
+        "leaked_questions": sum(len(leaks(t)) for t in trials),
+        "grounding_failures": sum(len(t.ungrounded) for t in trials),
+        "dropped_by_check": dict(sorted(dropped.items())),
+    }
+
+
+def cost(trials: Sequence[Trial]) -> dict[str, Any]:
+    n = len(trials) or 1
+    latencies = sorted(t.latency_s * 1000 for t in trials) or [0.0]
+    p95 = latencies[min(len(latencies) - 1, math.ceil(0.95 * len(latencies)) - 1)]
+    return {
+        "model_calls_per_verification": round(sum(t.model_calls for t in trials) / n, 2),
+        "tokens_per_verification": round(sum(t.tokens for t in trials) / n, 1),
+        "latency_ms": {"p50": round(statistics.median(latencies), 1), "p95": round(p95, 1)},
+    }
+
+
+def by_role(trials: Sequence[Trial]) -> dict[str, dict[str, Any]]:
+    roles = sorted({t.role for t in trials})
+    return {role: rate([t for t in trials if t.role == role]) for role in roles}
+
+
+def summarise(run: ConfigRun) -> dict[str, Any]:
+    """The metrics of one configuration; the `--json` keys are stable for scripts."""
+    genuine = run.by_caller(GENUINE)
+    levels = [c for c in run.callers if c != GENUINE]
+    per_level = {lvl: outcome(run.by_caller(lvl)) for lvl in levels}
+    return {
+        "engine": run.engine,
+        "policy": run.policy.id,
+        "action": run.config.action,
+        "genuine_pass_rate": outcome(genuine)["pass"]["rate"],
+        "attacker_pass_rate": {lvl: o["pass"]["rate"] for lvl, o in per_level.items()},
+        "genuine": outcome(genuine),
+        "attackers": per_level,
+        "per_role": {
+            GENUINE: by_role(genuine),
+            **{lvl: by_role(run.by_caller(lvl)) for lvl in levels},
+        },
+        "questions": question_quality(run.trials),
+        "cost": cost(run.trials),
+        "planted_ticket_asked": sum(
+            1
+            for t in run.by_caller("injection")
+            for q in t.questions
+            if any(str(e).startswith("planted-") for e in q.get("evidence", []))
+        ),
+        "skipped_levels": dict(run.skipped),
+    }

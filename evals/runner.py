@@ -1,0 +1,213 @@
+"""Drives the verification service the way callers do: one call per employee per caller kind.
+
+Every configuration runs on the same organisation, at the same instant, with the same callers
+(the genuine caller's answers are seeded by employee and question). Each caller kind gets its own
+database so one population's denials never count as another's failed attempts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from api.runtime import Runtime, build_runtime
+from api.schemas import AnswerIn, AnswersSubmit, VerificationCreate
+from api.service import VerificationService
+from api.storage import Database, VerificationRow
+from context.demo import Organisation, build_org
+from context.models import Employee
+from evals.attackers import (
+    LEVELS,
+    AttackerCaller,
+    InjectionAttacker,
+    InsiderAttacker,
+    LLMOsintAttacker,
+    NaiveAttacker,
+    OsintAttacker,
+    heard,
+)
+from evals.config import EvalConfig
+from evals.injection import PlantingConnector
+from evals.memory import GenuineCaller
+from evals.metering import Meter, metered
+from evals.trials import ConfigRun, Trial
+from questions.checks import grounded
+from questions.models import Question
+
+EVAL_NOW = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)  # a Wednesday, 11:30 in Chicago
+GENUINE = "genuine"
+MAX_RESPONSE = 1000
+
+Advance = Callable[[], None]
+
+
+def make_org(employees: int, seed: int, now: datetime = EVAL_NOW) -> Organisation:
+    return build_org(seed=seed, now=now, size=employees)
+
+
+class ConfigRunner:
+    """Runs one configuration over every employee for the genuine caller and each level."""
+
+    def __init__(self, config: EvalConfig, org: Organisation, work_dir: Path, *, seed: int) -> None:
+        self.config, self.org, self.seed = config, org, seed
+        self.dir = work_dir / config.name
+        self.settings = config.build_settings(self.dir)
+        self.base = build_runtime(self.settings, clock=lambda: org.now, org=org)
+        self.meter = Meter()
+
+    def attackers(self) -> tuple[list[AttackerCaller], dict[str, str]]:
+        skipped: dict[str, str] = {}
+        out: list[AttackerCaller] = [
+            NaiveAttacker(),
+            OsintAttacker(self.org),
+            InsiderAttacker(self.org),
+        ]
+        if self.settings.llm.configured:
+            from questions.attacker import LLMAttacker
+
+            model = LLMAttacker(self.settings.llm, self.settings.prompts)
+            out.append(LLMOsintAttacker(self.org, model))
+        else:
+            skipped["llm_osint"] = "no model configured (settings.llm.model); level not run"
+        out.append(InjectionAttacker(self.org))
+        return out, skipped
+
+    def runtime_for(self, caller: str) -> Runtime:
+        rt = dataclasses.replace(self.base, db=Database(f"sqlite:///{self.dir / caller}.db"))
+        if caller == "injection":
+            rt = dataclasses.replace(rt, connectors=[PlantingConnector(c) for c in rt.connectors])
+        return metered(rt, self.meter)
+
+    async def run(self, advance: Advance = lambda: None) -> ConfigRun:
+        attackers, skipped = self.attackers()
+        genuine = GenuineCaller(seed=self.seed)
+        trials: list[Trial] = []
+        callers: list[tuple[str, GenuineCaller | AttackerCaller]] = [(GENUINE, genuine)]
+        callers += [(a.level, a) for a in attackers]
+        for name, caller in callers:
+            service = VerificationService(self.runtime_for(name))
+            for employee in self.org.employees:
+                trials.append(await self.call(service, name, caller, employee))
+                advance()
+        return ConfigRun(
+            config=self.config,
+            trials=trials,
+            skipped=skipped,
+            policy=self.base.policy,
+            engine=self.base.engine.name,
+        )
+
+    async def call(
+        self,
+        service: VerificationService,
+        name: str,
+        caller: GenuineCaller | AttackerCaller,
+        employee: Employee,
+    ) -> Trial:
+        self.meter.reset()
+        started = time.perf_counter()
+        body = VerificationCreate(employee=employee.upn, action=self.config.action)
+        row = await service.start(body, actor=f"eval:{name}")
+        answers: dict[str, str] = {}
+        if row.status == "pending":
+            answers = await _answers(caller, row, employee)
+            submit = AnswersSubmit(
+                answers=[
+                    AnswerIn(question_id=k, response=v[:MAX_RESPONSE]) for k, v in answers.items()
+                ]
+            )
+            row = await service.submit(row.id, submit, actor=f"eval:{name}")
+        latency = time.perf_counter() - started
+        trial = _trial(self.config.name, name, employee, row, answers, latency, self.meter)
+        trial.ungrounded = self.recheck(row, employee)
+        return trial
+
+    def recheck(self, row: VerificationRow, employee: Employee) -> list[str]:
+        """Question ids whose expected answer the employee's true items do not support (planted
+        tickets count as context: they really are in the employee's Jira)."""
+        items = {i.id: i for i in self.org.items(employee.upn)}
+        out = []
+        for stored in row.questions:
+            question = Question.model_validate(stored)
+            if any(e.startswith("planted-") for e in question.evidence):
+                continue
+            if grounded(question, items) is not None:
+                out.append(question.id)
+        return out
+
+
+async def _answers(
+    caller: GenuineCaller | AttackerCaller, row: VerificationRow, employee: Employee
+) -> dict[str, str]:
+    if isinstance(caller, GenuineCaller):  # stands for the employee's own memory
+        return {
+            q["id"]: caller.answer(
+                q, upn=employee.upn, asked_at=row.created_at, timezone=employee.timezone
+            )
+            for q in row.questions
+        }
+    public = [{"id": q["id"], "text": q["text"], "kind": q["kind"]} for q in row.questions]
+    said = await caller.answers(employee.upn, heard(public))
+    return {q["id"]: said.get(q["id"], "") for q in public}
+
+
+def _trial(
+    config: str,
+    caller: str,
+    employee: Employee,
+    row: VerificationRow,
+    answers: dict[str, str],
+    latency: float,
+    meter: Meter,
+) -> Trial:
+    decision: dict[str, Any] = row.decision or {}
+    return Trial(
+        config=config,
+        caller=caller,
+        upn=employee.upn,
+        role=employee.role,
+        action=row.action,
+        decision=str(decision.get("decision", "escalate")),
+        reasons=list(decision.get("reasons", [])),
+        early=not row.grades,
+        questions=list(row.questions),
+        answers=answers,
+        grades=list(row.grades or []),
+        dropped=list(row.question_set.get("dropped", [])),
+        timezone=employee.timezone,
+        asked_at=row.created_at,
+        latency_s=latency,
+        model_calls=meter.model_calls,
+        tokens=meter.tokens,
+    )
+
+
+async def run_all(
+    configs: Sequence[EvalConfig],
+    org: Organisation,
+    work_dir: Path,
+    *,
+    seed: int,
+    advance: Advance = lambda: None,
+) -> list[ConfigRun]:
+    runs = []
+    for config in configs:
+        runs.append(await ConfigRunner(config, org, work_dir, seed=seed).run(advance))
+    return runs
+
+
+def total_calls(configs: Sequence[EvalConfig], org: Organisation) -> int:
+    """How many calls run_all will make (for the progress bar), llm_osint counted when set."""
+    total = 0
+    for config in configs:
+        levels = [lvl for lvl in LEVELS if lvl != "llm_osint" or _has_model(config)]
+        total += (1 + len(levels)) * len(org.employees)
+    return total
+
+
+def _has_model(config: EvalConfig) -> bool:
+    return config.build_settings(Path(".")).llm.configured

@@ -1,0 +1,52 @@
+"""What one simulated call recorded, and one configuration's run: the raw material of metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from evals.config import EvalConfig
+from grading.policy import Policy
+
+
+@dataclass
+class Trial:
+    config: str
+    caller: str  # genuine | naive | osint | insider | llm_osint | injection
+    upn: str
+    role: str
+    action: str
+    decision: str  # allow | deny | escalate
+    reasons: list[str]
+    early: bool  # decided before asking (too little context, too many attempts)
+    questions: list[dict[str, Any]]  # as stored server-side: text, kind, expected, evidence ...
+    answers: dict[str, str]  # question id -> what the caller said
+    grades: list[dict[str, Any]]
+    dropped: list[dict[str, Any]]  # questions the pipeline dropped, with the check that did
+    timezone: str
+    asked_at: datetime
+    latency_s: float
+    model_calls: int = 0
+    tokens: int = 0
+    ungrounded: list[str] = field(default_factory=list)  # asked questions failing a re-check
+
+    @property
+    def passed(self) -> bool:
+        return self.decision == "allow"
+
+
+@dataclass
+class ConfigRun:
+    config: EvalConfig
+    trials: list[Trial]
+    policy: Policy
+    engine: str
+    skipped: dict[str, str] = field(default_factory=dict)  # level -> why it was not run
+
+    def by_caller(self, caller: str) -> list[Trial]:
+        return [t for t in self.trials if t.caller == caller]
+
+    @property
+    def callers(self) -> list[str]:
+        return list(dict.fromkeys(t.caller for t in self.trials))
