@@ -120,6 +120,9 @@ def check_question(
 ) -> DroppedQuestion | None:
     if any(q.evidence[:1] == question.evidence[:1] and q.topic == question.topic for q in accepted):
         return DroppedQuestion(text=question.text, check="duplicate", reason="same fact asked")
+    if any(q.text.strip().lower() == question.text.strip().lower() for q in accepted):
+        # Two facts fit the same words: the caller could not know which one is meant.
+        return DroppedQuestion(text=question.text, check="ambiguous", reason="same text twice")
     for check, reason in (
         ("grounded", grounded(question, items)),
         ("public", public(question, public_facts)),

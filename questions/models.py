@@ -45,3 +45,7 @@ class QuestionSet(BaseModel):
     prompt_sha256: str | None = None
     fallback_reason: str | None = None
     generated_at: datetime
+    model_calls: int = 0  # LLM usage for this set (engine plus attacker check)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0

@@ -48,7 +48,8 @@ async def build_question_set(
     items = {fact.item.id: fact.item for fact in request.facts}
     output, fallback = await _run_engine(request, engine, options)
     dropped: list[DroppedQuestion] = []
-    accepted = _accept(output.questions, [], items, options.public_facts, dropped)
+    checked = _accept(output.questions, [], items, options.public_facts, dropped)
+    accepted = plan(checked, role=request.employee.role, count=request.count, now=request.now)
     allow = fallback is None or options.fallback_to_templates
     accepted = _number(_refill(request, accepted, items, options.public_facts, dropped, allow))
     if options.attacker and options.attack_check:
@@ -67,6 +68,10 @@ async def build_question_set(
         prompt_sha256=output.prompt_sha256,
         fallback_reason=fallback,
         generated_at=request.now,
+        model_calls=output.model_calls,
+        prompt_tokens=output.prompt_tokens,
+        completion_tokens=output.completion_tokens,
+        cost_usd=output.cost_usd,
     )
     return qset, output
 
@@ -94,10 +99,13 @@ def _accept(
     out = list(accepted)
     for question in proposed:
         problem = check_question(question, out, items, public_facts)
-        if problem:
-            dropped.append(problem)
-        else:
+        if problem is None:
             out.append(question)
+            continue
+        dropped.append(problem)
+        if problem.check == "ambiguous":  # the earlier twin is just as ambiguous
+            twin = question.text.strip().lower()
+            out = [q for q in out if q.text.strip().lower() != twin]
     return out
 
 

@@ -1,0 +1,177 @@
+"""The whole service with a model configured: litellm's real HTTP path against a local fake
+OpenAI-compatible server writing questions, judging uncertain answers and playing the attacker."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prompts.config import LLMConfig
+from tests.api.conftest import Clock, Deskguard, make_deskguard, settings_for
+from tests.fakes.openai_server import FakeOpenAIServer, FakeReply
+
+FACTS = re.compile(r'<data name="facts">\s*(\[.*?\])\s*</data>', re.S)
+
+
+def write_questions(body: dict[str, Any]) -> dict[str, Any]:
+    """A plausible model: good questions from the facts, plus one invented answer and one leak."""
+    user = body["messages"][-1]["content"]
+    facts = json.loads(FACTS.search(user).group(1))  # type: ignore[union-attr]
+    questions = []
+    for fact in facts:
+        if fact["kind"] == "ticket" and "ticket_key" in fact.get("identifiers", {}):
+            key = fact["identifiers"]["ticket_key"]
+            questions.append(
+                {
+                    "text": f"Which ticket did you work on {fact['day']}?",
+                    "expected": key,
+                    "variants": [],
+                    "kind": "identifier",
+                    "evidence": [fact["id"]],
+                    "topic": "ticket.key",
+                }
+            )
+            questions.append(
+                {
+                    "text": f"Which ticket did you close {fact['day']}?",
+                    "expected": key[:-1] + "9",
+                    "variants": [],
+                    "kind": "identifier",
+                    "evidence": [fact["id"]],
+                    "topic": "ticket.invented",
+                }
+            )
+            questions.append(
+                {
+                    "text": f"What did you do on {key}?",
+                    "expected": key,
+                    "variants": [],
+                    "kind": "identifier",
+                    "evidence": [fact["id"]],
+                    "topic": "ticket.leak",
+                }
+            )
+        elif fact["kind"] in {"commit", "mail"} or fact.get("involvement") == "organizer":
+            questions.append(
+                {
+                    "text": f"What was the {fact['kind']} {fact['day']} about?",
+                    "expected": fact["title"],
+                    "variants": [],
+                    "kind": "text",
+                    "evidence": [fact["id"]],
+                    "topic": f"{fact['kind']}.title",
+                }
+            )
+    bad = [q for q in questions if q["topic"] in {"ticket.invented", "ticket.leak"}]
+    return {"questions": (bad[:2] + [q for q in questions if q not in bad])[:10]}
+
+
+def responder(body: dict[str, Any]) -> FakeReply:
+    system = body["messages"][0]["content"]
+    if "write identity-verification questions" in system:
+        return FakeReply(json.dumps(write_questions(body)))
+    if "You grade one answer" in system:
+        verdict = {
+            "verdict": "incorrect",
+            "score": 0.0,
+            "reason": "different fact",
+            "injection_suspected": False,
+        }
+        return FakeReply(json.dumps(verdict))
+    return FakeReply(json.dumps({"answers": []}))  # the attacker knows nothing
+
+
+@pytest.fixture
+def model() -> Iterator[FakeOpenAIServer]:
+    server = FakeOpenAIServer(responder=responder).start()
+    yield server
+    server.stop()
+
+
+def with_model(demo_data_dir: Path, tmp_path: Path, server: FakeOpenAIServer) -> Deskguard:
+    llm = LLMConfig(
+        model="openai/fake-model", api_base=server.api_base, timeout_seconds=5, num_retries=0
+    )
+    settings = settings_for(demo_data_dir).model_copy(
+        update={"database_url": f"sqlite:///{tmp_path / 'llm.db'}", "llm": llm}
+    )
+    return make_deskguard(settings, Clock())
+
+
+def kinds_of_prompt(server: FakeOpenAIServer) -> list[str]:
+    names = []
+    for request in server.requests:
+        system = request.body["messages"][0]["content"]
+        names.append(
+            "generate"
+            if "write identity-verification" in system
+            else "judge"
+            if "You grade one answer" in system
+            else "attacker"
+        )
+    return names
+
+
+def test_llm_questions_are_checked_and_usage_is_recorded(
+    model: FakeOpenAIServer, demo_data_dir: Path, tmp_path: Path
+) -> None:
+    dg = with_model(demo_data_dir, tmp_path, model)
+    truth = dg.truth(dg.start(dg.employee("it_admin"))["id"])
+    assert truth["engine"] == "llm"
+    checks = {d["check"] for d in truth["dropped"]}
+    assert {"grounded", "leak"} <= checks  # the invented key and the leaking text
+    assert len(truth["question_details"]) >= 4
+    assert any(q["engine"] == "llm" for q in truth["question_details"])
+    generate = model.requests[kinds_of_prompt(model).index("generate")]
+    assert '<data name="facts">' in generate.text()
+    assert generate.body["response_format"]  # structured output was requested
+    assert "attacker" in kinds_of_prompt(model)
+    row = dg.runtime.db.get_verification(truth["id"])
+    assert row is not None and row.question_set["model_calls"] >= 1
+    assert row.question_set["prompt"] == "question_generation@v1"
+    assert row.question_set["prompt_tokens"] > 0
+
+
+def test_an_unavailable_model_falls_back_to_templates_and_says_so(
+    model: FakeOpenAIServer, demo_data_dir: Path, tmp_path: Path
+) -> None:
+    model.responder = lambda body: FakeReply(status=500)
+    dg = with_model(demo_data_dir, tmp_path, model)
+    truth = dg.truth(dg.start(dg.employee("it_admin"))["id"])
+    row = dg.runtime.db.get_verification(truth["id"])
+    assert row is not None and row.question_set["fallback_reason"]
+    assert all(q["engine"] == "template" for q in truth["question_details"])
+    assert len(truth["question_details"]) >= 4
+
+
+def test_uncertain_answers_go_to_the_judge_and_never_pass_on_its_failure(
+    model: FakeOpenAIServer, demo_data_dir: Path, tmp_path: Path
+) -> None:
+    dg = with_model(demo_data_dir, tmp_path, model)
+    started = dg.start(dg.employee("it_admin"), signal={"score": 0.1})
+    truth = dg.truth(started["id"])
+    text_q = next(q for q in truth["question_details"] if q["kind"] == "text")
+    words = text_q["expected"].split()
+    vague = " ".join(words[: max(1, len(words) // 2)])  # half-remembered: the uncertain band
+    answers = [
+        {"question_id": q["id"], "response": vague if q is text_q else q["expected"]}
+        for q in truth["question_details"]
+    ]
+    model.requests.clear()
+    model.responder = lambda body: FakeReply(status=500)  # the judge is down
+    decided = dg.client.post(
+        f"/v1/verifications/{started['id']}/answers",
+        json={"answers": answers},
+        headers=dg.keys["helpdesk"],
+    ).json()
+    grade = next(g for g in dg.truth(started["id"])["grades"] if g["id"] == text_q["id"])
+    if "judge" in kinds_of_prompt(model):
+        assert grade["verdict"] != "correct" and "judge_unavailable" in grade["flags"]
+        assert decided["decision"] != "allow"
+    else:  # the deterministic path settled it without the judge
+        assert grade["method"].startswith("text")
