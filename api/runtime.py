@@ -78,23 +78,33 @@ def _org_sources(org: Organisation) -> Sources:
 
 
 def _sources(settings: Settings, now: datetime) -> Sources:
-    """The demo tenant, or the real directory (Graph) and the configured connectors."""
+    """`demo` gives the demo tenant's directory and activity; any of graph, jira, git add real
+    sources (without `demo`, the directory comes from Graph)."""
+    real = [name for name in settings.connectors if name != "demo"]
+    try:
+        connectors = _real_connectors(settings, real) if real else []
+    except ValueError as exc:
+        raise ConfigurationError(f"DESKGUARD_CONNECTORS: {exc}; or 'demo'") from None
     if settings.demo_mode:
         from context.demo import load_demo_tenant
 
-        return _org_sources(load_demo_tenant(settings.data_dir, now=now))
+        directory, demo, company = _org_sources(load_demo_tenant(settings.data_dir, now=now))
+        return directory, demo + connectors, company
     from context.connectors.graph import GraphDirectory
+
+    if not settings.graph.access_token and not settings.graph.client_id:
+        raise ConfigurationError(
+            "the employee directory comes from Microsoft Graph: set DESKGUARD_GRAPH__ACCESS_TOKEN "
+            "or DESKGUARD_GRAPH__TENANT_ID, __CLIENT_ID and __CLIENT_SECRET (or add 'demo' to "
+            "DESKGUARD_CONNECTORS)"
+        )
+    return GraphDirectory(settings.graph), connectors, ("your organisation", [])
+
+
+def _real_connectors(settings: Settings, names: list[str]) -> list[Connector]:
     from context.registry import build_connectors
 
-    if not settings.graph.base_url:
-        raise ConfigurationError("set DESKGUARD_GRAPH__BASE_URL for the employee directory")
-    try:
-        connectors = build_connectors(
-            settings.connectors, graph=settings.graph, jira=settings.jira, git=settings.git
-        )
-    except ValueError as exc:
-        raise ConfigurationError(f"DESKGUARD_CONNECTORS: {exc}") from None
-    return GraphDirectory(settings.graph), connectors, ("your organisation", [])
+    return build_connectors(names, graph=settings.graph, jira=settings.jira, git=settings.git)
 
 
 def _use_llm(settings: Settings) -> bool:

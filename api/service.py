@@ -219,7 +219,9 @@ class VerificationService:
             timezone=tz,
         )
         try:
-            return await grade(request, judge=self.rt.judge)
+            return await grade(
+                request, judge=self.rt.judge, timeout=self.rt.settings.judge_timeout_seconds
+            )
         except Exception as exc:  # a grader failure is recorded and can never allow
             log.error("grader_failed", question=question.id, error=type(exc).__name__)
             return Grade(
