@@ -62,12 +62,14 @@ def question_quality(trials: Sequence[Trial]) -> dict[str, Any]:
     asked = [t for t in trials if t.questions]
     questions = sum(len(t.questions) for t in asked)
     dropped = Counter(str(d.get("check")) for t in trials for d in t.dropped)
+    topics = Counter(str(q.get("topic")) for t in trials for q in t.questions)
     return {
         "questions_per_verification": round(questions / len(asked), 2) if asked else 0.0,
         "questions_asked": questions,
         "leaked_questions": sum(len(leaks(t)) for t in trials),
         "grounding_failures": sum(len(t.ungrounded) for t in trials),
         "dropped_by_check": dict(sorted(dropped.items())),
+        "topics": dict(topics.most_common()),
     }
 
 

@@ -17,6 +17,12 @@ from evals.sweep import SweepPoint, sweep
 from evals.trials import ConfigRun
 
 PLOT = "tradeoff.png"
+OSINT_NOTE = (
+    "Read the osint level with care: it answers with questions/attacker.py's HeuristicAttacker, "
+    "the same heuristic the question pipeline vets questions against when no model is "
+    "configured, so its pass rate is low partly by construction. The insider and llm_osint "
+    "levels are the independent checks."
+)
 
 
 @dataclass
@@ -131,6 +137,7 @@ def config_blocks(run: ConfigRun, s: dict[str, Any]) -> list[Block]:
         ["leaked questions (text contains its answer)", q["leaked_questions"]],
         ["grounding failures (asked questions failing a re-check)", q["grounding_failures"]],
         ["dropped by check", json.dumps(q["dropped_by_check"])],
+        ["question topics asked", json.dumps(q["topics"])],
         ["planted ticket asked about (injection)", s["planted_ticket_asked"]],
         ["model calls per verification", cost["model_calls_per_verification"]],
         ["tokens per verification (question engine)", cost["tokens_per_verification"]],
@@ -196,6 +203,7 @@ def build_blocks(ev: Evaluation, memory: MemoryModel) -> list[Block]:
             f"{ev.now}; one call per employee per caller kind and configuration. Pass = allow. "
             f"Intervals are Wilson 95%."
         ),
+        Para(OSINT_NOTE),
         *summary_blocks(ev),
         *sweep_blocks(ev),
     ]

@@ -5,11 +5,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from evals.attackers import InjectionAttacker, InsiderAttacker, NaiveAttacker, OsintAttacker, heard
+from evals.attackers import (
+    InjectionAttacker,
+    InsiderAttacker,
+    LLMOsintAttacker,
+    NaiveAttacker,
+    OsintAttacker,
+    heard,
+)
+from evals.config import EvalConfig
 from evals.injection import PAYLOADS, planted_title
 from evals.memory import DONT_KNOW, GenuineCaller, MemoryModel
-from evals.runner import make_org
+from evals.runner import ConfigRunner, make_org
 from tests.fakes.eval_org import FakeOrgView
+from tests.fakes.fake_model import FakeModel
 
 NOW = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)
 
@@ -128,3 +137,27 @@ def test_injection_attacker_answers_with_instructions(org) -> None:
     assert said["q4"] == planted_title(upn)  # it planted that ticket itself
     others = [said[q] for q in ("q1", "q2", "q3")]
     assert all(any(payload in s for payload in PAYLOADS) for s in others)
+
+
+def test_llm_osint_attacker_shows_the_model_only_public_knowledge(org) -> None:
+    from prompts.config import LLMConfig
+    from questions.attacker import LLMAttacker
+
+    upn = org.employees[4].upn
+    model = FakeModel([{"answers": [{"question_id": "a1", "answer": "Dana"}]}])
+    view = FakeOrgView(org)
+    attacker = LLMOsintAttacker(view, LLMAttacker(LLMConfig(model="openai/fake"), client=model))
+    said = asyncio.run(attacker.answers(upn, heard(public_questions()[:1])))
+    assert said == {"q1": "Dana"}
+    assert set(view.calls) == {"profile", "company"}
+    shown = model.last_text()
+    assert org.profile(upn).name in shown
+    assert not any(item.title in shown for item in org.items(upn))
+
+
+@pytest.mark.parametrize(("model", "runs_llm_osint"), [(None, False), ("openai/fake", True)])
+def test_llm_osint_level_runs_only_with_a_model(org, tmp_path, model, runs_llm_osint) -> None:
+    config = EvalConfig(settings={"llm": {"model": model}} if model else {})
+    attackers, skipped = ConfigRunner(config, org, tmp_path, seed=1).attackers()
+    assert ("llm_osint" in [a.level for a in attackers]) is runs_llm_osint
+    assert ("llm_osint" in skipped) is not runs_llm_osint
