@@ -74,10 +74,11 @@ class StructuredResult(Generic[T]):
     parsed: T
     usage: Usage
     prompt: str  # name@vN
-    prompt_sha256: str
+    prompt_sha256: str  # the prompt file's hash (identifies the version)
     model: str
     repaired: bool = False
     raw: list[str] = field(default_factory=list)  # every reply's text, for debugging
+    rendered_sha256: str = ""  # the exact messages sent, for audit
 
 
 async def complete_structured(
@@ -123,7 +124,8 @@ async def complete_structured(
                  repaired=attempt == "repair")  # fmt: skip
         return StructuredResult(
             parsed=parsed, usage=usage, prompt=rendered.ref, prompt_sha256=rendered.sha256,
-            model=config.model, repaired=attempt == "repair", raw=raw,
+            rendered_sha256=rendered.rendered_sha256, model=config.model,
+            repaired=attempt == "repair", raw=raw,
         )  # fmt: skip
     raise AssertionError("unreachable")
 

@@ -60,7 +60,7 @@ class LLMQuestionEngine:
         return EngineOutput(
             questions=questions,
             prompt=result.prompt,
-            prompt_sha256=result.prompt_sha256,
+            prompt_sha256=result.rendered_sha256,
             model_calls=result.usage.calls,
             prompt_tokens=result.usage.prompt_tokens,
             completion_tokens=result.usage.completion_tokens,

@@ -11,7 +11,7 @@ import pytest
 from prompts.config import LLMConfig
 from prompts.datablocks import block_contents
 from prompts.errors import LLMError, LLMInvalidOutput, LLMTimeout
-from prompts.registry import get_prompt
+from prompts.registry import get_prompt, render
 from questions.checks import grounded
 from questions.llm_engine import LLMQuestionEngine, generation_variables
 from tests.fakes.fake_model import FakeModel
@@ -45,8 +45,12 @@ async def test_good_output_becomes_llm_questions_with_usage() -> None:
     assert second.kind == "person" and second.variants == ["Priya, Tom"]
     items = {f.item.id: f.item for f in request.facts}
     assert grounded(first, items) is None and grounded(second, items) is None
-    spec = get_prompt("question_generation@v1")
-    assert (output.prompt, output.prompt_sha256) == ("question_generation@v1", spec.sha256)
+    # The set records the version and the hash of exactly what the model was sent.
+    rendered = render(get_prompt("question_generation@v1"), generation_variables(request))
+    assert (output.prompt, output.prompt_sha256) == (
+        "question_generation@v1",
+        rendered.rendered_sha256,
+    )
     assert (output.model_calls, output.prompt_tokens, output.completion_tokens) == (1, 900, 150)
     assert len(model.history) == 1  # ONE call per verification
 
