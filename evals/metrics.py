@@ -85,8 +85,12 @@ def cost(trials: Sequence[Trial]) -> dict[str, Any]:
 
 
 def by_role(trials: Sequence[Trial]) -> dict[str, dict[str, Any]]:
-    roles = sorted({t.role for t in trials})
-    return {role: rate([t for t in trials if t.role == role]) for role in roles}
+    """Per role: the pass rate entry plus the escalation rate."""
+    out: dict[str, dict[str, Any]] = {}
+    for role in sorted({t.role for t in trials}):
+        mine = [t for t in trials if t.role == role]
+        out[role] = {**rate(mine), "escalation_rate": rate(mine, "escalate")["rate"]}
+    return out
 
 
 def summarise(run: ConfigRun) -> dict[str, Any]:

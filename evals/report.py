@@ -124,10 +124,7 @@ def config_blocks(run: ConfigRun, s: dict[str, Any]) -> list[Block]:
     role_rows = [
         [
             role,
-            *(
-                pct_ci(s["per_role"][c][role]) if role in s["per_role"][c] else "-"
-                for c, _ in callers
-            ),
+            *(_role_cell(s["per_role"][c].get(role)) for c, _ in callers),
         ]
         for role in roles
     ]
@@ -159,6 +156,12 @@ def config_blocks(run: ConfigRun, s: dict[str, Any]) -> list[Block]:
         Table(["metric", "value"], quality_rows),
         *failure_blocks(run),
     ]
+
+
+def _role_cell(entry: dict[str, Any] | None) -> str:
+    if entry is None:
+        return "-"
+    return f"{pct_ci(entry)}; escalated {pct(entry['escalation_rate'])}"
 
 
 def failure_blocks(run: ConfigRun) -> list[Block]:

@@ -48,7 +48,7 @@ def eval_command(
     except EvalConfigError as exc:
         raise InvalidInput(str(exc)) from None
     baseline_path = baseline or BASELINE
-    if (gate or write_baseline) and not write_baseline and not baseline_path.is_file():
+    if gate and not baseline_path.is_file():
         raise InvalidInput(f"no baseline file at {baseline_path}; pass --baseline PATH")
     org = make_org(employees, seed)
     with tempfile.TemporaryDirectory(prefix="deskguard-eval-") as work:
