@@ -95,3 +95,5 @@ class VerificationDetail(VerificationPublic):
     accesses: list[dict[str, Any]] = Field(default_factory=list)
     policy: str | None = None
     entropy_bits: float | None = None
+    generation: dict[str, Any] = Field(default_factory=dict)  # engine, prompt@vN + hash, fallback
+    filtered: dict[str, int] = Field(default_factory=dict)  # items the privacy filter dropped

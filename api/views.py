@@ -47,6 +47,8 @@ def detail_view(row: VerificationRow) -> VerificationDetail:
         dropped=list(row.question_set.get("dropped", [])),
         evidence=list(row.collection.get("evidence", [])),
         accesses=list(row.collection.get("accesses", [])),
+        generation={k: v for k, v in row.question_set.items() if k != "dropped"},
+        filtered=dict(row.collection.get("filtered", {})),
         policy=decision.get("policy"),
         entropy_bits=decision.get("entropy_bits"),
     )

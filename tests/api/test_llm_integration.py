@@ -145,6 +145,7 @@ def test_an_unavailable_model_falls_back_to_templates_and_says_so(
     truth = dg.truth(dg.start(dg.employee("it_admin"))["id"])
     row = dg.runtime.db.get_verification(truth["id"])
     assert row is not None and row.question_set["fallback_reason"]
+    assert truth["generation"]["fallback_reason"] == row.question_set["fallback_reason"]
     assert all(q["engine"] == "template" for q in truth["question_details"])
     assert len(truth["question_details"]) >= 4
 
