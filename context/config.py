@@ -31,7 +31,6 @@ class JiraConfig(BaseModel):
     email: str | None = None  # with token: Jira Cloud API token (basic auth)
     token: SecretStr | None = None  # alone: bearer personal access token (Server/Data Center)
     timeout_seconds: float = 8.0
-    include_comment_bodies: bool = False
 
 
 class GitConfig(BaseModel):
