@@ -246,6 +246,7 @@ class VerificationService:
                 signal=signal,
                 questions_asked=len(questions),
                 degraded_sources=degraded,
+                attempts=self._recent_failures(row.employee, row.created_at) + 1,
             )
         except Exception as exc:
             log.error("policy_failed", error=type(exc).__name__)
