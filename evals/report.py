@@ -154,7 +154,21 @@ def config_blocks(run: ConfigRun, s: dict[str, Any]) -> list[Block]:
         Table(["role", *(c for c, _ in callers)], role_rows),
         Heading(3, "Questions, cost, latency"),
         Table(["metric", "value"], quality_rows),
+        *guess_blocks(s),
         *failure_blocks(run),
+    ]
+
+
+def guess_blocks(s: dict[str, Any]) -> list[Block]:
+    """Attackers' guess rate per answer kind: the evidence for the policy's guess_probability."""
+    rows = [
+        [kind, g["n"], pct(g["rate"]), pct(g["upper95"])]
+        for kind, g in s["attacker_guess_rate_by_kind"].items()
+    ]
+    return [
+        Heading(3, "Attacker guess rate per answer kind (partial counts half)"),
+        Para("The policy's guess_probability should be at least the upper bound."),
+        Table(["kind", "answers", "guess rate", "upper 95%"], rows),
     ]
 
 

@@ -21,6 +21,9 @@ from pydantic import BaseModel, ConfigDict
 from grading.models import AnswerKind, Decision, DecisionOutcome, Grade, Signal, Verdict
 
 
+PARTIAL_CREDIT = 0.5  # a partial answer (some of the attendees, the day without the time)
+
+
 class PolicyError(Exception):
     """Root of the policy errors."""
 
@@ -140,8 +143,12 @@ def _thresholds(policy: Policy, rules: ActionRules, strict: bool, asked: int) ->
 def _blockers(policy: Policy, rules: ActionRules, t: _Tally, state: str, action: str) -> list[str]:
     """Why this verification may not allow; empty when it may."""
     out: list[str] = []
-    if t.correct < rules.min_correct:
-        out.append(f"{t.correct} correct answers; {action} needs {rules.min_correct}")
+    credit = t.correct + PARTIAL_CREDIT * t.partial
+    if credit < rules.min_correct:
+        out.append(
+            f"{credit:g} correct answers (a partial counts half); {action} needs "
+            f"{rules.min_correct}"
+        )
     if t.incorrect > rules.max_incorrect:
         out.append(f"{t.incorrect} incorrect answers; {action} tolerates {rules.max_incorrect}")
     if t.score < rules.min_score:

@@ -20,6 +20,10 @@ from grading.normalize import has_digit, normalize
 # Coverage at or above ACCEPT (with a fuzzy ratio at or above MIN_RATIO) is correct; below
 # REJECT is incorrect; in between is the uncertain band (judge, or partial without one).
 ACCEPT, REJECT, MIN_RATIO = 0.75, 0.34, 55.0
+# Partial recall that is still specific: at least RECALL_TOKENS distinctive words of the answer,
+# RECALL_COVERAGE of them, and not one word that is not in the expected answer. People on the
+# phone drop words ("risk committee prep" for "Board risk committee prep"); a guess brings its own.
+RECALL_TOKENS, RECALL_COVERAGE = 2, 0.5
 
 
 def _wordlist(words: str) -> frozenset[str]:
@@ -31,6 +35,8 @@ _STOPWORDS = _wordlist(
     its this that these those we our us i my me you your they their he she his her them there
     some any all just also then than so not no yes yeah think maybe probably like sort kind
     um uh er ok okay something stuff thing things one com net org www http https
+    pretty sure guess believe remember recall reckon perhaps definitely certain honestly
+    basically actually roughly around regarding re fw fwd
     de du des la le les et der die das und el los las y en von zu im"""
 )
 # Words that appear in most work answers and identify nothing on their own.
@@ -54,6 +60,7 @@ class TextScore:
     precision: float  # share of the answer's distinctive tokens found in the expected answer
     ratio: float  # rapidfuzz similarity, 0..100
     conflict: str | None  # a number/code the answer states that the expected does not have
+    matched: int = 0  # distinctive expected tokens the answer covers
 
 
 def _content(text: str) -> list[str]:
@@ -110,7 +117,8 @@ def score_text(expected: str, response: str) -> TextScore:
     precision = (
         sum(_covered(t, exp_tokens) for t in ans_tokens) / len(ans_tokens) if ans_tokens else 0.0
     )
-    return TextScore(_coverage(exp_tokens, ans_tokens), precision, ratio, conflict)
+    matched = sum(_covered(t, ans_tokens) for t in set(exp_tokens))
+    return TextScore(_coverage(exp_tokens, ans_tokens), precision, ratio, conflict, matched)
 
 
 def _verdict(s: TextScore) -> Match:
@@ -124,6 +132,9 @@ def _verdict(s: TextScore) -> Match:
     substituted = s.coverage < 1.0 and s.precision < 1.0
     if s.coverage >= ACCEPT and s.ratio >= MIN_RATIO and s.precision >= 0.5 and not substituted:
         return Match(Verdict.CORRECT, score, "text.fuzzy", f"text matches ({detail})")
+    if s.matched >= RECALL_TOKENS and s.coverage >= RECALL_COVERAGE and s.precision == 1.0:
+        reason = f"specific partial recall, nothing wrong ({detail})"
+        return Match(Verdict.CORRECT, max(score, 0.75), "text.recall", reason)
     if s.coverage < REJECT:
         return Match(Verdict.INCORRECT, score, "text.fuzzy", f"too little in common ({detail})")
     return Match(Verdict.PARTIAL, min(score, 0.6), "text.fuzzy", f"uncertain ({detail})", True)

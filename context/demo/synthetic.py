@@ -14,22 +14,36 @@ from context.demo.company import COMPANY, DOMAIN, make_employee
 from context.demo.records import GitIdentity, Person, Roster, Team
 from context.demo.seeding import rng
 
-# One cycle of the demo roster's roles, so any size keeps the same mix.
-ROLE_CYCLE = (
-    "ciso",
-    "it_admin",
-    "helpdesk",
-    "new_hire",
-    "engineer",
-    "engineer",
-    "data_engineer",
-    "finance",
-    "hr",
-    "buyer",
-    "planner",
-    "store_manager",
-    "store_manager",
-)
+# A retailer's head count by role, per 50 people: mostly stores and engineering, one new joiner
+# (hired in the last two weeks) in fifty, and a single CISO (employee 0) for the whole company.
+ROLE_WEIGHTS = {
+    "store_manager": 13,
+    "engineer": 10,
+    "helpdesk": 4,
+    "finance": 4,
+    "buyer": 4,
+    "planner": 4,
+    "data_engineer": 3,
+    "it_admin": 3,
+    "hr": 3,
+    "new_hire": 1,
+}
+
+
+def _smooth_cycle(weights: dict[str, int]) -> tuple[str, ...]:
+    """Smooth weighted round-robin: the mix holds in any prefix, so small orgs get every role."""
+    current = dict.fromkeys(weights, 0)
+    total, cycle = sum(weights.values()), []
+    for _ in range(total):
+        for role, weight in weights.items():
+            current[role] += weight
+        pick = max(current, key=lambda role: current[role])
+        current[pick] -= total
+        cycle.append(pick)
+    return tuple(cycle)
+
+
+ROLE_CYCLE = _smooth_cycle(ROLE_WEIGHTS)
 FAMILY = {
     "ciso": "Security",
     "it_admin": "IT Operations",
@@ -139,7 +153,7 @@ SPAN = 6  # direct reports per manager
 
 
 def role_of(index: int) -> str:
-    return ROLE_CYCLE[index % len(ROLE_CYCLE)]
+    return "ciso" if index == 0 else ROLE_CYCLE[(index - 1) % len(ROLE_CYCLE)]
 
 
 def _work(role: str, i: int, rnd: random.Random) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -29,7 +29,9 @@ def test_thousand_employees_have_the_role_mix_and_a_tree() -> None:
     org = build_org(size=1000, seed=7, now=NOW)
     roles = Counter(e.role for e in org.employees)
     assert len(org.employees) == 1000 and set(roles) == ROLES
-    assert abs(roles["engineer"] - 2 * roles["hr"]) <= 2  # two engineers per cycle of 13
+    # A retailer's mix: one CISO, one new joiner in fifty, ten engineers in fifty.
+    assert roles["ciso"] == 1
+    assert abs(roles["new_hire"] - 999 / 50) <= 2 and abs(roles["engineer"] - 9990 / 50) <= 5
     upns = {e.upn for e in org.employees}
     assert len(upns) == 1000
     assert sum(e.manager is None for e in org.employees) == 1

@@ -77,10 +77,15 @@ def test_unanswered_questions_count_as_incorrect(policy: Policy) -> None:
 
 
 def test_in_between_escalates(policy: Policy) -> None:
-    grades = [g("identifier", C), g("text", C), g("person", P), g("datetime", P)]
+    grades = [g("identifier", C), g("text", C), g("person", P), g("datetime", X)]
     d = run(policy, grades)
     assert d.decision is ESCALATE
-    assert any("correct answers" in r for r in d.reasons)
+    assert any("2.5 correct answers" in r for r in d.reasons)
+
+
+def test_a_partial_answer_counts_half_towards_the_correct_answers(policy: Policy) -> None:
+    grades = [g("identifier", C), g("text", C), g("person", P), g("datetime", P)]
+    assert not any("correct answers" in r for r in run(policy, grades).reasons)
 
 
 def test_high_signal_never_allows(policy: Policy) -> None:
