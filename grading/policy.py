@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict
 
 from grading.models import AnswerKind, Decision, DecisionOutcome, Grade, Signal, Verdict
 
-
 PARTIAL_CREDIT = 0.5  # a partial answer (some of the attendees, the day without the time)
 
 
