@@ -4,6 +4,8 @@ the names are a user-facing contract (see README)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, SecretStr
 
 
@@ -17,6 +19,10 @@ class LLMConfig(BaseModel):
     timeout_seconds: float = Field(default=20.0, gt=0)  # per attempt
     num_retries: int = Field(default=1, ge=0)  # extra attempts after a transient failure
     retry_backoff_seconds: float = Field(default=0.5, ge=0)  # wait before retry n: n * this
+    # How structured output is requested: "json_schema" (OpenAI-style strict schema) or
+    # "json_object" for servers that only accept {"type": "json_object"} (llama.cpp's Python
+    # server); the schema then travels in the prompt and the reply is validated as always.
+    structured_output: Literal["json_schema", "json_object"] = "json_schema"
 
     @property
     def configured(self) -> bool:

@@ -40,6 +40,7 @@ class ModelRequest:
     timeout_seconds: float
     api_base: str | None = None
     api_key: SecretStr | None = None
+    json_object_only: bool = False  # send {"type": "json_object"} instead of the schema
 
 
 @dataclass(frozen=True)
@@ -94,13 +95,16 @@ async def complete_structured(
         raise LLMNotConfigured()
     client = client or await LiteLLMClient.create()
     messages = list(rendered.messages)
+    json_object_only = config.structured_output == "json_object"
+    if json_object_only:
+        messages.append({"role": "user", "content": schema_instruction(schema)})
     usage, raw = Usage(), []
     for attempt in ("first", "repair"):
         request = ModelRequest(
             model=config.model, messages=list(messages), schema=schema,
             temperature=defaults.temperature, max_tokens=defaults.max_tokens,
             timeout_seconds=config.timeout_seconds, api_base=config.api_base,
-            api_key=config.api_key,
+            api_key=config.api_key, json_object_only=json_object_only,
         )  # fmt: skip
         reply = await _call_with_retries(client, request, config, usage)
         raw.append(reply.content)
@@ -167,6 +171,11 @@ def describe(exc: ValidationError, limit: int = 1200) -> str:
     return text[:limit]
 
 
+def schema_instruction(schema: type[BaseModel]) -> str:
+    schema_json = json.dumps(schema.model_json_schema(), separators=(",", ":"))
+    return f"Reply with one JSON object that matches this JSON schema: {schema_json}"
+
+
 def repair_message(schema: type[BaseModel], exc: ValidationError) -> str:
     schema_json = json.dumps(schema.model_json_schema(), separators=(",", ":"))
     return (
@@ -213,7 +222,7 @@ def _arguments(request: ModelRequest) -> dict[str, Any]:
     arguments: dict[str, Any] = {
         "model": request.model,
         "messages": request.messages,
-        "response_format": request.schema,
+        "response_format": {"type": "json_object"} if request.json_object_only else request.schema,
         "temperature": request.temperature,
         "max_tokens": request.max_tokens,
         "timeout": request.timeout_seconds,

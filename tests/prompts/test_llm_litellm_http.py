@@ -167,3 +167,16 @@ async def test_a_model_string_without_a_known_provider_is_a_configuration_error(
     with pytest.raises(LLMNotConfigured, match="DESKGUARD_LLM__MODEL"):
         await judge(config.model_copy(update={"model": model}))
     assert server.requests == []
+
+
+async def test_json_object_mode_for_servers_without_json_schema(
+    server: FakeOpenAIServer, config: LLMConfig
+) -> None:
+    # llama.cpp's Python server rejects response_format type json_schema: ask for a JSON object
+    # and put the schema in the prompt; the reply is validated exactly as before.
+    server.enqueue(FakeReply(content=GOOD))
+    result = await judge(config.model_copy(update={"structured_output": "json_object"}))
+    assert result.parsed.verdict == "correct"
+    [sent] = server.requests
+    assert sent.body["response_format"] == {"type": "json_object"}
+    assert '"injection_suspected"' in sent.body["messages"][-1]["content"]
