@@ -15,7 +15,9 @@ from prompts.config import LLMConfig, PromptVersions
 
 
 class QuestionSettings(BaseModel):
-    count: int = Field(default=5, ge=4, le=10)  # NIST SP 800-63A-3: at least 4
+    # NIST SP 800-63A-3 asks for at least 4; `deskguard eval` shows 6 lets genuine callers
+    # miss one or two (people forget) while attackers still get nowhere.
+    count: int = Field(default=6, ge=4, le=10)
     engine: Literal["auto", "template", "llm"] = "auto"  # auto: llm when a model is configured
     on_llm_failure: Literal["templates", "escalate"] = "templates"
     attacker_check: bool = True
