@@ -26,7 +26,7 @@ from grading.models import Decision, DecisionOutcome, Grade, GradeRequest, Signa
 from grading.policy import decide
 from questions.checks import MIN_QUESTIONS
 from questions.engine import EngineRequest
-from questions.facts import rank_facts
+from questions.facts import rank_facts, screen_facts
 from questions.models import Question, QuestionSet
 from questions.pipeline import PipelineOptions, build_question_set
 
@@ -351,6 +351,7 @@ def _collection_meta(collection: Collection, qset: QuestionSet) -> dict[str, Any
         "sources": [s.model_dump(mode="json") for s in collection.sources],
         "degraded_sources": collection.degraded_sources,
         "filtered": collection.filtered,
+        "screened": screen_facts(collection.items)[1],  # kept out of questions, and why
         "items_seen": len(collection.items),
         "accesses": [a.model_dump(mode="json") for a in collection.accesses],
         "evidence": evidence,

@@ -87,6 +87,40 @@ def public_words(profile: PublicProfile | None, extra: Iterable[str] = ()) -> se
     return {part for fact in [*facts, *extra] for part in word_parts(fact)}
 
 
+# Text that talks to a machine has no business in a work item's title: whoever wrote it planted
+# it (an attacker can file a ticket or send an invite that lands in the victim's context).
+PLANTED = re.compile(
+    r"ignore (all |any )?(previous|prior|above)|disregard (the|all|previous)|system\s*:|"
+    r"mark (this|every|the)\b.*\bcorrect|verification system|as the grader|"
+    r"you are (now )?(a|an|the) |<\s*/?\s*data|\[/?inst\]|<\|im_",
+    re.IGNORECASE,
+)
+
+
+def exclusion(item: ContextItem, title_counts: Counter[str]) -> str | None:
+    """Why an item must not become a question (None: it may)."""
+    if item.series_id or title_counts[item.title.strip().lower()] > 1:
+        return "recurring"  # the daily standup: everyone on the team can guess it
+    if PLANTED.search(item.title):
+        return "planted_instruction"
+    if item.involvement == Involvement.ASSIGNEE:
+        return "passive"  # someone else assigned it: an attacker could have
+    return None
+
+
+def screen_facts(items: Sequence[ContextItem]) -> tuple[list[ContextItem], dict[str, int]]:
+    """(items that may become questions, {reason: count} of those that may not)."""
+    title_counts = Counter(item.title.strip().lower() for item in items)
+    kept, excluded = [], Counter[str]()
+    for item in items:
+        reason = exclusion(item, title_counts)
+        if reason:
+            excluded[reason] += 1
+        else:
+            kept.append(item)
+    return kept, dict(excluded)
+
+
 def rank_facts(
     items: Sequence[ContextItem],
     *,
@@ -94,17 +128,16 @@ def rank_facts(
     profile: PublicProfile | None,
     public_facts: Iterable[str] = (),
 ) -> list[RankedFact]:
-    """Score every item; best first. Ties break on recency then id, so ranking is deterministic."""
-    title_counts = Counter(item.title.strip().lower() for item in items)
+    """Score every eligible item (see `exclusion`); best first. Ties break on recency then id,
+    so ranking is deterministic."""
+    eligible, _ = screen_facts(items)
     known = public_words(profile, public_facts)
-    ranked = [_score(item, now, title_counts, known) for item in items]
+    ranked = [_score(item, now, known) for item in eligible]
     ranked.sort(key=lambda f: (-f.score, -f.item.when.timestamp(), f.item.id))
     return ranked
 
 
-def _score(
-    item: ContextItem, now: datetime, title_counts: Counter[str], known: set[str]
-) -> RankedFact:
+def _score(item: ContextItem, now: datetime, known: set[str]) -> RankedFact:
     reasons: list[str] = []
     age_days = max((now - item.when).total_seconds() / 86400, 0.0)
     recency = math.pow(0.5, age_days / HALF_LIFE_DAYS)
@@ -113,9 +146,6 @@ def _score(
     specificity = min(len(distinct), 5) / 5 + (0.3 if item.identifiers else 0.0)
     score = recency * (0.5 + involvement) * (0.4 + specificity)
     reasons.append(f"age {age_days:.1f}d, {item.involvement.value}, {len(distinct)} specific words")
-    if item.series_id or title_counts[item.title.strip().lower()] > 1:
-        score *= 0.15
-        reasons.append("recurring: guessable")
     public_hits = sorted(word_parts(item.title) & known)
     if public_hits:
         score *= 0.3

@@ -22,53 +22,37 @@ def write_questions(body: dict[str, Any]) -> dict[str, Any]:
     """A plausible model: good questions from the facts, plus one invented answer and one leak."""
     user = body["messages"][-1]["content"]
     facts = json.loads(FACTS.search(user).group(1))  # type: ignore[union-attr]
-    questions = []
-    for fact in facts:
-        if fact["kind"] == "ticket" and "ticket_key" in fact.get("identifiers", {}):
-            key = fact["identifiers"]["ticket_key"]
-            questions.append(
-                {
-                    "text": f"Which ticket did you work on {fact['day']}?",
-                    "expected": key,
-                    "variants": [],
-                    "kind": "identifier",
-                    "evidence": [fact["id"]],
-                    "topic": "ticket.key",
-                }
-            )
-            questions.append(
-                {
-                    "text": f"Which ticket did you close {fact['day']}?",
-                    "expected": key[:-1] + "9",
-                    "variants": [],
-                    "kind": "identifier",
-                    "evidence": [fact["id"]],
-                    "topic": "ticket.invented",
-                }
-            )
-            questions.append(
-                {
-                    "text": f"What did you do on {key}?",
-                    "expected": key,
-                    "variants": [],
-                    "kind": "identifier",
-                    "evidence": [fact["id"]],
-                    "topic": "ticket.leak",
-                }
-            )
-        elif fact["kind"] in {"commit", "mail"} or fact.get("involvement") == "organizer":
-            questions.append(
-                {
-                    "text": f"What was the {fact['kind']} {fact['day']} about?",
-                    "expected": fact["title"],
-                    "variants": [],
-                    "kind": "text",
-                    "evidence": [fact["id"]],
-                    "topic": f"{fact['kind']}.title",
-                }
-            )
-    bad = [q for q in questions if q["topic"] in {"ticket.invented", "ticket.leak"}]
-    return {"questions": (bad[:2] + [q for q in questions if q not in bad])[:10]}
+    first = facts[0]
+    bad = [
+        {
+            "text": f"What happened {first['day']}?",
+            "expected": "Quarterly budget for Atlantis",
+            "variants": [],
+            "kind": "text",
+            "evidence": [first["id"]],
+            "topic": "invented",
+        },
+        {
+            "text": f"What was '{first['title']}' about?",
+            "expected": first["title"],
+            "variants": [],
+            "kind": "text",
+            "evidence": [first["id"]],
+            "topic": "leak",
+        },
+    ]
+    good = [
+        {
+            "text": f"What was the {fact['kind']} {fact['day']} at position {i} about?",
+            "expected": fact["title"],
+            "variants": [],
+            "kind": "text",
+            "evidence": [fact["id"]],
+            "topic": f"{fact['kind']}.title",
+        }
+        for i, fact in enumerate(facts[1:9], start=1)
+    ]
+    return {"questions": bad + good}
 
 
 def responder(body: dict[str, Any]) -> FakeReply:
