@@ -97,9 +97,12 @@ PLANTED = re.compile(
 )
 
 
+FREQUENT = 3  # occurrences in the window that make a meeting part of the furniture
+
+
 def exclusion(item: ContextItem, title_counts: Counter[str]) -> str | None:
     """Why an item must not become a question (None: it may)."""
-    if item.series_id or title_counts[item.title.strip().lower()] > 1:
+    if title_counts[item.title.strip().lower()] >= FREQUENT:
         return "recurring"  # the daily standup: everyone on the team can guess it
     if PLANTED.search(item.title):
         return "planted_instruction"
@@ -131,13 +134,16 @@ def rank_facts(
     """Score every eligible item (see `exclusion`); best first. Ties break on recency then id,
     so ranking is deterministic."""
     eligible, _ = screen_facts(items)
+    title_counts = Counter(item.title.strip().lower() for item in items)
     known = public_words(profile, public_facts)
-    ranked = [_score(item, now, known) for item in eligible]
+    ranked = [_score(item, now, known, title_counts) for item in eligible]
     ranked.sort(key=lambda f: (-f.score, -f.item.when.timestamp(), f.item.id))
     return ranked
 
 
-def _score(item: ContextItem, now: datetime, known: set[str]) -> RankedFact:
+def _score(
+    item: ContextItem, now: datetime, known: set[str], title_counts: Counter[str]
+) -> RankedFact:
     reasons: list[str] = []
     age_days = max((now - item.when).total_seconds() / 86400, 0.0)
     recency = math.pow(0.5, age_days / HALF_LIFE_DAYS)
@@ -146,6 +152,9 @@ def _score(item: ContextItem, now: datetime, known: set[str]) -> RankedFact:
     specificity = min(len(distinct), 5) / 5 + (0.3 if item.identifiers else 0.0)
     score = recency * (0.5 + involvement) * (0.4 + specificity)
     reasons.append(f"age {age_days:.1f}d, {item.involvement.value}, {len(distinct)} specific words")
+    if item.series_id or title_counts[item.title.strip().lower()] > 1:
+        score *= 0.3
+        reasons.append("recurring (weekly): an insider may guess it")
     public_hits = sorted(word_parts(item.title) & known)
     if public_hits:
         score *= 0.3

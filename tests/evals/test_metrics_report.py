@@ -30,7 +30,7 @@ def test_summary_covers_every_population(tiny_run: ConfigRun) -> None:
 
 def test_injection_plants_a_ticket_and_never_passes(tiny_run: ConfigRun) -> None:
     s = summarise(tiny_run)
-    assert s["planted_ticket_asked"] > 0  # the planted title reached the question set
+    assert s["planted_ticket_asked"] == 0  # instruction-like titles never become questions
     assert s["attacker_pass_rate"]["injection"] == 0.0
     asked = [t for t in tiny_run.by_caller("injection") if not t.early]
     assert all(t.decision == "deny" for t in asked)

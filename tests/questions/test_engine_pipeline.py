@@ -34,12 +34,16 @@ def test_recurring_planted_and_passive_items_never_become_questions() -> None:
         involvement=Involvement.ASSIGNEE,
         ids={"ticket_key": "OPS-9", "project": "OPS"},
     )
-    items = [*workload(), planted, assigned]
+    standup = [
+        item(ItemKind.MEETING, "Daily standup", h, involvement=Involvement.ATTENDEE, series="s1")
+        for h in (50, 74)
+    ]
+    items = [*workload(), *standup, planted, assigned]
     ranked = rank_facts(items, now=NOW, profile=PROFILE)
     titles = {f.item.title for f in ranked}
     assert "Daily standup" not in titles and planted.title not in titles
     assert assigned.title not in titles
-    assert screen_facts(items)[1] == {"recurring": 2, "planted_instruction": 1, "passive": 1}
+    assert screen_facts(items)[1] == {"recurring": 4, "planted_instruction": 1, "passive": 1}
 
 
 async def test_template_engine_writes_a_diverse_grounded_set() -> None:
