@@ -16,8 +16,9 @@ import structlog
 from api import audit
 from api.errors import Conflict, Gone, InvalidInput, NotFound
 from api.receipts import sign
+from api.records import collection_meta, set_meta, start_audit, validate_answers
 from api.runtime import Runtime
-from api.schemas import AnswerIn, AnswersSubmit, VerificationCreate
+from api.schemas import AnswersSubmit, VerificationCreate
 from api.storage import VerificationRow
 from context.collect import Collection, collect, window_for
 from context.models import Employee
@@ -26,7 +27,7 @@ from grading.models import Decision, DecisionOutcome, Grade, GradeRequest, Signa
 from grading.policy import decide
 from questions.checks import MIN_QUESTIONS
 from questions.engine import EngineRequest
-from questions.facts import rank_facts, screen_facts
+from questions.facts import rank_facts
 from questions.models import Question, QuestionSet
 from questions.pipeline import PipelineOptions, build_question_set
 
@@ -61,8 +62,8 @@ class VerificationService:
             ticket=body.ticket.model_dump() if body.ticket else None,
             signal=body.signal.model_dump() if body.signal else None,
             questions=[q.model_dump(mode="json") for q in qset.questions],
-            question_set=_set_meta(qset, employee),
-            collection=_collection_meta(collection, qset),
+            question_set=set_meta(qset, employee),
+            collection=collection_meta(collection, qset),
             created_by=actor,
         )
         early = self._early_decision(row, qset, employee)
@@ -74,7 +75,7 @@ class VerificationService:
             actor=actor,
             event="verification.started",
             verification_id=row.id,
-            detail=_start_audit(row),
+            detail=start_audit(row),
         )
         if early is not None:
             self._audit_decision(row, actor)
@@ -183,7 +184,7 @@ class VerificationService:
     ) -> VerificationRow:
         row = self._load(verification_id)
         questions = [Question.model_validate(q) for q in row.questions]
-        answers = _validate_answers(body.answers, questions)
+        answers = validate_answers(body.answers, questions)
         now = self.rt.clock()
         if row.status != "pending":
             raise Conflict("this verification has already been answered; start a new one")
@@ -307,64 +308,3 @@ class VerificationService:
         if row is None:
             raise NotFound(f"no verification {verification_id!r}")
         return row
-
-
-def _validate_answers(answers: Sequence[AnswerIn], questions: Sequence[Question]) -> dict[str, str]:
-    """Unknown or duplicate question ids are rejected before anything is consumed."""
-    known = {q.id for q in questions}
-    seen: dict[str, str] = {}
-    for index, answer in enumerate(answers):
-        if answer.question_id not in known:
-            raise InvalidInput(
-                f"answers[{index}].question_id {answer.question_id!r} is not a "
-                f"question of this verification"
-            )
-        if answer.question_id in seen:
-            raise InvalidInput(f"answers[{index}]: question {answer.question_id!r} answered twice")
-        seen[answer.question_id] = answer.response
-    return seen
-
-
-def _set_meta(qset: QuestionSet, employee: Employee) -> dict[str, Any]:
-    meta = qset.model_dump(mode="json", exclude={"questions"})
-    meta["timezone"] = employee.timezone
-    return meta
-
-
-def _collection_meta(collection: Collection, qset: QuestionSet) -> dict[str, Any]:
-    used = {e for q in qset.questions for e in q.evidence}
-    evidence = [
-        {
-            "id": i.id,
-            "source": i.source.value,
-            "kind": i.kind.value,
-            "when": i.when.isoformat(),
-            "connector": i.provenance.connector,
-            "ref": i.provenance.ref,
-        }
-        for i in collection.items
-        if i.id in used
-    ]
-    return {
-        "window_start": collection.window_start.isoformat(),
-        "window_end": collection.window_end.isoformat(),
-        "sources": [s.model_dump(mode="json") for s in collection.sources],
-        "degraded_sources": collection.degraded_sources,
-        "filtered": collection.filtered,
-        "screened": screen_facts(collection.items)[1],  # kept out of questions, and why
-        "items_seen": len(collection.items),
-        "accesses": [a.model_dump(mode="json") for a in collection.accesses],
-        "evidence": evidence,
-    }
-
-
-def _start_audit(row: VerificationRow) -> dict[str, Any]:
-    return {
-        "employee": row.employee,
-        "action": row.action,
-        "ticket": row.ticket,
-        "engine": row.question_set.get("engine"),
-        "questions": len(row.questions),
-        "sources": {s["connector"]: s["status"] for s in row.collection["sources"]},
-        "evidence": [e["id"] for e in row.collection["evidence"]],
-    }
