@@ -11,6 +11,7 @@ import typer
 from api.cli import context_cmd, eval_cmd, keys_cmd, prompts_cmd, questions_cmd, run_cmd
 from api.errors import DeskguardError
 from api.logging import configure_logging
+from prompts.errors import LLMError, PromptNotFound
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -38,6 +39,10 @@ def main() -> None:
         app(standalone_mode=False)
     except DeskguardError as exc:
         fail(exc.code, exc.message)
+    except PromptNotFound as exc:
+        fail("not_found", str(exc))
+    except LLMError as exc:
+        fail("llm_error", str(exc))
     except (typer.Abort, KeyboardInterrupt):
         fail("aborted", "aborted")
     except Exception as exc:  # click usage errors and anything unexpected: no stack trace

@@ -154,3 +154,34 @@ def test_serve_answers_http_on_the_requested_port(demo_data_dir: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_prompts_list_show_and_render(demo_data_dir: Path) -> None:
+    listed = json.loads(run_cli(demo_data_dir, "prompts", "list").stdout)["prompts"]
+    assert {"question_generation@v1", "answer_judge@v1", "attacker@v1"} <= {
+        p["ref"] for p in listed
+    }
+    shown = json.loads(run_cli(demo_data_dir, "prompts", "show", "answer_judge@v1").stdout)
+    assert shown["version"] == "v1" and "{answer}" in shown["user"]
+    employees = json.loads(run_cli(demo_data_dir, "context", "employees", "--json").stdout)
+    upn = next(r["employee"] for r in employees["employees"] if r["role"] == "it_admin")
+    rendered = json.loads(
+        run_cli(
+            demo_data_dir, "prompts", "render", "question_generation@v1", "--employee", upn
+        ).stdout
+    )
+    assert rendered["ref"] == "question_generation@v1" and len(rendered["rendered_sha256"]) == 64
+    assert '<data name="facts">' in rendered["messages"][-1]["content"]
+    missing = run_cli(demo_data_dir, "prompts", "show", "nope@v9")
+    assert missing.returncode == 2
+    assert json.loads(missing.stderr)["error"]["code"] == "not_found"
+
+
+def test_context_sources_and_pull(demo_data_dir: Path) -> None:
+    sources = json.loads(run_cli(demo_data_dir, "context", "sources", "--json").stdout)["sources"]
+    assert sources[0]["connector"] == "demo" and sources[0]["fields"]
+    employees = json.loads(run_cli(demo_data_dir, "context", "employees", "--json").stdout)
+    upn = employees["employees"][0]["employee"]
+    pulled = json.loads(run_cli(demo_data_dir, "context", "pull", "--employee", upn).stdout)
+    assert pulled["items"] and pulled["accesses"]
+    assert all(i["sensitivity"] == "normal" and not i["cancelled"] for i in pulled["items"])
