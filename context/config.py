@@ -1,5 +1,5 @@
 """Connector settings. api/settings.py nests these under DESKGUARD_GRAPH__*, DESKGUARD_JIRA__*,
-DESKGUARD_GIT__*; the names are a user-facing contract (see README)."""
+DESKGUARD_GIT__*, DESKGUARD_GITHUB__*; the names are a user-facing contract (see README)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,18 @@ class JiraConfig(BaseModel):
 class GitConfig(BaseModel):
     repos: list[str] = Field(default_factory=list)  # comma-separated in the environment
     timeout_seconds: float = 8.0
+
+    _split = field_validator("repos", mode="before")(split_commas)
+
+
+class GitHubConfig(BaseModel):
+    """GitHub (or GitHub Enterprise Server: base_url https://HOST/api/v3) REST API."""
+
+    base_url: str = "https://api.github.com"
+    token: SecretStr | None = None  # sent as a bearer token; public repositories work without
+    repos: list[str] = Field(default_factory=list)  # owner/name, comma-separated in the environment
+    timeout_seconds: float = 8.0
+    max_pages: int = 5  # per repository and author filter, 100 commits a page
 
     _split = field_validator("repos", mode="before")(split_commas)
 

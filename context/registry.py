@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from context.config import GitConfig, GraphConfig, JiraConfig
+from context.config import GitConfig, GitHubConfig, GraphConfig, JiraConfig
 from context.connectors.base import Connector
 from context.connectors.git import GitConnector
+from context.connectors.github import GitHubConnector
 from context.connectors.graph import GraphConnector
 from context.connectors.jira import JiraConnector
 
-Builder = Callable[[GraphConfig, JiraConfig, GitConfig], Connector]
+Builder = Callable[[GraphConfig, JiraConfig, GitConfig, GitHubConfig], Connector]
 
 BUILDERS: dict[str, Builder] = {
-    "graph": lambda graph, jira, git: GraphConnector(graph),
-    "jira": lambda graph, jira, git: JiraConnector(jira),
-    "git": lambda graph, jira, git: GitConnector(git),
+    "graph": lambda graph, jira, git, github: GraphConnector(graph),
+    "jira": lambda graph, jira, git, github: JiraConnector(jira),
+    "git": lambda graph, jira, git, github: GitConnector(git),
+    "github": lambda graph, jira, git, github: GitHubConnector(github),
 }
 
 
@@ -27,7 +29,12 @@ def known_connectors() -> list[str]:
 
 
 def build_connectors(
-    names: Sequence[str], *, graph: GraphConfig, jira: JiraConfig, git: GitConfig
+    names: Sequence[str],
+    *,
+    graph: GraphConfig,
+    jira: JiraConfig,
+    git: GitConfig,
+    github: GitHubConfig | None = None,
 ) -> list[Connector]:
     """One connector per name, in order; an unknown name is a configuration error that lists
     the known ones."""
@@ -37,4 +44,5 @@ def build_connectors(
         raise ValueError(
             f"unknown connector(s) {', '.join(unknown)}; known: {', '.join(known_connectors())}"
         )
-    return [BUILDERS[n](graph, jira, git) for n in dict.fromkeys(cleaned)]
+    hub = github if github is not None else GitHubConfig()
+    return [BUILDERS[n](graph, jira, git, hub) for n in dict.fromkeys(cleaned)]
