@@ -104,7 +104,9 @@ def _sources(settings: Settings, now: datetime) -> Sources:
 def _real_connectors(settings: Settings, names: list[str]) -> list[Connector]:
     from context.registry import build_connectors
 
-    return build_connectors(names, graph=settings.graph, jira=settings.jira, git=settings.git)
+    return build_connectors(
+        names, graph=settings.graph, jira=settings.jira, git=settings.git, github=settings.github
+    )
 
 
 def _use_llm(settings: Settings) -> bool:

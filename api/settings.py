@@ -10,7 +10,14 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from context.config import CollectionConfig, GitConfig, GraphConfig, JiraConfig, split_commas
+from context.config import (
+    CollectionConfig,
+    GitConfig,
+    GitHubConfig,
+    GraphConfig,
+    JiraConfig,
+    split_commas,
+)
 from prompts.config import LLMConfig, PromptVersions
 
 
@@ -40,6 +47,7 @@ class Settings(BaseSettings):
     graph: GraphConfig = Field(default_factory=GraphConfig)
     jira: JiraConfig = Field(default_factory=JiraConfig)
     git: GitConfig = Field(default_factory=GitConfig)
+    github: GitHubConfig = Field(default_factory=GitHubConfig)
     collection: CollectionConfig = Field(default_factory=CollectionConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
     prompts: PromptVersions = Field(default_factory=PromptVersions)

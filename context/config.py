@@ -3,9 +3,10 @@ DESKGUARD_GIT__*, DESKGUARD_GITHUB__*; the names are a user-facing contract (see
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
 
 
 def split_commas(value: Any) -> Any:
@@ -34,7 +35,7 @@ class JiraConfig(BaseModel):
 
 
 class GitConfig(BaseModel):
-    repos: list[str] = Field(default_factory=list)  # comma-separated in the environment
+    repos: Annotated[list[str], NoDecode] = Field(default_factory=list)  # "a,b" in the env
     timeout_seconds: float = 8.0
 
     _split = field_validator("repos", mode="before")(split_commas)
@@ -45,7 +46,7 @@ class GitHubConfig(BaseModel):
 
     base_url: str = "https://api.github.com"
     token: SecretStr | None = None  # sent as a bearer token; public repositories work without
-    repos: list[str] = Field(default_factory=list)  # owner/name, comma-separated in the environment
+    repos: Annotated[list[str], NoDecode] = Field(default_factory=list)  # "owner/a,owner/b"
     timeout_seconds: float = 8.0
     max_pages: int = 5  # per repository and author filter, 100 commits a page
 

@@ -63,7 +63,8 @@ WORD = re.compile(r"[\w'-]+")
 
 
 def words(text: str) -> list[str]:
-    return [w.lower() for w in WORD.findall(text)]
+    # Quotes and dashes at the edges are punctuation: 'Instacart' is Instacart.
+    return [w for w in (w.strip("'-").lower() for w in WORD.findall(text)) if w]
 
 
 def distinctive_words(text: str) -> list[str]:

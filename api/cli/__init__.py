@@ -7,6 +7,8 @@ import os
 import sys
 
 import typer
+from pydantic import ValidationError
+from pydantic_settings.exceptions import SettingsError
 
 from api.cli import context_cmd, eval_cmd, keys_cmd, prompts_cmd, questions_cmd, run_cmd
 from api.errors import DeskguardError
@@ -39,6 +41,11 @@ def main() -> None:
         app(standalone_mode=False)
     except DeskguardError as exc:
         fail(exc.code, exc.message)
+    except ValidationError as exc:  # a bad DESKGUARD_* value; inputs (maybe secrets) not echoed
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        fail("configuration_error", f"invalid settings: {problems}")
+    except SettingsError as exc:
+        fail("configuration_error", f"invalid settings: {exc}")
     except PromptNotFound as exc:
         fail("not_found", str(exc))
     except LLMError as exc:

@@ -185,3 +185,23 @@ def test_context_sources_and_pull(demo_data_dir: Path) -> None:
     pulled = json.loads(run_cli(demo_data_dir, "context", "pull", "--employee", upn).stdout)
     assert pulled["items"] and pulled["accesses"]
     assert all(i["sensitivity"] == "normal" and not i["cancelled"] for i in pulled["items"])
+
+
+def test_invalid_settings_are_a_configuration_error(demo_data_dir: Path) -> None:
+    env = {
+        **os.environ,
+        "DESKGUARD_DATA_DIR": str(demo_data_dir),
+        "DESKGUARD_QUESTIONS__COUNT": "2",
+        "DESKGUARD_LLM__API_KEY": "sk-secret-value",
+    }
+    result = subprocess.run(
+        [*DESKGUARD, "context", "sources"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    error = json.loads(result.stderr)["error"]
+    assert result.returncode == 2 and error["code"] == "configuration_error"
+    assert "questions.count" in error["message"] and "sk-secret-value" not in result.stderr

@@ -121,3 +121,13 @@ def test_set_rules_follow_nist_knowledge_based_verification() -> None:
     problems = set_problems(same_source_same_day, available_sources=3)
     assert "all questions come from one source" in problems
     assert "all questions are about one day" in problems
+
+
+def test_an_answer_quoted_in_the_text_leaks() -> None:
+    quoted = q(
+        "What was 'Conditional access rollout review' about?",
+        "text",
+        "Conditional access rollout review",
+        [MEETING.id],
+    )
+    assert leaks(quoted, []) == "text implies its own answer"
