@@ -8,6 +8,7 @@ and must not state a number or code that the expected answer does not contain.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -61,6 +62,7 @@ class TextScore:
     ratio: float  # rapidfuzz similarity, 0..100
     conflict: str | None  # a number/code the answer states that the expected does not have
     matched: int = 0  # distinctive expected tokens the answer covers
+    long_number: bool = False  # the answer repeats a 4+ digit number of the expected (a SKU, PO)
 
 
 def _content(text: str) -> list[str]:
@@ -103,10 +105,23 @@ def _coverage(expected: list[str], answer: list[str]) -> float:
     return got / sum(weights) if weights else 0.0
 
 
+PRONOUN_ONE = re.compile(r"\b(the|that|this)\s+\S+\s+one\b|\S+\s+one\b\s*$", re.IGNORECASE)
+
+
+def _specific_number(token: str) -> bool:
+    """4+ digits and not a year: a SKU, PO or ticket number nobody guesses."""
+    return (
+        token.isdigit() and len(token) >= 4 and not (len(token) == 4 and token[:2] in {"19", "20"})
+    )
+
+
 def score_text(expected: str, response: str) -> TextScore:
     exp_tokens, ans_tokens = distinctive(expected), distinctive(response)
     if not exp_tokens:  # an expected answer made only of generic words: compare content words
         exp_tokens, ans_tokens = _content(expected), _content(response)
+    # "the 4417302 one": a spoken "one" after a number is a pronoun, not the number 1.
+    pronoun = {"1"} if PRONOUN_ONE.search(response) else set()
+    ans_tokens = [t for t in ans_tokens if t not in pronoun]
     conflict = next(
         (t for t in ans_tokens if has_digit(t) and not _covered(t, _content(expected))), None
     )
@@ -118,7 +133,9 @@ def score_text(expected: str, response: str) -> TextScore:
         sum(_covered(t, exp_tokens) for t in ans_tokens) / len(ans_tokens) if ans_tokens else 0.0
     )
     matched = sum(_covered(t, ans_tokens) for t in set(exp_tokens))
-    return TextScore(_coverage(exp_tokens, ans_tokens), precision, ratio, conflict, matched)
+    long_number = any(_specific_number(t) and t in ans_tokens for t in exp_tokens)
+    coverage = _coverage(exp_tokens, ans_tokens)
+    return TextScore(coverage, precision, ratio, conflict, matched, long_number)
 
 
 def _verdict(s: TextScore) -> Match:
@@ -132,6 +149,9 @@ def _verdict(s: TextScore) -> Match:
     substituted = s.coverage < 1.0 and s.precision < 1.0
     if s.coverage >= ACCEPT and s.ratio >= MIN_RATIO and s.precision >= 0.5 and not substituted:
         return Match(Verdict.CORRECT, score, "text.fuzzy", f"text matches ({detail})")
+    if s.long_number and s.precision >= 0.75:
+        reason = f"a specific number of the answer recalled ({detail})"
+        return Match(Verdict.CORRECT, max(score, 0.75), "text.recall", reason)
     if s.matched >= RECALL_TOKENS and s.coverage >= RECALL_COVERAGE and s.precision == 1.0:
         reason = f"specific partial recall, nothing wrong ({detail})"
         return Match(Verdict.CORRECT, max(score, 0.75), "text.recall", reason)

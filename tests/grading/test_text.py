@@ -19,6 +19,14 @@ class Case:
 
 
 CASES = [
+    # Partial recall that is specific and brings nothing wrong is how people answer on the phone.
+    Case("Board risk committee prep", "risk committee prep", C),
+    Case("Board risk committee prep", "pretty sure it was the risk committee", C),
+    Case("Board risk committee prep", "risk appetite statement", X),  # brings its own words
+    # A 4+ digit number of the answer is specific enough; a year or a wrong digit is not.
+    Case("Re: SKU 4417302 sell-through below plan", "the 4417302 one, below plan", C),
+    Case("Re: SKU 4417302 sell-through below plan", "sku 4417303 below plan", X),
+    Case("Q4 planning 2026", "planning 2026", X),
     Case(LOYALTY, "migrating loyalty api to postgres", C),  # paraphrase, number dropped
     Case(LOYALTY, "loyalty api to postgres 16 migration", C),  # word order
     Case(LOYALTY, "postgres upgrade for the loyality api", C),  # typo
