@@ -81,8 +81,8 @@ class VerificationService:
             self._audit_decision(row, actor)
         return row
 
-    async def preview(self, upn: str) -> tuple[QuestionSet, Collection]:
-        """A question set with expected answers (security-team tool); nothing is stored."""
+    async def collect_for(self, upn: str) -> tuple[Employee, Collection]:
+        """The employee and their privacy-filtered context, now; 404 when unknown."""
         employee = await self.rt.directory.get_employee(upn.strip().lower())
         if employee is None:
             raise NotFound(f"no employee {upn!r} in the directory")
@@ -90,17 +90,16 @@ class VerificationService:
         collection = await collect(
             employee, self.rt.connectors, window=window, config=self.rt.settings.collection
         )
+        return employee, collection
+
+    async def preview(self, upn: str) -> tuple[QuestionSet, Collection]:
+        """A question set with expected answers (security-team tool); nothing is stored."""
+        employee, collection = await self.collect_for(upn)
         return await self._questions(employee, collection), collection
 
     async def engine_request(self, upn: str) -> EngineRequest:
         """What an engine would be given for this employee now (for `prompts render`)."""
-        employee = await self.rt.directory.get_employee(upn.strip().lower())
-        if employee is None:
-            raise NotFound(f"no employee {upn!r} in the directory")
-        window = window_for(self.rt.clock(), self.rt.settings.collection.lookback_days)
-        collection = await collect(
-            employee, self.rt.connectors, window=window, config=self.rt.settings.collection
-        )
+        employee, collection = await self.collect_for(upn)
         return await self._engine_request(employee, collection)
 
     async def _engine_request(self, employee: Employee, collection: Collection) -> EngineRequest:

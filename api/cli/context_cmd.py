@@ -8,8 +8,8 @@ from typing import Any
 import typer
 
 from api.cli.common import emit, run, runtime
-from api.errors import NotFound
 from api.runtime import Runtime
+from api.service import VerificationService
 from context.collect import collect, window_for
 
 app = typer.Typer(no_args_is_help=True, help="Inspect the context sources.")
@@ -55,13 +55,7 @@ def employees(as_json: bool = typer.Option(False, "--json", help="Print JSON."))
 
 
 async def _pull(rt: Runtime, upn: str) -> dict[str, Any]:
-    employee = await rt.directory.get_employee(upn.strip().lower())
-    if employee is None:
-        raise NotFound(f"no employee {upn!r} in the directory")
-    window = window_for(rt.clock(), rt.settings.collection.lookback_days)
-    collection = await collect(
-        employee, rt.connectors, window=window, config=rt.settings.collection
-    )
+    _, collection = await VerificationService(rt).collect_for(upn)
     return collection.model_dump(mode="json")
 
 
