@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +26,7 @@ from context.models import Employee
 from grading.cascade import grade
 from grading.models import Decision, DecisionOutcome, Grade, GradeRequest, Signal, Verdict
 from grading.policy import decide
+from prompts.llm import metered
 from questions.checks import MIN_QUESTIONS
 from questions.engine import EngineRequest
 from questions.facts import rank_facts
@@ -51,7 +53,8 @@ class VerificationService:
         collection = await collect(
             employee, self.rt.connectors, window=window, config=self.rt.settings.collection
         )
-        qset = await self._questions(employee, collection)
+        with metered() as usage:  # engine and attacker check alike
+            qset = await self._questions(employee, collection)
         row = VerificationRow(
             id=f"ver_{uuid.uuid4().hex[:24]}",
             employee=employee.upn,
@@ -62,7 +65,7 @@ class VerificationService:
             ticket=body.ticket.model_dump() if body.ticket else None,
             signal=body.signal.model_dump() if body.signal else None,
             questions=[q.model_dump(mode="json") for q in qset.questions],
-            question_set=set_meta(qset, employee),
+            question_set=set_meta(qset, employee) | {"llm_usage": {"questions": asdict(usage)}},
             collection=collection_meta(collection, qset),
             created_by=actor,
         )
@@ -192,7 +195,10 @@ class VerificationService:
             if fresh.status == "pending":
                 raise Gone("this verification expired; start a new one")
             raise Conflict("this verification has already been answered; start a new one")
-        grades = await self._grade_all(row, questions, answers)
+        with metered() as usage:  # the judge
+            grades = await self._grade_all(row, questions, answers)
+        llm_usage = {**row.question_set.get("llm_usage", {}), "grading": asdict(usage)}
+        row.question_set = {**row.question_set, "llm_usage": llm_usage}
         decision = self._decide(row, questions, grades)
         self._finish(row, decision, grades=grades)
         self.rt.db.save(row)

@@ -12,6 +12,9 @@ import asyncio
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -68,6 +71,21 @@ class Usage:
         self.prompt_tokens += reply.prompt_tokens
         self.completion_tokens += reply.completion_tokens
         self.cost_usd += reply.cost_usd
+
+
+_METER: ContextVar[Usage | None] = ContextVar("deskguard_llm_meter", default=None)
+
+
+@contextmanager
+def metered() -> Iterator[Usage]:
+    """Counts every model call made inside the block (in this task), whoever makes it: the
+    question engine, the attacker check, the judge. The service meters each verification."""
+    usage = Usage()
+    token = _METER.set(usage)
+    try:
+        yield usage
+    finally:
+        _METER.reset(token)
 
 
 @dataclass(frozen=True)
@@ -138,8 +156,11 @@ async def _call_with_retries(
     client: ModelClient, request: ModelRequest, config: LLMConfig, usage: Usage
 ) -> ModelReply:
     """1 + num_retries attempts for transient failures; time-outs are not retried."""
+    meter = _METER.get()
     for attempt in range(config.num_retries + 1):
         usage.calls += 1
+        if meter is not None:
+            meter.calls += 1
         try:
             grace = min(_GRACE_SECONDS, config.timeout_seconds / 2)
             async with asyncio.timeout(config.timeout_seconds + grace):
@@ -155,6 +176,8 @@ async def _call_with_retries(
             await asyncio.sleep(config.retry_backoff_seconds * (attempt + 1))
             continue
         usage.add(reply)
+        if meter is not None:
+            meter.add(reply)
         return reply
     raise AssertionError("unreachable")
 

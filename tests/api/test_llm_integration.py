@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from grading.cascade import match_deterministic
 from prompts.config import LLMConfig
 from tests.api.conftest import Clock, Deskguard, make_deskguard, settings_for
 from tests.fakes.openai_server import FakeOpenAIServer, FakeReply
@@ -119,6 +120,9 @@ def test_llm_questions_are_checked_and_usage_is_recorded(
     assert row is not None and row.question_set["model_calls"] >= 1
     assert row.question_set["prompt"] == "question_generation@v1"
     assert row.question_set["prompt_tokens"] > 0
+    # Every call is metered per verification: the engine's and the attacker check's.
+    metered = row.question_set["llm_usage"]["questions"]
+    assert metered["calls"] == len(model.requests) >= 2 and metered["prompt_tokens"] > 0
 
 
 def test_an_unavailable_model_falls_back_to_templates_and_says_so(
@@ -140,9 +144,21 @@ def test_uncertain_answers_go_to_the_judge_and_never_pass_on_its_failure(
     dg = with_model(demo_data_dir, tmp_path, model)
     started = dg.start(dg.employee("it_admin"), signal={"score": 0.1})
     truth = dg.truth(started["id"])
-    text_q = next(q for q in truth["question_details"] if q["kind"] == "text")
-    words = text_q["expected"].split()
-    vague = " ".join(words[: max(1, len(words) // 2)])  # half-remembered: the uncertain band
+    from grading.models import AnswerKind, GradeRequest
+    from grading.text import distinctive
+
+    def in_band(q: dict[str, Any]) -> str | None:
+        # Half the answer's specific words plus one of the caller's own: the uncertain band.
+        words = distinctive(q["expected"])
+        vague = " ".join([*words[: max(1, len(words) // 2)], "quarterly"])
+        request = GradeRequest(
+            id="x", question=q["text"], expected=q["expected"], kind=AnswerKind.TEXT, response=vague
+        )
+        return vague if match_deterministic(request).uncertain else None
+
+    text_q, vague = next(
+        (q, v) for q in truth["question_details"] if q["kind"] == "text" and (v := in_band(q))
+    )
     answers = [
         {"question_id": q["id"], "response": vague if q is text_q else q["expected"]}
         for q in truth["question_details"]
@@ -155,8 +171,9 @@ def test_uncertain_answers_go_to_the_judge_and_never_pass_on_its_failure(
         headers=dg.keys["helpdesk"],
     ).json()
     grade = next(g for g in dg.truth(started["id"])["grades"] if g["id"] == text_q["id"])
-    if "judge" in kinds_of_prompt(model):
-        assert grade["verdict"] != "correct" and "judge_unavailable" in grade["flags"]
-        assert decided["decision"] != "allow"
-    else:  # the deterministic path settled it without the judge
-        assert grade["method"].startswith("text")
+    row = dg.runtime.db.get_verification(started["id"])
+    assert row is not None
+    assert row.question_set["llm_usage"]["grading"]["calls"] == len(model.requests)
+    assert "judge" in kinds_of_prompt(model)  # the band went to the judge, which was down
+    assert grade["verdict"] != "correct" and "judge_unavailable" in grade["flags"]
+    assert decided["decision"] != "allow"
