@@ -122,10 +122,10 @@ def test_privileged_accounts_need_every_answer_right(policy: Policy) -> None:
 
 
 def test_guessable_answers_do_not_reach_the_entropy_floor(policy: Policy) -> None:
-    people = [g("person", C) for _ in range(4)]  # 4 x -log2(0.09) = 13.9 bits
+    people = [g("person", C) for _ in range(4)]  # 4 x -log2(0.08) = 14.6 bits
     d = run(policy, people)
     assert d.decision is ESCALATE
-    assert d.entropy_bits == pytest.approx(13.9, abs=0.01)
+    assert d.entropy_bits == pytest.approx(14.58, abs=0.01)
     assert any("entropy" in r for r in d.reasons)
 
 
