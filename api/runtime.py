@@ -105,7 +105,12 @@ def _real_connectors(settings: Settings, names: list[str]) -> list[Connector]:
     from context.registry import build_connectors
 
     return build_connectors(
-        names, graph=settings.graph, jira=settings.jira, git=settings.git, github=settings.github
+        names,
+        graph=settings.graph,
+        jira=settings.jira,
+        git=settings.git,
+        github=settings.github,
+        lookback_days=settings.collection.lookback_days,
     )
 
 

@@ -14,13 +14,14 @@ from context.connectors.github import GitHubConnector
 from context.connectors.graph import GraphConnector
 from context.connectors.jira import JiraConnector
 
-Builder = Callable[[GraphConfig, JiraConfig, GitConfig, GitHubConfig], Connector]
+Builder = Callable[[GraphConfig, JiraConfig, GitConfig, GitHubConfig, int], Connector]
 
+# The look-back goes to each connector so its manifest states what is really read.
 BUILDERS: dict[str, Builder] = {
-    "graph": lambda graph, jira, git, github: GraphConnector(graph),
-    "jira": lambda graph, jira, git, github: JiraConnector(jira),
-    "git": lambda graph, jira, git, github: GitConnector(git),
-    "github": lambda graph, jira, git, github: GitHubConnector(github),
+    "graph": lambda graph, jira, git, github, days: GraphConnector(graph, lookback_days=days),
+    "jira": lambda graph, jira, git, github, days: JiraConnector(jira, lookback_days=days),
+    "git": lambda graph, jira, git, github, days: GitConnector(git, lookback_days=days),
+    "github": lambda graph, jira, git, github, days: GitHubConnector(github, lookback_days=days),
 }
 
 
@@ -35,6 +36,7 @@ def build_connectors(
     jira: JiraConfig,
     git: GitConfig,
     github: GitHubConfig | None = None,
+    lookback_days: int = 7,
 ) -> list[Connector]:
     """One connector per name, in order; an unknown name is a configuration error that lists
     the known ones."""
@@ -45,4 +47,4 @@ def build_connectors(
             f"unknown connector(s) {', '.join(unknown)}; known: {', '.join(known_connectors())}"
         )
     hub = github if github is not None else GitHubConfig()
-    return [BUILDERS[n](graph, jira, git, hub) for n in dict.fromkeys(cleaned)]
+    return [BUILDERS[n](graph, jira, git, hub, lookback_days) for n in dict.fromkeys(cleaned)]

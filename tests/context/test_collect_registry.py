@@ -80,3 +80,11 @@ async def test_no_secret_in_errors_or_logs(
     assert SECRET not in got.model_dump_json()
     assert SECRET not in caplog.text
     assert SECRET not in repr(configs)
+
+
+def test_manifests_state_the_configured_look_back() -> None:
+    connectors = build_connectors(
+        ["graph", "jira", "git", "github"], graph=GraphConfig(), jira=JiraConfig(),
+        git=GitConfig(), lookback_days=10,
+    )  # fmt: skip
+    assert {c.manifest().lookback_days for c in connectors} == {10}
