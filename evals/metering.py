@@ -1,7 +1,7 @@
 """Counting model use per verification by wrapping the runtime's engine, judge and attacker.
 
-The question engine reports its calls and tokens (EngineOutput); the judge and the LLM attacker
-do not expose token usage through their interfaces, so only their calls are counted.
+Calls are counted here by wrapping the runtime's collaborators; tokens come from the service's
+own per-verification meter (prompts.llm.metered), stored on the verification as `llm_usage`.
 """
 
 from __future__ import annotations

@@ -137,7 +137,7 @@ def config_blocks(run: ConfigRun, s: dict[str, Any]) -> list[Block]:
         ["question topics asked", json.dumps(q["topics"])],
         ["planted ticket asked about (injection)", s["planted_ticket_asked"]],
         ["model calls per verification", cost["model_calls_per_verification"]],
-        ["tokens per verification (question engine)", cost["tokens_per_verification"]],
+        ["tokens per verification (all model calls)", cost["tokens_per_verification"]],
         [
             "latency p50 / p95 (ms, start + submit)",
             f"{cost['latency_ms']['p50']} / {cost['latency_ms']['p95']}",

@@ -181,9 +181,15 @@ def _trial(
         timezone=employee.timezone,
         asked_at=row.created_at,
         latency_s=latency,
-        model_calls=meter.model_calls,
-        tokens=meter.tokens,
+        model_calls=max(meter.model_calls, _usage(row, "calls")),
+        tokens=_usage(row, "prompt_tokens") + _usage(row, "completion_tokens"),
     )
+
+
+def _usage(row: VerificationRow, key: str) -> int:
+    """The service's own meter: every model call of the verification (engine, attacker, judge)."""
+    usage: dict[str, dict[str, int]] = row.question_set.get("llm_usage", {})
+    return sum(int(part.get(key, 0)) for part in usage.values())
 
 
 async def run_all(
