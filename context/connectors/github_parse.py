@@ -85,12 +85,15 @@ def split_repo(full_name: str) -> tuple[str, str]:
     return owner, name
 
 
+GITHUB_ALIAS = "github:"  # Employee.aliases entry naming a GitHub login: "github:dokafor"
+
+
 def author_filters(employee: Employee) -> list[str]:
     """The values worth sending as `author=`: e-mail addresses and login-shaped aliases (GitHub
     takes a login or an e-mail address). Names with spaces can only be matched client-side."""
     found: dict[str, str] = {}
     for value in (employee.upn, *employee.aliases):
-        value = value.strip()
+        value = value.strip().removeprefix(GITHUB_ALIAS)
         if ("@" in value and " " not in value) or LOGIN.match(value):
             found.setdefault(normalise(value), value)
     return list(found.values())[:MAX_AUTHOR_FILTERS]
@@ -161,7 +164,9 @@ def commit_item(
     """One commit-list item as a ContextItem, or None when someone else wrote it or it was
     authored outside the window (since/until filter on the committer date)."""
     sha, name, email, login = _author(raw)
-    if not is_employee(keys, [name, email, login]):
+    # A login is only the employee's when an alias says so explicitly ("github:dokafor"): a bare
+    # alias such as a first name may be someone else's login.
+    if not is_employee(keys, [name, email, f"{GITHUB_ALIAS}{login}" if login else None]):
         return None
     date, message = _text(raw["commit"]["author"], "date"), _text(raw["commit"], "message")
     try:

@@ -35,7 +35,7 @@ SASHANK = Employee(
     title="Software Engineer",
     department="Engineering",
     role="engineer",
-    aliases=("Sashank", "sashank@users.noreply.github.com", "sbhamidi"),
+    aliases=("Sashank", "sashank@users.noreply.github.com", "github:sbhamidi"),
 )
 LIST_PARAMS = {"since", "until", "author", "per_page", "page"}
 
@@ -252,3 +252,15 @@ async def test_a_failed_commit_detail_keeps_the_commit_without_files(fake: FakeG
     assert by_title["Fix tz test"].extra == {}
     assert by_title["Add py.typed"].extra == {"files": "CHANGES.rst"}
     assert "failed" in [a.status for a in result.accesses]
+
+
+async def test_a_bare_alias_never_claims_someone_elses_login(fake: FakeGitHub) -> None:
+    # "sbhamidi" without the github: prefix could be anyone's login: "Fix tz test" is known to
+    # be Sashank's only through that login, so it must not be claimed.
+    bare = SASHANK.model_copy(
+        update={"aliases": ("Sashank", "sashank@users.noreply.github.com", "sbhamidi")}
+    )
+    config = GitHubConfig(base_url=fake.base_url, token=SecretStr(TOKEN), repos=[ICAL])
+    result = await GitHubConnector(config).fetch(bare, window_for(NOW, 7))
+    titles = {i.title for i in result.items}
+    assert "Fix tz test" not in titles and "Type the parser" in titles
