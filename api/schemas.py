@@ -25,8 +25,15 @@ class TicketRef(BaseModel):
 class VerificationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    employee: str = Field(description="The caller's claimed identity (UPN).")
-    action: str = Field(description="password_reset | mfa_reset | privileged_account")
+    employee: str = Field(
+        description="The caller's claimed identity (UPN).",
+        json_schema_extra={"pattern": UPN.pattern, "examples": ["jane.doe@corp.example"]},
+    )
+    action: str = Field(
+        description="An action of the decision policy: password_reset | mfa_reset | "
+        "privileged_account",
+        json_schema_extra={"examples": ["password_reset", "mfa_reset", "privileged_account"]},
+    )
     ticket: TicketRef | None = None
     signal: Signal | None = None
 
