@@ -1,0 +1,29 @@
+"""Property-based fuzzing of every operation from the OpenAPI schema (schemathesis): whatever a
+client sends, the API answers with a documented status and a JSON body, never a server error."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from tests.api.conftest import Clock, make_deskguard, settings_for
+
+# Built at import: schemathesis reads the schema while pytest collects.
+DG = make_deskguard(settings_for(Path(tempfile.mkdtemp(prefix="deskguard-fuzz-"))), Clock())
+SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", DG.client.app)
+
+
+@SCHEMA.parametrize()
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_input_makes_a_server_error(case: schemathesis.Case) -> None:
+    response = case.call(headers=DG.keys["admin"])
+    case.validate_response(
+        response, checks=[checks.not_a_server_error, response_schema_conformance]
+    )
+    if response.status_code >= 400:
+        assert "error" in response.json()
