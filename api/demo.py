@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from dateutil import parser as dateparser
 from fastapi.testclient import TestClient
 
 from api.auth import create_key
@@ -19,7 +21,10 @@ from api.demo_callers import GenuineCaller
 from api.main import create_app
 from api.runtime import Runtime, build_runtime
 from api.settings import Settings
+from questions.attacker import HeuristicAttacker
+from questions.models import Question
 
+Responder = Callable[[list[dict[str, Any]], datetime], dict[str, str]]  # questions -> answers
 TARGET_ROLE = "it_admin"  # identity admins are who Scattered Spider impersonates
 ACTION = "mfa_reset"
 
@@ -74,7 +79,7 @@ class DemoRun:
                 "1. The genuine employee",
                 employee.upn,
                 clean,
-                lambda q, v: genuine.answer(q, asked_at=v, timezone=employee.timezone),
+                self._genuine_answers(genuine, employee.timezone),
                 lambda d: d == "allow",
                 "allow",
             ),
@@ -90,34 +95,36 @@ class DemoRun:
                 "3. Genuine answers, from attacker infrastructure",
                 employee.upn,
                 risky,
-                lambda q, v: GenuineCaller(seed=7).answer(
-                    q, asked_at=v, timezone=employee.timezone
-                ),
+                self._genuine_answers(GenuineCaller(seed=7), employee.timezone),
                 lambda d: d != "allow",
                 "not allow",
             ),
         ]
         return outcomes
 
-    def _attacker_answers(self, upn: str) -> Callable[[dict[str, Any], Any], str]:
-        from questions.attacker import HeuristicAttacker
-        from questions.models import Question
+    @staticmethod
+    def _genuine_answers(caller: GenuineCaller, timezone: str) -> Responder:
+        def respond(questions: list[dict[str, Any]], asked_at: datetime) -> dict[str, str]:
+            return {q["id"]: caller.answer(q, asked_at=asked_at, timezone=timezone)
+                    for q in questions}  # fmt: skip
 
+        return respond
+
+    def _attacker_answers(self, upn: str) -> Responder:
         profile = asyncio.run(self.rt.directory.public_profile(upn))
 
-        def answer(question: dict[str, Any], asked_at: Any) -> str:
-            q = Question.model_validate(question)
-            answers = asyncio.run(HeuristicAttacker().answer([q], profile, self.rt.company_facts))
-            return answers.get(q.id, "I don't remember")
+        def respond(questions: list[dict[str, Any]], asked_at: datetime) -> dict[str, str]:
+            asked = [Question.model_validate(q) for q in questions]
+            return asyncio.run(HeuristicAttacker().answer(asked, profile, self.rt.company_facts))
 
-        return answer
+        return respond
 
     def scenario(
         self,
         title: str,
         upn: str,
         signal: dict[str, Any] | None,
-        respond: Callable[[dict[str, Any], Any], str],
+        respond: Responder,
         expected: Callable[[str], bool],
         expectation: str,
     ) -> Outcome:
@@ -131,12 +138,11 @@ class DemoRun:
         if started.get("status") == "decided":
             return self._report(title, started, {}, expected, expectation)
         truth = self.client.get(f"/v1/verifications/{started['id']}", headers=self.security).json()
-        answers = []
-        from dateutil import parser as dateparser
-
-        asked_at = dateparser.isoparse(started["created_at"])
-        for q in truth["question_details"]:
-            answers.append({"question_id": q["id"], "response": respond(q, asked_at)})
+        said = respond(truth["question_details"], dateparser.isoparse(started["created_at"]))
+        answers = [
+            {"question_id": q["id"], "response": said.get(q["id"], "I don't remember")}
+            for q in truth["question_details"]
+        ]
         decided = self.client.post(
             f"/v1/verifications/{started['id']}/answers",
             json={"answers": answers},

@@ -20,29 +20,49 @@ STOPWORDS = {"the", "a", "an", "for", "to", "of", "and", "on", "in", "with", "re
 
 
 def typo(word: str, rng: random.Random) -> str:
-    """Swap two adjacent letters in the middle of a word (a typing slip)."""
+    """Swap two adjacent letters inside a word (a slip when the agent types what it heard)."""
     if len(word) < 5 or not word.isalpha():
         return word
     i = rng.randrange(1, len(word) - 2)
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
-def paraphrase(text: str, rng: random.Random, *, with_typo: bool) -> str:
-    words = [w for w in re.split(r"\s+", text.strip()) if w.lower() not in STOPWORDS]
-    words = [w.strip(",:;()") for w in words]
+def paraphrase(
+    text: str,
+    rng: random.Random,
+    *,
+    with_typo: bool,
+    keep: float = 1.0,
+    fillers: tuple[str, ...] = FILLERS,
+) -> str:
+    """The subject as remembered: filler words dropped, `keep` of the rest in order, lower case."""
+    words = [w.strip(",:;()") for w in re.split(r"\s+", text.strip())]
+    words = [w for w in words if w and w.lower() not in STOPWORDS]
+    count = max(1, round(len(words) * keep))
+    if count < len(words):
+        chosen = sorted(rng.sample(range(len(words)), count))
+        words = [words[i] for i in chosen]
     if with_typo and words:
         longest = max(range(len(words)), key=lambda i: len(words[i]))
         words[longest] = typo(words[longest], rng)
-    return rng.choice(FILLERS) + " ".join(words).lower()
+    return rng.choice(fillers) + " ".join(words).lower()
 
 
-def approximate_time(expected: str, asked_at: datetime, timezone: str, rng: random.Random) -> str:
+def approximate_time(
+    expected: str, asked_at: datetime, timezone: str, rng: random.Random, hour_slip: float = 0.0
+) -> str:
+    """ "yesterday around 3 pm": the day relative to the call, the hour rounded, maybe an hour
+    off (`hour_slip` of the time)."""
     moment = dateparser.isoparse(expected).astimezone(ZoneInfo(timezone))
     today = asked_at.astimezone(ZoneInfo(timezone)).date()
     days = (today - moment.date()).days
     day = "today" if days == 0 else "yesterday" if days == 1 else moment.strftime("%A")
-    hour = moment.hour % 12 or 12
-    return f"{day} around {hour}{' pm' if moment.hour >= 12 else ' am'}"
+    hour = moment.hour + (1 if moment.minute >= 45 else 0)
+    if hour_slip and rng.random() < hour_slip:
+        hour += rng.choice((-1, 1))
+    hour = min(max(hour, 0), 23)
+    twelve = hour % 12 or 12
+    return f"{day} around {twelve} {'pm' if hour >= 12 else 'am'}"
 
 
 class GenuineCaller:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from api.errors import ConfigurationError
 from api.receipts import load_or_create_key
@@ -134,8 +134,7 @@ def build_judge(settings: Settings) -> Judge | None:
         return None
     from grading.judge import LLMJudge
 
-    judge: Any = LLMJudge(settings.llm, settings.prompts)
-    return judge  # type: ignore[no-any-return]
+    return LLMJudge(settings.llm, settings.prompts)
 
 
 def _attacker(settings: Settings) -> AttackerLike | None:

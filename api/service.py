@@ -9,8 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -35,6 +34,7 @@ from questions.pipeline import PipelineOptions, build_question_set
 
 log = structlog.get_logger(__name__)
 ROTATION_MIN_FACTS_PER_QUESTION = 2
+RECENT = timedelta(hours=24)
 
 
 class VerificationService:
@@ -54,7 +54,8 @@ class VerificationService:
             employee, self.rt.connectors, window=window, config=self.rt.settings.collection
         )
         with metered() as usage:  # engine and attacker check alike
-            qset = await self._questions(employee, collection)
+            recent = self._recent(employee.upn, now)
+            qset = await self._questions(employee, collection, recent)
         row = VerificationRow(
             id=f"ver_{uuid.uuid4().hex[:24]}",
             employee=employee.upn,
@@ -69,7 +70,7 @@ class VerificationService:
             collection=collection_meta(collection, qset),
             created_by=actor,
         )
-        early = self._early_decision(row, qset, employee)
+        early = self._early_decision(row, qset, _failures(recent))
         if early is not None:
             self._finish(row, early, grades=[])
         self.rt.db.save(row)
@@ -98,7 +99,8 @@ class VerificationService:
     async def preview(self, upn: str) -> tuple[QuestionSet, Collection]:
         """A question set with expected answers (security-team tool); nothing is stored."""
         employee, collection = await self.collect_for(upn)
-        return await self._questions(employee, collection), collection
+        recent = self._recent(employee.upn, collection.window_end)
+        return await self._questions(employee, collection, recent), collection
 
     async def engine_request(self, upn: str) -> EngineRequest:
         """What an engine would be given for this employee now (for `prompts render`)."""
@@ -121,8 +123,10 @@ class VerificationService:
             now=collection.window_end,
         )
 
-    async def _questions(self, employee: Employee, collection: Collection) -> QuestionSet:
-        request = self._rotate(await self._engine_request(employee, collection))
+    async def _questions(
+        self, employee: Employee, collection: Collection, recent: Sequence[VerificationRow]
+    ) -> QuestionSet:
+        request = _rotate(await self._engine_request(employee, collection), recent)
         profile = request.profile
         public = [
             *(profile.facts() if profile else []),
@@ -140,26 +144,12 @@ class VerificationService:
         qset, _ = await build_question_set(request, self.rt.engine, options=options)
         return qset
 
-    def _rotate(self, request: EngineRequest) -> EngineRequest:
-        """Skip facts asked about in the last 24 h, so a caller who tries again (an attacker who
-        researched the first questions) gets new ones; kept when too few facts would remain."""
-        since = request.now - timedelta(hours=24)
-        used = {
-            evidence["id"]
-            for row in self.rt.db.recent_for_employee(request.employee.upn, since=since)
-            for evidence in row.collection.get("evidence", [])
-        }
-        fresh = [fact for fact in request.facts if fact.item.id not in used]
-        if not used or len(fresh) < ROTATION_MIN_FACTS_PER_QUESTION * request.count:
-            return request
-        return request.model_copy(update={"facts": fresh})
-
     async def _attack_check(self, question: Question, guess: str) -> bool:
         result = await self._grade_one(question, guess, None, None)
         return result.verdict == Verdict.CORRECT
 
     def _early_decision(
-        self, row: VerificationRow, qset: QuestionSet, employee: Employee
+        self, row: VerificationRow, qset: QuestionSet, failures: int
     ) -> Decision | None:
         """Escalate before asking when the set is too thin or attempts are exhausted."""
         reasons = []
@@ -168,18 +158,17 @@ class VerificationService:
                 f"not enough recent work context to ask {MIN_QUESTIONS} questions "
                 f"(could ask {len(qset.questions)})"
             )
-        recent = self._recent_failures(employee.upn, row.created_at)
-        if recent >= self.rt.settings.max_attempts:
-            reasons.append(f"{recent} failed verifications for this employee in the last 24 h")
+        if failures >= self.rt.settings.max_attempts:
+            reasons.append(f"{failures} failed verifications for this employee in the last 24 h")
         if not reasons:
             return None
         return Decision(
             decision=DecisionOutcome.ESCALATE, reasons=reasons, policy=self.rt.policy.id
         )
 
-    def _recent_failures(self, upn: str, now: Any) -> int:
-        rows = self.rt.db.recent_for_employee(upn, since=now - timedelta(hours=24))
-        return sum(1 for r in rows if r.decision and r.decision.get("decision") == "deny")
+    def _recent(self, upn: str, now: datetime) -> list[VerificationRow]:
+        """This employee's verifications of the last 24 h (rotation and attempt limits)."""
+        return self.rt.db.recent_for_employee(upn, since=now - RECENT)
 
     async def submit(
         self, verification_id: str, body: AnswersSubmit, *, actor: str
@@ -252,7 +241,7 @@ class VerificationService:
                 signal=signal,
                 questions_asked=len(questions),
                 degraded_sources=degraded,
-                attempts=self._recent_failures(row.employee, row.created_at) + 1,
+                attempts=_failures(self._recent(row.employee, row.created_at)) + 1,
             )
         except Exception as exc:
             log.error("policy_failed", error=type(exc).__name__)
@@ -313,3 +302,17 @@ class VerificationService:
         if row is None:
             raise NotFound(f"no verification {verification_id!r}")
         return row
+
+
+def _failures(rows: Sequence[VerificationRow]) -> int:
+    return sum(1 for r in rows if r.decision and r.decision.get("decision") == "deny")
+
+
+def _rotate(request: EngineRequest, recent: Sequence[VerificationRow]) -> EngineRequest:
+    """Skip facts asked about in the last 24 h, so a caller who tries again (an attacker who
+    researched the first questions) gets new ones; kept when too few facts would remain."""
+    used = {e["id"] for row in recent for e in row.collection.get("evidence", [])}
+    fresh = [fact for fact in request.facts if fact.item.id not in used]
+    if not used or len(fresh) < ROTATION_MIN_FACTS_PER_QUESTION * request.count:
+        return request
+    return request.model_copy(update={"facts": fresh})

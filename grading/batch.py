@@ -60,17 +60,30 @@ def grade_to_json(grade: Grade) -> str:
     return json.dumps(grade.model_dump(include={"id", "verdict", "score", "method", "reason"}))
 
 
-def grade_lines(lines: Iterable[str], *, judge: Judge | None = None) -> Iterator[str]:
-    """JSON lines in, JSON lines out; blank lines are skipped, bad lines give an error line."""
+def grade_stream(
+    lines: Iterable[str], *, judge: Judge | None = None
+) -> Iterator[tuple[str, LabelledResult | None]]:
+    """Each output line, with the labelled result when the input line carried a `label`.
+    Blank lines are skipped; a bad line gives an error line and grading goes on."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             request = parse_line(line)
         except ValueError as exc:
-            yield _error_line(number, str(exc))
+            yield _error_line(number, str(exc)), None
             continue
-        yield grade_to_json(grade_sync(request, judge=judge))
+        result = grade_sync(request, judge=judge)
+        labelled = None
+        if request.label is not None:
+            labelled = LabelledResult(request.label, result, json.loads(line).get("category"))
+        yield grade_to_json(result), labelled
+
+
+def grade_lines(lines: Iterable[str], *, judge: Judge | None = None) -> Iterator[str]:
+    """JSON lines in, JSON lines out (see grade_stream)."""
+    for out, _ in grade_stream(lines, judge=judge):
+        yield out
 
 
 def grade_labelled(lines: Iterable[str]) -> Iterator[LabelledResult]:

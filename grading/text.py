@@ -122,8 +122,9 @@ def score_text(expected: str, response: str) -> TextScore:
     # "the 4417302 one": a spoken "one" after a number is a pronoun, not the number 1.
     pronoun = {"1"} if PRONOUN_ONE.search(response) else set()
     ans_tokens = [t for t in ans_tokens if t not in pronoun]
+    expected_content = _content(expected)
     conflict = next(
-        (t for t in ans_tokens if has_digit(t) and not _covered(t, _content(expected))), None
+        (t for t in ans_tokens if has_digit(t) and not _covered(t, expected_content)), None
     )
     ratio = max(
         fuzz.token_sort_ratio(expected, response, processor=default_process),

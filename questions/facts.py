@@ -101,6 +101,10 @@ PLANTED = re.compile(
 FREQUENT = 3  # occurrences in the window that make a meeting part of the furniture
 
 
+def _title_counts(items: Sequence[ContextItem]) -> Counter[str]:
+    return Counter(item.title.strip().lower() for item in items)
+
+
 def exclusion(item: ContextItem, title_counts: Counter[str]) -> str | None:
     """Why an item must not become a question (None: it may)."""
     if title_counts[item.title.strip().lower()] >= FREQUENT:
@@ -112,9 +116,11 @@ def exclusion(item: ContextItem, title_counts: Counter[str]) -> str | None:
     return None
 
 
-def screen_facts(items: Sequence[ContextItem]) -> tuple[list[ContextItem], dict[str, int]]:
+def screen_facts(
+    items: Sequence[ContextItem], title_counts: Counter[str] | None = None
+) -> tuple[list[ContextItem], dict[str, int]]:
     """(items that may become questions, {reason: count} of those that may not)."""
-    title_counts = Counter(item.title.strip().lower() for item in items)
+    title_counts = title_counts or _title_counts(items)
     kept, excluded = [], Counter[str]()
     for item in items:
         reason = exclusion(item, title_counts)
@@ -134,8 +140,8 @@ def rank_facts(
 ) -> list[RankedFact]:
     """Score every eligible item (see `exclusion`); best first. Ties break on recency then id,
     so ranking is deterministic."""
-    eligible, _ = screen_facts(items)
-    title_counts = Counter(item.title.strip().lower() for item in items)
+    title_counts = _title_counts(items)
+    eligible, _ = screen_facts(items, title_counts)
     known = public_words(profile, public_facts)
     ranked = [_score(item, now, known, title_counts) for item in eligible]
     ranked.sort(key=lambda f: (-f.score, -f.item.when.timestamp(), f.item.id))

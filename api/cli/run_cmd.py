@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -50,31 +49,16 @@ def grade(
 ) -> None:
     """Grade answers: JSON lines in, JSON lines out; with labels, a confusion summary on stderr."""
     from api.runtime import build_judge
-    from grading.batch import LabelledResult, grade_to_json, parse_line, summarise
-    from grading.cascade import grade_sync
+    from grading.batch import LabelledResult, grade_stream, summarise
 
     if str(input_path) != "-" and not input_path.is_file():
         raise InvalidInput(f"no such file: {input_path}")
-    judge = build_judge(get_settings())
     labelled: list[LabelledResult] = []
     handle = sys.stdin if str(input_path) == "-" else input_path.open(encoding="utf-8")
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                request = parse_line(line)
-            except ValueError as exc:
-                print(
-                    json.dumps(
-                        {"line": number, "error": {"code": "invalid_line", "message": str(exc)}}
-                    ),
-                    flush=True,
-                )
-                continue
-            result = grade_sync(request, judge=judge)
-            print(grade_to_json(result), flush=True)
-            if request.label is not None:
-                labelled.append(LabelledResult(request.label, result))
+        for out, result in grade_stream(handle, judge=build_judge(get_settings())):
+            print(out, flush=True)
+            if result is not None:
+                labelled.append(result)
     if labelled:
         print(summarise(labelled).model_dump_json(indent=2), file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -50,8 +51,6 @@ class Deskguard:
 
     def employee(self, role: str) -> str:
         employees = self.runtime.directory.list_employees
-        import asyncio
-
         return next(e.upn for e in asyncio.run(employees()) if e.role == role)
 
 
