@@ -4,7 +4,8 @@ recorded Microsoft 365 responses."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -13,7 +14,7 @@ from context.collect import collect, window_for
 from context.config import CollectionConfig, GraphConfig
 from context.connectors.base import ConnectorError
 from context.connectors.graph import EVENT_SELECT, MAIL_SELECT, GraphConnector
-from context.connectors.graph_client import check_base_url
+from context.connectors.graph_client import check_base_url, credential_for
 from context.connectors.graph_directory import GraphDirectory
 from context.connectors.graph_parse import parse_graph_time, role_for
 from context.connectors.malformed import MalformedItem
@@ -243,3 +244,40 @@ async def test_directory_lists_employees_and_skips_users_without_upn(graph: Fake
     employees = await GraphDirectory(config(graph)).list_employees()
     assert sorted(e.name for e in employees) == ["Allan Deyoung", "Nestor Wilke"]
     assert graph.server.requests[-1].param("$top") == "999"
+
+
+def _self_signed_pem(path: Path) -> Path:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "deskguard-test")])
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(1)
+        .not_valid_before(NOW - timedelta(days=1)).not_valid_after(NOW + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())  # fmt: skip
+    path.write_bytes(key_pem + cert.public_bytes(serialization.Encoding.PEM))
+    return path
+
+
+async def test_app_only_credentials_come_from_azure_identity(tmp_path: Path) -> None:
+    # Getting a token needs Entra ID (not reachable in tests); this proves the settings choose
+    # the right azure-identity credential and that a PEM certificate file really loads.
+    from azure.identity.aio import CertificateCredential, ClientSecretCredential
+
+    app = {"tenant_id": "t", "client_id": "c"}
+    secret = credential_for(GraphConfig(**app, client_secret=SecretStr("s")))
+    pem = str(_self_signed_pem(tmp_path / "a.pem"))
+    cert = credential_for(GraphConfig(**app, certificate_path=pem))
+    assert isinstance(secret, ClientSecretCredential) and isinstance(cert, CertificateCredential)
+    await secret.close()
+    await cert.close()
+    (tmp_path / "bad.pem").write_text("not a certificate")
+    with pytest.raises(ValueError):
+        credential_for(GraphConfig(**app, certificate_path=str(tmp_path / "bad.pem")))
