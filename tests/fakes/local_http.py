@@ -1,11 +1,15 @@
 """A tiny threaded HTTP server on 127.0.0.1:0 for fakes of real services.
 
 Routes are a function from a request to a reply; `script` queues one-off replies (a 429, a 503, a
-slow answer) consumed before the route runs; every request is logged for assertions."""
+slow answer) consumed before the route runs; every request is logged (with its body) for
+assertions. `tls=True` serves HTTPS with a throw-away test CA (trustme) for clients that refuse
+plain http (pysnc); `ca_file` is the CA bundle to trust."""
 
 from __future__ import annotations
 
 import json
+import ssl
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +25,10 @@ class Request:
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]  # names lower-cased
+    body: bytes = b""
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
 
     def param(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -39,21 +47,37 @@ Route = Callable[[Request], Reply]
 
 
 class FakeHTTPServer:
-    def __init__(self, route: Route) -> None:
+    def __init__(self, route: Route, *, tls: bool = False) -> None:
         self.route = route
+        self.ca_file: str | None = None
         self.requests: list[Request] = []
         self.scripted: list[tuple[str, Reply]] = []  # (path prefix, reply), used once each
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
+        self._scheme = "http"
+        if tls:
+            self._wrap_tls()
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
 
+    def _wrap_tls(self) -> None:
+        import trustme
+
+        ca = trustme.CA()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+        with tempfile.NamedTemporaryFile(prefix="fake-ca-", suffix=".pem", delete=False) as bundle:
+            bundle.write(ca.cert_pem.bytes())
+        self.ca_file = bundle.name
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        self._scheme = "https"
+
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{self._scheme}://{host!s}:{port}"
 
     def script(self, path_prefix: str, *replies: Reply) -> None:
         with self._lock:
@@ -82,15 +106,14 @@ class FakeHTTPServer:
         class Handler(BaseHTTPRequestHandler):
             def _serve(self) -> None:
                 parts = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
                 request = Request(
                     self.command,
                     parts.path,
                     parse_qs(parts.query),
                     {k.lower(): v for k, v in self.headers.items()},
+                    self.rfile.read(length) if length else b"",
                 )
-                length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
                 reply = fake._reply_for(request)
                 if reply.delay:
                     time.sleep(reply.delay)
@@ -108,6 +131,9 @@ class FakeHTTPServer:
 
             do_GET = _serve
             do_POST = _serve
+            do_PATCH = _serve
+            do_PUT = _serve
+            do_DELETE = _serve
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
