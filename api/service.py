@@ -23,10 +23,9 @@ from api.storage import VerificationRow
 from context.collect import Collection, collect, window_for
 from context.models import Employee
 from grading.cascade import grade
-from grading.models import Decision, DecisionOutcome, Grade, GradeRequest, Signal, Verdict
-from grading.policy import decide
+from grading.models import Decision, Grade, GradeRequest, Signal, Verdict, grader_failure
+from grading.policy import DecisionInput, StartInput, decide, decide_start, fail_closed
 from prompts.llm import metered
-from questions.checks import MIN_QUESTIONS
 from questions.engine import EngineRequest
 from questions.facts import rank_facts
 from questions.models import Question, QuestionSet
@@ -135,6 +134,7 @@ class VerificationService:
             employee.department,
         ]
         options = PipelineOptions(
+            min_questions=self.rt.policy.min_questions,
             public_facts=public,
             company_facts=self.rt.company_facts,
             attacker=self.rt.attacker,
@@ -151,20 +151,11 @@ class VerificationService:
     def _early_decision(
         self, row: VerificationRow, qset: QuestionSet, failures: int
     ) -> Decision | None:
-        """Escalate before asking when the set is too thin or attempts are exhausted."""
-        reasons = []
-        if len(qset.questions) < MIN_QUESTIONS:
-            reasons.append(
-                f"not enough recent work context to ask {MIN_QUESTIONS} questions "
-                f"(could ask {len(qset.questions)})"
-            )
-        if failures >= self.rt.settings.max_attempts:
-            reasons.append(f"{failures} failed verifications for this employee in the last 24 h")
-        if not reasons:
-            return None
-        return Decision(
-            decision=DecisionOutcome.ESCALATE, reasons=reasons, policy=self.rt.policy.id
+        """The policy's say before asking: None to ask, or an escalation."""
+        facts = StartInput(
+            action=row.action, questions_available=len(qset.questions), recent_failures=failures
         )
+        return decide_start(self.rt.policy, facts)
 
     def _recent(self, upn: str, now: datetime) -> list[VerificationRow]:
         """This employee's verifications of the last 24 h (rotation and attempt limits)."""
@@ -219,47 +210,24 @@ class VerificationService:
             )
         except Exception as exc:  # a grader failure is recorded and can never allow
             log.error("grader_failed", question=question.id, error=type(exc).__name__)
-            return Grade(
-                id=question.id,
-                verdict=Verdict.INCORRECT,
-                score=0.0,
-                method="error",
-                reason=f"grader failed: {type(exc).__name__}",
-                flags=["grader_error"],
-            )
+            return grader_failure(request, type(exc).__name__)
 
     def _decide(
         self, row: VerificationRow, questions: Sequence[Question], grades: Sequence[Grade]
     ) -> Decision:
-        signal = Signal.model_validate(row.signal) if row.signal else None
-        degraded = list(row.collection.get("degraded_sources", []))
+        facts = DecisionInput(
+            action=row.action,
+            grades=list(grades),
+            questions_asked=len(questions),
+            signal=Signal.model_validate(row.signal) if row.signal else None,
+            degraded_sources=list(row.collection.get("degraded_sources", [])),
+            attempts=_failures(self._recent(row.employee, row.created_at)) + 1,
+        )
         try:
-            decision = decide(
-                self.rt.policy,
-                action=row.action,
-                grades=[(q.kind, g) for q, g in zip(questions, grades, strict=True)],
-                signal=signal,
-                questions_asked=len(questions),
-                degraded_sources=degraded,
-                attempts=_failures(self._recent(row.employee, row.created_at)) + 1,
-            )
+            return decide(self.rt.policy, facts)
         except Exception as exc:
             log.error("policy_failed", error=type(exc).__name__)
-            return Decision(
-                decision=DecisionOutcome.ESCALATE,
-                policy=self.rt.policy.id,
-                reasons=[f"decision policy failed: {type(exc).__name__}"],
-            )
-        if decision.decision == DecisionOutcome.ALLOW and any(
-            "grader_error" in g.flags for g in grades
-        ):
-            return decision.model_copy(
-                update={
-                    "decision": DecisionOutcome.ESCALATE,
-                    "reasons": [*decision.reasons, "a grader failure prevents allow"],
-                }
-            )
-        return decision
+            return fail_closed(self.rt.policy, f"decision policy failed: {type(exc).__name__}")
 
     def _finish(self, row: VerificationRow, decision: Decision, *, grades: Sequence[Grade]) -> None:
         now = self.rt.clock()

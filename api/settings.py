@@ -40,7 +40,6 @@ class Settings(BaseSettings):
     database_url: str | None = None
     connectors: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["demo"])
     verification_ttl_seconds: int = Field(default=600, ge=30, le=3600)
-    max_attempts: int = Field(default=3, ge=1, le=3)
     judge_timeout_seconds: float = Field(default=12.0, gt=0, le=60)  # both judge calls, per answer
     policy_path: Path | None = None
     receipt_key: SecretStr | None = None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from evals.runner import GENUINE
 from evals.trials import ConfigRun, Trial
 from grading.models import DecisionOutcome, Grade
-from grading.policy import Policy, decide
+from grading.policy import DecisionInput, Policy, decide
 
 THRESHOLDS = tuple(round(i * 0.05, 2) for i in range(21))
 
@@ -48,16 +48,12 @@ def redecide(trial: Trial, policy: Policy) -> bool:
     """Would this trial be allowed under `policy`? Early decisions never are."""
     if trial.early:
         return False
-    kinds = [str(q["kind"]) for q in trial.questions]
-    grades = [Grade.model_validate(g) for g in trial.grades]
-    decision = decide(
-        policy,
+    facts = DecisionInput(
         action=trial.action,
-        grades=list(zip(kinds, grades, strict=True)),
-        signal=None,
+        grades=[Grade.model_validate(g) for g in trial.grades],
         questions_asked=len(trial.questions),
-        degraded_sources=[],
     )
+    decision = decide(policy, facts)
     return decision.decision == DecisionOutcome.ALLOW
 
 

@@ -96,6 +96,7 @@ def _match(request: GradeRequest) -> Match:
 def _grade(request: GradeRequest, m: Match, judge: Judge | None = None) -> Grade:
     return Grade(
         id=request.id,
+        kind=request.kind,
         verdict=m.verdict,
         score=clamp(m.score),
         method=m.method,

@@ -35,13 +35,24 @@ class GradeRequest(BaseModel):
     label: Verdict | None = None
 
 
+class GradeFlag(StrEnum):
+    """Marks on a grade that the decision policy reads (Grade.flags holds their values)."""
+
+    DONT_KNOW = "dont_know"
+    INJECTION = "injection"  # the answer carried instructions to the grader
+    JUDGE_UNAVAILABLE = "judge_unavailable"  # the LLM judge failed; graded without it
+    GRADER_ERROR = "grader_error"  # the grader itself failed; graded incorrect
+    ERROR = "error"  # the request could not be graded (bad ISO value, unknown time zone)
+
+
 class Grade(BaseModel):
     id: str
+    kind: AnswerKind  # the question's answer kind: the policy weighs guessability by it
     verdict: Verdict
     score: float = Field(ge=0.0, le=1.0)
     method: str
     reason: str
-    flags: list[str] = Field(default_factory=list)  # dont_know, injection, judge_unavailable ...
+    flags: list[str] = Field(default_factory=list)  # GradeFlag values
     grader: str | None = (
         None  # which grader produced it, e.g. "deterministic@1+llm:answer_judge@v1"
     )
@@ -67,3 +78,16 @@ class Decision(BaseModel):
     policy: str  # name@version
     score: float = 0.0
     entropy_bits: float = 0.0
+
+
+def grader_failure(request: GradeRequest, error: str) -> Grade:
+    """The grade recorded when grading itself failed: incorrect, and flagged so it cannot allow."""
+    return Grade(
+        id=request.id,
+        kind=request.kind,
+        verdict=Verdict.INCORRECT,
+        score=0.0,
+        method="error",
+        reason=f"grader failed: {error}",
+        flags=[GradeFlag.GRADER_ERROR],
+    )

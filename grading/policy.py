@@ -1,10 +1,18 @@
-"""The decision policy: per-answer grades + risk signal -> allow | deny | escalate, with reasons.
+"""The decision policy: every rule that turns a verification into allow | deny | escalate.
 
-Rules, in order: an injection attempt denies; too many attempts deny; fewer than the minimum
-questions escalate; mostly wrong answers deny; otherwise the action's tier thresholds, the risk
-signal, the guessing-entropy floor and grader health must all pass to allow, and anything short
-of that escalates (deny instead when the risk signal is high). Reasons are for the help-desk
-agent: counts, kinds and thresholds, never an expected answer.
+The numbers live in the policy YAML (grading/policies/decision_vN.yaml); the rules live here and
+nowhere else. The service gathers the facts (a `StartInput` before asking, a `DecisionInput`
+after the answers) and applies what this module returns.
+
+Before asking (`decide_start`): fewer questions than the minimum escalate, and so does an
+employee whose attempts are used up.
+After the answers (`decide`), in order: an injection attempt denies; too many attempts deny;
+fewer than the minimum questions escalate; mostly wrong answers deny; otherwise the action's tier
+thresholds, the risk signal, the guessing-entropy floor and the judge's availability must all
+pass to allow, and anything short of that escalates (deny instead when the risk signal is high);
+a grader failure turns an allow into escalate. Any failure of the policy itself escalates
+(`fail_closed`). Reasons are for the help-desk agent: counts, kinds and thresholds, never an
+expected answer.
 """
 
 from __future__ import annotations
@@ -16,9 +24,17 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from grading.models import AnswerKind, Decision, DecisionOutcome, Grade, Signal, Verdict
+from grading.models import (
+    AnswerKind,
+    Decision,
+    DecisionOutcome,
+    Grade,
+    GradeFlag,
+    Signal,
+    Verdict,
+)
 
 PARTIAL_CREDIT = 0.5  # a partial answer (some of the attendees, the day without the time)
 
@@ -80,6 +96,29 @@ def load_policy(path: Path | None = None) -> Policy:
     return Policy.model_validate(yaml.safe_load(text))
 
 
+class StartInput(BaseModel):
+    """What is known before the first question is read out. New inputs to a start rule are new
+    fields here, with a default that keeps today's behaviour."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    action: str
+    questions_available: int  # questions that passed the checks
+    recent_failures: int = 0  # denied verifications of this employee in the last 24 h
+
+
+class DecisionInput(BaseModel):
+    """Everything `decide` weighs once the caller has answered. New inputs to a rule are new
+    fields here, with a default that keeps today's behaviour."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    action: str
+    grades: list[Grade]  # one per answered question, each with its answer kind
+    questions_asked: int  # unanswered questions count as incorrect
+    signal: Signal | None = None  # the device/network risk signal; None = not provided
+    degraded_sources: list[str] = Field(default_factory=list)  # sources that failed to answer
+    attempts: int = 1  # this attempt's number: 1 + denied verifications in the last 24 h
+
+
 @dataclass(frozen=True)
 class _Tally:
     asked: int
@@ -91,19 +130,18 @@ class _Tally:
     flags: frozenset[str]
 
 
-def entropy_bits(policy: Policy, grades: list[tuple[str, Grade]]) -> float:
+def entropy_bits(policy: Policy, grades: list[Grade]) -> float:
     """Guessing entropy: -log2(p_guess(kind)) per correct answer, half for a partial."""
     bits = 0.0
-    for kind, grade in grades:
-        known = kind in AnswerKind.__members__.values()
-        p = policy.guess_probability.get(AnswerKind(kind), 0.5) if known else 0.5
+    for grade in grades:
+        p = policy.guess_probability.get(grade.kind, 0.5)
         weight = {Verdict.CORRECT: 1.0, Verdict.PARTIAL: 0.5}.get(grade.verdict, 0.0)
         bits += weight * -math.log2(p)
     return round(bits, 2)
 
 
-def _tally(policy: Policy, grades: list[tuple[str, Grade]], questions_asked: int) -> _Tally:
-    verdicts = [g.verdict for _, g in grades]
+def _tally(policy: Policy, grades: list[Grade], questions_asked: int) -> _Tally:
+    verdicts = [g.verdict for g in grades]
     asked = max(questions_asked, len(grades))
     unanswered = asked - len(grades)
     return _Tally(
@@ -111,9 +149,9 @@ def _tally(policy: Policy, grades: list[tuple[str, Grade]], questions_asked: int
         correct=verdicts.count(Verdict.CORRECT),
         partial=verdicts.count(Verdict.PARTIAL),
         incorrect=verdicts.count(Verdict.INCORRECT) + unanswered,
-        score=round(sum(g.score for _, g in grades) / asked, 3) if asked else 0.0,
+        score=round(sum(g.score for g in grades) / asked, 3) if asked else 0.0,
         bits=entropy_bits(policy, grades),
-        flags=frozenset(f for _, g in grades for f in g.flags),
+        flags=frozenset(f for g in grades for f in g.flags),
     )
 
 
@@ -156,7 +194,7 @@ def _blockers(policy: Policy, rules: ActionRules, t: _Tally, state: str, action:
         out.append(
             f"estimated guessing entropy {t.bits:.1f} bits is below {policy.min_entropy_bits:g}"
         )
-    if "judge_unavailable" in t.flags:
+    if GradeFlag.JUDGE_UNAVAILABLE in t.flags:
         out.append("the answer grader was unavailable for some answers (fail closed)")
     if state == "high":
         out.append("the device/network risk signal is high")
@@ -166,12 +204,14 @@ def _blockers(policy: Policy, rules: ActionRules, t: _Tally, state: str, action:
 
 
 def _context_reasons(
-    t: _Tally, state: str, signal: Signal | None, degraded: list[str]
+    t: _Tally, state: str, signal: Signal | None, degraded: list[str], strict: bool
 ) -> list[str]:
     reasons = [
         f"{t.correct} of {t.asked} answers correct, {t.partial} partial, {t.incorrect} incorrect "
         f"or not answered; estimated guessing entropy {t.bits:.1f} bits"
     ]
+    if strict:
+        reasons.append("stricter thresholds applied (risk signal elevated or unknown)")
     if signal is None:
         reasons.append("no device/network risk signal was provided (treated as unknown)")
     else:
@@ -182,24 +222,41 @@ def _context_reasons(
     return reasons
 
 
-def decide(
-    policy: Policy,
-    *,
-    action: str,
-    grades: list[tuple[str, Grade]],
-    signal: Signal | None,
-    questions_asked: int,
-    degraded_sources: list[str],
-    attempts: int = 1,
-) -> Decision:
-    """Fuse (kind, grade) pairs and the risk signal into a decision with readable reasons."""
+def _rules_for(policy: Policy, action: str) -> ActionRules:
     rules = policy.actions.get(action)
     if rules is None:
         known = ", ".join(sorted(policy.actions))
         raise UnknownActionError(f"unknown action {action!r}; {policy.id} knows: {known}")
-    t = _tally(policy, grades, questions_asked)
-    state = _signal_state(policy, signal)
-    context = _context_reasons(t, state, signal, degraded_sources)
+    return rules
+
+
+def fail_closed(policy: Policy, *reasons: str) -> Decision:
+    """The decision when something failed before or while deciding: escalate, with the reason."""
+    return Decision(decision=DecisionOutcome.ESCALATE, reasons=list(reasons), policy=policy.id)
+
+
+def decide_start(policy: Policy, facts: StartInput) -> Decision | None:
+    """Escalate before asking when the set is too thin or the attempts are used up; None: ask."""
+    reasons = []
+    if facts.questions_available < policy.min_questions:
+        reasons.append(
+            f"not enough recent work context to ask {policy.min_questions} questions "
+            f"(could ask {facts.questions_available})"
+        )
+    if facts.recent_failures + 1 > policy.max_attempts:
+        reasons.append(
+            f"{facts.recent_failures} failed verifications for this employee in the last 24 h"
+        )
+    return fail_closed(policy, *reasons) if reasons else None
+
+
+def decide(policy: Policy, facts: DecisionInput) -> Decision:
+    """Fuse the grades and the risk signal into a decision with readable reasons."""
+    rules = _rules_for(policy, facts.action)
+    t = _tally(policy, facts.grades, facts.questions_asked)
+    state = _signal_state(policy, facts.signal)
+    strict = state == "elevated" or (state == "unknown" and rules.when_signal_unknown == "strict")
+    context = _context_reasons(t, state, facts.signal, facts.degraded_sources, strict)
 
     def result(outcome: DecisionOutcome, *why: str) -> Decision:
         return Decision(
@@ -210,11 +267,12 @@ def decide(
             entropy_bits=t.bits,
         )
 
-    if "injection" in t.flags:
+    if GradeFlag.INJECTION in t.flags:
         return result(DecisionOutcome.DENY, "an answer contained instructions to the system")
-    if attempts > policy.max_attempts:
+    if facts.attempts > policy.max_attempts:
         return result(
-            DecisionOutcome.DENY, f"attempt {attempts} exceeds the limit of {policy.max_attempts}"
+            DecisionOutcome.DENY,
+            f"attempt {facts.attempts} exceeds the limit of {policy.max_attempts}",
         )
     if t.asked < policy.min_questions:
         return result(
@@ -223,12 +281,11 @@ def decide(
         )
     if t.incorrect / t.asked > policy.deny_incorrect_share:
         return result(DecisionOutcome.DENY, "most answers were wrong or not known")
-    strict = state == "elevated" or (state == "unknown" and rules.when_signal_unknown == "strict")
+    action = facts.action
     blockers = _blockers(policy, _thresholds(policy, rules, strict, t.asked), t, state, action)
-    if strict:
-        context.insert(1, "stricter thresholds applied (risk signal elevated or unknown)")
-    if not blockers:
-        return result(DecisionOutcome.ALLOW, f"all {action} requirements met")
-    if state == "high" and len(blockers) > 1:
-        return result(DecisionOutcome.DENY, *blockers)
-    return result(DecisionOutcome.ESCALATE, *blockers)
+    if blockers:
+        deny = state == "high" and len(blockers) > 1
+        return result(DecisionOutcome.DENY if deny else DecisionOutcome.ESCALATE, *blockers)
+    if GradeFlag.GRADER_ERROR in t.flags:
+        return result(DecisionOutcome.ESCALATE, "a grader failure prevents allow")
+    return result(DecisionOutcome.ALLOW, f"all {action} requirements met")

@@ -19,8 +19,6 @@ from context.models import ContextItem
 from questions.facts import distinctive_words, word_parts, words
 from questions.models import DroppedQuestion, Question
 
-MIN_QUESTIONS = 4
-
 
 def names_of(expected: str) -> list[str]:
     return [n.strip() for n in re.split(r",|\band\b|&", expected) if n.strip()]
@@ -142,15 +140,18 @@ def _leaked_by(question: Question, accepted: Sequence[Question]) -> str | None:
     return None
 
 
-def set_problems(questions: Sequence[Question], *, available_sources: int) -> list[str]:
-    """NIST SP 800-63A-3 5.3.2 shape of the whole set."""
+def set_problems(
+    questions: Sequence[Question], *, available_sources: int, min_questions: int
+) -> list[str]:
+    """NIST SP 800-63A-3 5.3.2 shape of the whole set (`min_questions` is the decision
+    policy's; the policy, not this note, escalates a short set)."""
     problems = []
-    if len(questions) < MIN_QUESTIONS:
-        problems.append(f"only {len(questions)} questions could be asked (minimum {MIN_QUESTIONS})")
+    if len(questions) < min_questions:
+        problems.append(f"only {len(questions)} questions could be asked (minimum {min_questions})")
     sources = {q.source for q in questions}
     if available_sources > 1 and len(sources) < 2:
         problems.append("all questions come from one source")
     days = {q.fact_time.date() for q in questions if q.fact_time}
-    if len(questions) >= MIN_QUESTIONS and len(days) < 2:
+    if len(questions) >= min_questions and len(days) < 2:
         problems.append("all questions are about one day")
     return problems

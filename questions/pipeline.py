@@ -32,6 +32,7 @@ class AttackerLike(Protocol):
 
 @dataclass
 class PipelineOptions:
+    min_questions: int  # the decision policy's minimum (noted when the set falls short)
     public_facts: list[str] = field(default_factory=list)  # profile + directory + company facts
     company_facts: list[str] = field(default_factory=list)
     attacker: AttackerLike | None = None
@@ -57,7 +58,9 @@ async def build_question_set(
     sources = len({fact.item.source for fact in request.facts})
     dropped += [
         DroppedQuestion(text="(set)", check="set", reason=p)
-        for p in set_problems(accepted, available_sources=sources)
+        for p in set_problems(
+            accepted, available_sources=sources, min_questions=options.min_questions
+        )
     ]
     qset = QuestionSet(
         employee=request.employee.upn,

@@ -1,7 +1,7 @@
 import json
 
 from grading.batch import LabelledResult, grade_lines, summarise
-from grading.models import Grade, Verdict
+from grading.models import AnswerKind, Grade, Verdict
 
 GOOD = json.dumps({"id": "a", "question": "Which ticket?", "expected": "OPS-1423",
                    "kind": "identifier", "response": "fourteen twenty-three"})  # fmt: skip
@@ -26,7 +26,7 @@ def test_malformed_lines_give_error_lines_and_processing_continues() -> None:
 
 
 def _result(label: Verdict, verdict: Verdict, category: str | None = None) -> LabelledResult:
-    grade = Grade(id="x", verdict=verdict, score=0.5, method="m", reason="r")
+    grade = Grade(id="x", kind=AnswerKind.TEXT, verdict=verdict, score=0.5, method="m", reason="r")
     return LabelledResult(label, grade, category)
 
 

@@ -3,8 +3,25 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grading.models import DecisionOutcome, Grade, Signal, Verdict
-from grading.policy import Policy, UnknownActionError, decide, entropy_bits, load_policy
+from grading.models import (
+    AnswerKind,
+    DecisionOutcome,
+    Grade,
+    GradeRequest,
+    Signal,
+    Verdict,
+    grader_failure,
+)
+from grading.policy import (
+    DecisionInput,
+    Policy,
+    StartInput,
+    UnknownActionError,
+    decide,
+    decide_start,
+    entropy_bits,
+    load_policy,
+)
 
 ALLOW, DENY, ESCALATE = DecisionOutcome.ALLOW, DecisionOutcome.DENY, DecisionOutcome.ESCALATE
 C, P, X = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
@@ -17,23 +34,24 @@ def policy() -> Policy:
     return load_policy()
 
 
-def g(kind: str, verdict: Verdict, *flags: str) -> tuple[str, Grade]:
+def g(kind: str, verdict: Verdict, *flags: str) -> Grade:
     score = {C: 1.0, P: 0.5, X: 0.0}[verdict]
     reason = f"matched {SECRET}"
-    return kind, Grade(id=kind, verdict=verdict, score=score, method="m", reason=reason,
-                       flags=list(flags))  # fmt: skip
+    return Grade(id=kind, kind=AnswerKind(kind), verdict=verdict, score=score, method="m",
+                 reason=reason, flags=list(flags))  # fmt: skip
 
 
 STRONG = [g("identifier", C), g("person", C), g("text", C), g("datetime", C)]  # ~20.9 bits
 THREE_OF_FOUR = [g("identifier", C), g("identifier", C), g("text", C), g("person", X)]
 
 
-def run(policy: Policy, grades: list[tuple[str, Grade]], *, action: str = "password_reset",
+def run(policy: Policy, grades: list[Grade], *, action: str = "password_reset",
         signal: Signal | None = LOW, asked: int | None = None, degraded: list[str] | None = None,
         attempts: int = 1):  # fmt: skip
-    return decide(policy, action=action, grades=grades, signal=signal,
-                  questions_asked=len(grades) if asked is None else asked,
-                  degraded_sources=degraded or [], attempts=attempts)  # fmt: skip
+    return decide(policy, DecisionInput(
+        action=action, grades=grades, signal=signal,
+        questions_asked=len(grades) if asked is None else asked,
+        degraded_sources=degraded or [], attempts=attempts))  # fmt: skip
 
 
 def test_strong_answers_and_a_clean_signal_allow(policy: Policy) -> None:
@@ -111,7 +129,7 @@ def test_elevated_signal_applies_strict_thresholds(policy: Policy) -> None:
     ],
 )
 def test_absent_signal_is_stricter_for_sensitive_actions(
-    policy: Policy, action: str, grades: list[tuple[str, Grade]], outcome: DecisionOutcome
+    policy: Policy, action: str, grades: list[Grade], outcome: DecisionOutcome
 ) -> None:
     assert run(policy, grades, action=action, signal=None).decision is outcome
 
@@ -148,9 +166,7 @@ def test_degraded_sources_are_noted(policy: Policy) -> None:
 
 
 @pytest.mark.parametrize("grades", [STRONG, THREE_OF_FOUR, [g("text", X, "injection")] * 4])
-def test_reasons_never_carry_expected_answers(
-    policy: Policy, grades: list[tuple[str, Grade]]
-) -> None:
+def test_reasons_never_carry_expected_answers(policy: Policy, grades: list[Grade]) -> None:
     for signal in (None, LOW, HIGH):
         d = run(policy, grades, signal=signal)
         assert d.reasons and not any(s in r for r in d.reasons for s in SECRET.split())
@@ -167,3 +183,35 @@ def test_load_policy_from_a_file_and_reject_unknown_keys(tmp_path: Path) -> None
     path.write_text(yaml.safe_dump(data), "utf-8")
     with pytest.raises(ValueError):
         load_policy(path)
+
+
+def test_a_grader_failure_turns_allow_into_escalate(policy: Policy) -> None:
+    failed = grader_failure(GradeRequest(id="q5", question="?", expected="x", kind="text",
+                                         response="x"), "TimeoutError")  # fmt: skip
+    assert run(policy, [*STRONG, g("text", C)]).decision is ALLOW
+    d = run(policy, [*STRONG, g("text", C), failed])
+    assert d.decision is ESCALATE
+    assert "a grader failure prevents allow" in d.reasons
+
+
+@pytest.mark.parametrize(
+    ("available", "failures", "escalates"),
+    [(4, 0, False), (3, 0, True), (4, 2, False), (4, 3, True)],  # min 4 questions, 3 attempts
+)
+def test_before_asking_too_few_questions_or_used_up_attempts_escalate(
+    policy: Policy, available: int, failures: int, escalates: bool
+) -> None:
+    facts = StartInput(action="password_reset", questions_available=available,
+                       recent_failures=failures)  # fmt: skip
+    d = decide_start(policy, facts)
+    assert (d is not None) is escalates
+    if d is not None:
+        assert d.decision is ESCALATE and d.policy == policy.id and d.reasons
+
+
+def test_reasons_do_not_depend_on_which_rule_decided(policy: Policy) -> None:
+    # the stricter-thresholds note used to be added after the early rules had returned
+    wrong = [g("identifier", C), g("person", X), g("text", X), g("datetime", X)]
+    for grades in (wrong, STRONG):
+        d = run(policy, grades, signal=ELEVATED)
+        assert any("stricter thresholds" in r for r in d.reasons), d.reasons

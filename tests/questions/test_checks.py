@@ -116,9 +116,9 @@ def test_check_question_names_the_failed_check() -> None:
 
 def test_set_rules_follow_nist_knowledge_based_verification() -> None:
     one = q("A?", "text", "Conditional access rollout review", [MEETING.id])
-    assert any("minimum 4" in p for p in set_problems([one], available_sources=3))
+    assert any("minimum 4" in p for p in set_problems([one], available_sources=3, min_questions=4))
     same_source_same_day = [one.model_copy(update={"id": f"q{i}"}) for i in range(4)]
-    problems = set_problems(same_source_same_day, available_sources=3)
+    problems = set_problems(same_source_same_day, available_sources=3, min_questions=4)
     assert "all questions come from one source" in problems
     assert "all questions are about one day" in problems
 

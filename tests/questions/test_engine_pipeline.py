@@ -48,7 +48,9 @@ def test_recurring_planted_and_passive_items_never_become_questions() -> None:
 
 async def test_template_engine_writes_a_diverse_grounded_set() -> None:
     qset, _ = await build_question_set(
-        request(), TemplateEngine(), options=PipelineOptions(public_facts=PROFILE.facts())
+        request(),
+        TemplateEngine(),
+        options=PipelineOptions(min_questions=4, public_facts=PROFILE.facts()),
     )
     assert len(qset.questions) >= 4
     assert [q.id for q in qset.questions] == [f"q{i}" for i in range(1, len(qset.questions) + 1)]
@@ -93,7 +95,7 @@ async def test_ungrounded_and_leaking_llm_questions_are_dropped_and_replaced() -
     invented = llm_question("Which ticket did you close?", "OPS-1432", [ticket.id])
     leaking = llm_question("Did you close OPS-1423 on Monday?", "OPS-1423", [ticket.id])
     engine = ScriptedEngine([invented, leaking])
-    qset, _ = await build_question_set(request(), engine, options=PipelineOptions())
+    qset, _ = await build_question_set(request(), engine, options=PipelineOptions(min_questions=4))
     checks = {d.check for d in qset.dropped}
     assert {"grounded", "leak"} <= checks
     assert len(qset.questions) == 5
@@ -103,7 +105,7 @@ async def test_ungrounded_and_leaking_llm_questions_are_dropped_and_replaced() -
 
 async def test_engine_failure_falls_back_to_templates_and_is_recorded() -> None:
     engine = ScriptedEngine(error=TimeoutError("model took too long"))
-    qset, _ = await build_question_set(request(), engine, options=PipelineOptions())
+    qset, _ = await build_question_set(request(), engine, options=PipelineOptions(min_questions=4))
     assert qset.fallback_reason and "TimeoutError" in qset.fallback_reason
     assert len(qset.questions) == 5
 
@@ -111,7 +113,7 @@ async def test_engine_failure_falls_back_to_templates_and_is_recorded() -> None:
 async def test_engine_failure_without_fallback_leaves_a_short_set() -> None:
     engine = ScriptedEngine(error=RuntimeError("down"))
     qset, _ = await build_question_set(
-        request(), engine, options=PipelineOptions(fallback_to_templates=False)
+        request(), engine, options=PipelineOptions(min_questions=4, fallback_to_templates=False)
     )
     assert qset.questions == []
     assert any(d.check == "set" for d in qset.dropped)
@@ -130,7 +132,7 @@ async def test_questions_the_attacker_answers_are_dropped() -> None:
     async def passes(question: Question, guess: str) -> bool:
         return guess == question.expected
 
-    options = PipelineOptions(attacker=OneRightAttacker(), attack_check=passes)
+    options = PipelineOptions(min_questions=4, attacker=OneRightAttacker(), attack_check=passes)
     qset, _ = await build_question_set(request(), TemplateEngine(), options=options)
     assert any(d.check == "attacker" for d in qset.dropped)
     assert all(q.topic != "commit.subject" for q in qset.questions)

@@ -146,7 +146,9 @@ async def test_in_the_pipeline_ungrounded_and_leaking_questions_are_dropped() ->
     leaking = generated(text="Was OPS-1423 the ticket you closed?", topic="ticket.key")
     model = FakeModel([reply(generated(), invented, leaking)])
     engine = LLMQuestionEngine(CONFIG, client=model)
-    qset, output = await build_question_set(engine_request(), engine, options=PipelineOptions())
+    qset, output = await build_question_set(
+        engine_request(), engine, options=PipelineOptions(min_questions=4)
+    )
     assert qset.engine == "llm" and qset.prompt == "question_generation@v1"
     assert qset.fallback_reason is None and output.model_calls == 1
     assert "OPS-1423" in [q.expected for q in qset.questions if q.engine == "llm"]
@@ -159,6 +161,8 @@ async def test_in_the_pipeline_an_llm_failure_falls_back_to_templates() -> None:
     from questions.pipeline import PipelineOptions, build_question_set
 
     engine = LLMQuestionEngine(CONFIG, client=FakeModel([LLMTimeout("slow")]))
-    qset, _ = await build_question_set(engine_request(), engine, options=PipelineOptions())
+    qset, _ = await build_question_set(
+        engine_request(), engine, options=PipelineOptions(min_questions=4)
+    )
     assert qset.fallback_reason and "LLMTimeout" in qset.fallback_reason
     assert all(q.engine == "template" for q in qset.questions)
