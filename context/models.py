@@ -6,6 +6,7 @@ a git commit), minimised to the fields a question can use. Times are timezone-aw
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
@@ -58,6 +59,50 @@ class Participant(BaseModel):
     role: str = "attendee"  # organizer | attendee | to | cc | assignee | reporter | commenter
 
 
+# An audience no source can size (a repository's readers, a Jira project's browsers): assume it
+# is large, so the fact counts as one a colleague could look up.
+ASSUMED_LARGE_AUDIENCE = 500
+
+
+class AudienceScope(StrEnum):
+    """Who besides the named people can see an item."""
+
+    PARTICIPANTS = "participants"  # only the people named: attendees and organiser, recipients
+    PROJECT = "project"  # everyone who can browse the Jira project sees the issue and its history
+    REPOSITORY = "repository"  # everyone who can read the repository sees its history
+    UNKNOWN = "unknown"  # the source did not say
+
+
+class Audience(BaseModel):
+    """Who besides the employee could know an item's facts, and how many.
+
+    `people` are the others the source names (attendees, recipients, assignee, reporter);
+    `group` the project key or repository whose every reader can see the item; `size` how many
+    people besides the employee that is in all, None when the source cannot tell (then
+    `reach` assumes it is large)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    scope: AudienceScope = AudienceScope.UNKNOWN
+    people: tuple[str, ...] = ()
+    group: str | None = None
+    size: int | None = Field(default=None, ge=0)
+
+    @property
+    def reach(self) -> int:
+        """How many others could know: the reported size, at least the people named, and
+        ASSUMED_LARGE_AUDIENCE when nobody could count them."""
+        if self.size is None:
+            return ASSUMED_LARGE_AUDIENCE
+        return max(self.size, len(self.people))
+
+    @classmethod
+    def named(cls, people: Iterable[str]) -> Audience:
+        """Only the named people know (a meeting, a mail): the size is their count."""
+        names = tuple(dict.fromkeys(p for p in people if p))
+        return cls(scope=AudienceScope.PARTICIPANTS, people=names, size=len(names))
+
+
 class Provenance(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -69,7 +114,8 @@ class Provenance(BaseModel):
 class ContextItem(BaseModel):
     """One minimised work fact. `identifiers` holds typed keys questions can ask for exactly:
     ticket_key, project, repository, branch, sha, status_from, status_to; `extra` holds the few
-    other fields a question may use (location, files, issue_type)."""
+    other fields a question may use (location, files, issue_type); `audience` says who else
+    could know it (see Audience)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -86,6 +132,7 @@ class ContextItem(BaseModel):
     sensitivity: Sensitivity = Sensitivity.NORMAL
     cancelled: bool = False
     series_id: str | None = None  # set for occurrences of a recurring series
+    audience: Audience = Field(default_factory=Audience)  # unknown (assumed large) by default
     provenance: Provenance
 
     @field_validator("when", "end")

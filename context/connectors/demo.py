@@ -31,6 +31,8 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("sensitivity", "user.content.private"),
     ("cancelled", "user.workplace"),
     ("series_id", "system.operations"),
+    ("audience.people", "user.name"),
+    ("audience.scope/group/size", "system.operations"),
 )
 
 

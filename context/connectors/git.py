@@ -26,6 +26,8 @@ from context.connectors.base import (
 from context.connectors.malformed import MalformedItem
 from context.identity import identity_keys, is_employee
 from context.models import (
+    Audience,
+    AudienceScope,
     ContextItem,
     Employee,
     Involvement,
@@ -102,8 +104,14 @@ def commit_item(
         participants=(Participant(name=name, email=email or None, role="author"),),
         identifiers=identifiers,
         extra={"files": ", ".join(files[:MAX_FILES])} if files else {},
+        audience=repository_audience(repository),
         provenance=Provenance(connector="git", ref=sha, fetched_at=fetched_at),
     )
+
+
+def repository_audience(repository: str) -> Audience:
+    """Everyone who can read the repository sees its history; no git host tells us how many."""
+    return Audience(scope=AudienceScope.REPOSITORY, group=repository)
 
 
 def run_git_log(repo: Path, window: Window, timeout: float) -> str:

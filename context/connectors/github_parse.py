@@ -18,7 +18,7 @@ from context.connectors.base import (
     SourceManifest,
     Window,
 )
-from context.connectors.git import MAX_FILES
+from context.connectors.git import MAX_FILES, repository_audience
 from context.connectors.malformed import MalformedItem
 from context.identity import is_employee, normalise
 from context.models import (
@@ -187,6 +187,7 @@ def commit_item(
         involvement=Involvement.AUTHOR,
         participants=(Participant(name=name, email=email or None, role="author"),),
         identifiers={"repository": repository, "branch": branch, "sha": sha[:7]},
+        audience=repository_audience(repository),
         provenance=Provenance(connector="github", ref=sha, fetched_at=fetched_at),
     )
 

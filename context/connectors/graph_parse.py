@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from context.connectors.malformed import MalformedItem
 from context.identity import is_employee
 from context.models import (
+    Audience,
     ContextItem,
     Employee,
     Involvement,
@@ -117,6 +118,7 @@ def event_item(event: Event, keys: frozenset[str], fetched_at: datetime) -> Cont
     sensitivity = _enum_value(event.sensitivity) or Sensitivity.PRIVATE.value
     location = event.location.display_name if event.location else None
     when = parse_graph_time(event.start.date_time, event.start.time_zone)
+    others = _others(people, keys)
     return ContextItem(
         # The start is part of the id: recorded tenants repeat one id across occurrences.
         id=f"graph:event:{event.id}:{when:%Y%m%dT%H%M}",
@@ -126,11 +128,12 @@ def event_item(event: Event, keys: frozenset[str], fetched_at: datetime) -> Cont
         end=parse_graph_time(end.date_time, end.time_zone) if end and end.date_time else None,
         title=(event.subject or "").strip(),
         involvement=Involvement.ORGANIZER if event.is_organizer else Involvement.ATTENDEE,
-        participants=_others(people, keys),
+        participants=others,
         extra={"location": location} if location else {},
         sensitivity=Sensitivity(sensitivity),
         cancelled=bool(event.is_cancelled),
         series_id=event.series_master_id,
+        audience=Audience.named(p.name for p in others),  # the organiser and the attendees
         provenance=Provenance(connector="graph", ref=event.id, fetched_at=fetched_at),
     )
 
@@ -145,6 +148,7 @@ def message_item(message: Message, keys: frozenset[str], fetched_at: datetime) -
     people = [_person(r, "to") for r in message.to_recipients or []]
     people += [_person(r, "cc") for r in message.cc_recipients or []]
     sent = message.sent_date_time
+    recipients = _others(people, keys)
     return ContextItem(
         id=f"graph:mail:{message.id}",
         source=Source.MAIL,
@@ -152,7 +156,8 @@ def message_item(message: Message, keys: frozenset[str], fetched_at: datetime) -
         when=sent if sent.tzinfo else sent.replace(tzinfo=UTC),
         title=subject,
         involvement=Involvement.SENDER,
-        participants=_others(people, keys),
+        participants=recipients,
+        audience=Audience.named(p.name for p in recipients),  # to and cc; bcc is never read
         provenance=Provenance(connector="graph", ref=message.id, fetched_at=fetched_at),
     )
 

@@ -12,7 +12,16 @@ from typing import Any
 from context.connectors.base import Window
 from context.connectors.malformed import MalformedItem
 from context.identity import is_employee
-from context.models import ContextItem, Involvement, ItemKind, Participant, Provenance, Source
+from context.models import (
+    Audience,
+    AudienceScope,
+    ContextItem,
+    Involvement,
+    ItemKind,
+    Participant,
+    Provenance,
+    Source,
+)
 
 Json = dict[str, Any]
 
@@ -49,7 +58,7 @@ def _person(user: Json | None, role: str) -> Participant | None:
 class IssueView:
     """The minimal fields of one issue, read once."""
 
-    def __init__(self, issue: Json) -> None:
+    def __init__(self, issue: Json, keys: frozenset[str]) -> None:
         fields = issue.get("fields")
         if not isinstance(fields, dict) or not issue.get("key"):
             raise MalformedItem("issue without key or fields")
@@ -62,6 +71,7 @@ class IssueView:
         self.issue_type = (fields.get("issuetype") or {}).get("name")
         self.status = (fields.get("status") or {}).get("name")
         self.histories: list[Json] = (issue.get("changelog") or {}).get("histories") or []
+        self.audience = self._audience(keys)
 
     def people(self) -> tuple[Participant, ...]:
         found = [
@@ -69,6 +79,20 @@ class IssueView:
             _person(self.fields.get("reporter"), "reporter"),
         ]
         return tuple(p for p in found if p is not None)
+
+    def _audience(self, keys: frozenset[str]) -> Audience:
+        """The assignee and reporter by name, and every member of the project: the issue and
+        its history are visible to anyone who can browse it, a number Jira does not report."""
+        named = [
+            _person(self.fields.get(role), role)
+            for role in ("assignee", "reporter")
+            if not is_employee(keys, user_ids(self.fields.get(role)))
+        ]
+        return Audience(
+            scope=AudienceScope.PROJECT,
+            people=tuple(dict.fromkeys(p.name for p in named if p is not None)),
+            group=self.project,
+        )
 
 
 def _item(
@@ -90,6 +114,7 @@ def _item(
         participants=view.people(),
         identifiers={k: v for k, v in ids.items() if v},
         extra={"issue_type": view.issue_type} if view.issue_type else {},
+        audience=view.audience,
         provenance=Provenance(connector="jira", ref=view.key, fetched_at=fetched_at),
     )
 
@@ -130,7 +155,11 @@ def _comment_events(
         when = parse_jira_time(comment.get("created"))
         if window.start <= when < window.end:
             yield _item(
-                view, f"comment-{comment.get('id')}", when, Involvement.COMMENTER, fetched_at
+                view,
+                f"comment-{comment.get('id')}",
+                when,
+                Involvement.COMMENTER,
+                fetched_at,
             )
 
 
@@ -138,7 +167,7 @@ def issue_events(
     issue: Json, keys: frozenset[str], window: Window, fetched_at: datetime
 ) -> list[ContextItem]:
     """Everything the employee did on this issue inside the window."""
-    view = IssueView(issue)
+    view = IssueView(issue, keys)
     events: list[ContextItem] = []
     if is_employee(keys, user_ids(view.fields.get("reporter"))):
         created = parse_jira_time(view.fields.get("created"))

@@ -9,7 +9,14 @@ from context.demo.catalog import ROLES, fill
 from context.demo.records import Person
 from context.demo.scene import Scene, at
 from context.demo.seeding import digest
-from context.models import ContextItem, Involvement, ItemKind, Participant, Source
+from context.models import (
+    AudienceScope,
+    ContextItem,
+    Involvement,
+    ItemKind,
+    Participant,
+    Source,
+)
 
 FLOWS = {  # status transitions a ticket goes through, per project kind
     "HELP": (
@@ -41,6 +48,7 @@ def _mail(scene: Scene, person: Person, day: date, slot: int) -> ContextItem:
         title=subject,
         involvement=Involvement.SENDER,
         participants=recipients,
+        audience=scene.named_audience(person.upn, recipients),
         provenance=scene.provenance(f"AAMk{digest('mail', scene.seed, person.upn, sent)[:24]}"),
     )
 
@@ -77,6 +85,7 @@ def _event(
         participants=people,
         identifiers=ids,
         extra={"issue_type": ticket["issue_type"]},
+        audience=scene.group_audience(person.upn, AudienceScope.PROJECT, ticket["project"], people),
         provenance=scene.provenance(ticket["key"]),
     )
 

@@ -43,6 +43,7 @@ def _meeting(
             if organizer == person.upn
             else Involvement.ATTENDEE,
             "participants": tuple(people),
+            "audience": scene.named_audience(person.upn, people),
             "provenance": scene.provenance(ref),
             **kw,
         }

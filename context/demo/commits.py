@@ -11,7 +11,7 @@ from context.demo.catalog import ROLES, fill
 from context.demo.records import Person
 from context.demo.scene import Scene, at
 from context.demo.seeding import fake_sha
-from context.models import ContextItem, Involvement, ItemKind, Source
+from context.models import AudienceScope, ContextItem, Involvement, ItemKind, Source
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ def _commit(scene: Scene, person: Person, day: date, n: int) -> tuple[ContextIte
         involvement=Involvement.AUTHOR,
         identifiers={"repository": repo, "branch": branch, "sha": sha},
         extra={"files": ", ".join(files), "author": ident.name},
+        audience=scene.group_audience(person.upn, AudienceScope.REPOSITORY, repo),
         provenance=scene.provenance(sha),
     )
     spec = CommitSpec(

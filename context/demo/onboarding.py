@@ -23,6 +23,7 @@ def _meeting(
         title=title,
         involvement=Involvement.ATTENDEE,
         participants=crew,
+        audience=scene.named_audience(person.upn, crew),
         provenance=scene.provenance(digest("event", person.upn, title)[:20]),
     )
 
@@ -36,6 +37,7 @@ def _mail(scene: Scene, person: Person, sent: datetime, to: str) -> ContextItem:
         title="Laptop and badge pickup",
         involvement=Involvement.SENDER,
         participants=(scene.participant(to, "to"),),
+        audience=scene.named_audience(person.upn, [scene.participant(to, "to")]),
         provenance=scene.provenance(digest("mail", person.upn, sent)[:24]),
     )
 

@@ -6,14 +6,15 @@ Everything is generated for the calendar date of `now` (UTC) and only then cut t
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from context.demo.records import Person, Roster, Team
 from context.demo.seeding import item_id, rng
-from context.models import ContextItem, Participant, Provenance
+from context.models import Audience, AudienceScope, ContextItem, Participant, Provenance
 
 
 def at(day: date, clock: time, tz: str) -> datetime:
@@ -32,6 +33,7 @@ class Scene:
     reports: dict[str, list[str]] = field(init=False)
     hr_partner: str | None = field(init=False)
     _participants: dict[tuple[str, str], Participant] = field(init=False, default_factory=dict)
+    _readers: dict[str, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.people = {p.upn: p for p in self.roster.people}
@@ -45,6 +47,17 @@ class Scene:
         for p in self.roster.people:
             if p.employee.manager:
                 self.reports[p.employee.manager].append(p.upn)
+        self._readers = self._group_readers()
+
+    def _group_readers(self) -> dict[str, int]:
+        """Per Jira project and repository, how many people can browse or read it: every member
+        of each department that works in it (the tenant grants access by department)."""
+        per_department = Counter(p.employee.department for p in self.roster.people)
+        departments: dict[str, set[str]] = defaultdict(set)
+        for p in self.roster.people:
+            for group in (*p.projects, *p.repos):
+                departments[group].add(p.employee.department)
+        return {g: sum(per_department[d] for d in ds) for g, ds in departments.items()}
 
     @property
     def anchor(self) -> date:
@@ -87,6 +100,18 @@ class Scene:
             if other != upn and other not in picks:
                 picks.append(other)
         return picks
+
+    def named_audience(self, me: str, people: Iterable[Participant]) -> Audience:
+        """Only the people on the item know it (a meeting's crew, a mail's recipients)."""
+        return Audience.named(p.name for p in people if p.email != me)
+
+    def group_audience(
+        self, me: str, scope: AudienceScope, group: str, people: Iterable[Participant] = ()
+    ) -> Audience:
+        """Everyone who can browse the project or read the repository, besides the employee."""
+        named = tuple(dict.fromkeys(p.name for p in people if p.email != me))
+        readers = max(self._readers.get(group, 1) - 1, len(named))
+        return Audience(scope=scope, people=named, group=group, size=readers)
 
     def provenance(self, ref: str) -> Provenance:
         return Provenance(connector="demo", ref=ref, fetched_at=self.now)

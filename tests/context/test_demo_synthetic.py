@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from context.demo import build_org
+from context.models import AudienceScope, ItemKind
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 ROLES = {
@@ -67,3 +68,30 @@ def test_size_out_of_range_is_refused(size: int) -> None:
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         build_org(now=datetime(2026, 11, 25, 2, 0))
+
+
+def test_every_item_reports_who_else_could_know_it() -> None:
+    org = build_org(size=200, seed=7, now=NOW)
+    engineer = next(e for e in org.employees if e.role == "engineer")
+    items = org.items(engineer.upn)
+    departments = Counter(e.department for e in org.employees)
+    for item in items:
+        audience = item.audience
+        assert engineer.name not in audience.people  # the employee is not their own audience
+        if item.kind in (ItemKind.MEETING, ItemKind.MAIL):
+            # only the people on it: the crew of a meeting, the recipients of a mail
+            others = {p.name for p in item.participants} - {engineer.name}
+            assert audience.scope is AudienceScope.PARTICIPANTS
+            assert set(audience.people) == others and audience.size == len(others)
+        else:
+            # a repository or project is readable by its whole department (here: Engineering)
+            group = item.identifiers["repository" if item.kind is ItemKind.COMMIT else "project"]
+            assert audience.group == group and audience.size is not None
+            assert audience.size >= departments[engineer.department] - 1
+    kinds = {i.audience.scope for i in items}
+    assert kinds == {AudienceScope.PARTICIPANTS, AudienceScope.PROJECT, AudienceScope.REPOSITORY}
+    # a 1:1 is known to one other person; the team's repository to dozens (a private
+    # appointment has no audience at all, and the privacy filter drops it)
+    smallest = min(i.audience.reach for i in items if i.sensitivity == "normal")
+    largest = max(i.audience.reach for i in items)
+    assert smallest == 1 and largest > 20

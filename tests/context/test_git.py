@@ -20,7 +20,7 @@ from context.connectors.git import GitConnector, branch_name, parse_record
 from context.connectors.malformed import MalformedItem
 from context.identity import identity_keys, is_employee
 from context.manifest import assert_within_manifest
-from context.models import Employee, Involvement
+from context.models import ASSUMED_LARGE_AUDIENCE, AudienceScope, Employee, Involvement
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 WINDOW = window_for(NOW, 7)
@@ -153,6 +153,13 @@ async def test_commits_by_every_name_of_the_employee(repos: list[Path]) -> None:
     assert typed.extra["files"] == "pyproject.toml, src/icalendar/py.typed"
     assert got[2].identifiers["branch"] == "main" and got[2].extra["files"] == "CHANGES.rst"
     assert got[0].identifiers["repository"] == "docs-site"
+    # a repository's history is open to everyone who can read it: how many, git cannot say
+    assert [(i.audience.scope, i.audience.group, i.audience.size) for i in got] == [
+        (AudienceScope.REPOSITORY, "docs-site", None),
+        (AudienceScope.REPOSITORY, "icalendar", None),
+        (AudienceScope.REPOSITORY, "icalendar", None),
+    ]
+    assert got[0].audience.reach == ASSUMED_LARGE_AUDIENCE
     assert result.skipped == 0
     for access in result.accesses:
         assert_within_manifest(connector.manifest(), access.endpoint, access.fields)

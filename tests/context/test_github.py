@@ -20,7 +20,7 @@ from context.connectors.base import ConnectorError, FetchResult
 from context.connectors.github import GitHubConnector
 from context.connectors.github_parse import author_filters, github_time
 from context.manifest import assert_within_manifest
-from context.models import Employee, Involvement, ItemKind, Source
+from context.models import AudienceScope, Employee, Involvement, ItemKind, Source
 from context.registry import build_connectors
 from tests.fakes.github_server import FakeCommit, FakeGitHub, FakeRepo
 from tests.fakes.local_http import Reply
@@ -108,6 +108,9 @@ async def test_commits_matched_by_every_alias(fake: FakeGitHub) -> None:
     assert typed.when == day(2)
     assert typed.participants[0].email == "sashank@users.noreply.github.com"
     assert (typed.provenance.connector, typed.provenance.ref) == ("github", sha)
+    # everyone who can read the repository sees its history, a number GitHub does not give us
+    assert (typed.audience.scope, typed.audience.group) == (AudienceScope.REPOSITORY, "icalendar")
+    assert typed.audience.size is None
 
 
 async def test_window_and_authors_sent_at_the_source(fake: FakeGitHub) -> None:

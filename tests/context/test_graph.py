@@ -18,7 +18,7 @@ from context.connectors.graph_client import check_base_url, credential_for
 from context.connectors.graph_directory import GraphDirectory
 from context.connectors.graph_parse import parse_graph_time, role_for
 from context.connectors.malformed import MalformedItem
-from context.models import Employee, Involvement, Source
+from context.models import AudienceScope, Employee, Involvement, Source
 from tests.fakes.graph_server import UPN, FakeGraph
 from tests.fakes.local_http import Reply
 
@@ -83,6 +83,20 @@ async def test_calendar_and_mail_items_from_recordings(graph: FakeGraph) -> None
     assert [p.role for p in mails[0].participants] == ["to"]
     # the recorded event without start/subject and the derived mail without subject
     assert result.skipped == 2
+
+
+async def test_meetings_and_mails_know_only_the_people_on_them(graph: FakeGraph) -> None:
+    result = await GraphConnector(config(graph)).fetch(MEGAN, WINDOW)
+    for item in result.items:
+        others = tuple(dict.fromkeys(p.name for p in item.participants))
+        # attendees and organiser of a meeting, to and cc of a mail: the employee never counts
+        assert item.audience.scope is AudienceScope.PARTICIPANTS
+        assert item.audience.people == others and item.audience.size == len(others)
+        assert "Megan Bowen" not in item.audience.people
+    first = next(i for i in result.items if i.title == "Project Team Meeting")
+    assert "Lidia Holloway" in first.audience.people and first.audience.reach == len(
+        first.participants
+    )
 
 
 async def test_pages_are_followed_and_requests_are_minimal(graph: FakeGraph) -> None:

@@ -18,7 +18,7 @@ from context.connectors.base import ConnectorError
 from context.connectors.jira import SEARCH_FIELDS, JiraConnector
 from context.connectors.jira_parse import parse_jira_time
 from context.connectors.malformed import MalformedItem
-from context.models import Employee
+from context.models import ASSUMED_LARGE_AUDIENCE, AudienceScope, Employee
 from tests.fakes.jira_server import EMPLOYEE_EMAIL, FakeJira, account_id
 from tests.fakes.local_http import Reply
 
@@ -91,6 +91,19 @@ async def test_events_the_employee_did(jira: FakeJira) -> None:
     }
     assert moved.title == "lock files don't work in JDK 1.1"
     assert moved.extra == {"issue_type": "Bug"}
+
+
+async def test_every_event_is_visible_to_the_whole_project(jira: FakeJira) -> None:
+    result = await connector(jira).fetch(DOUG, WINDOW)
+    for item in result.items:
+        audience = item.audience
+        assert audience.scope is AudienceScope.PROJECT and audience.group == "LUCENE"
+        # Jira does not say how many can browse the project: assumed large
+        assert audience.size is None and audience.reach == ASSUMED_LARGE_AUDIENCE
+        assert "Doug Cutting" not in audience.people  # the employee is not their own audience
+    assigned = next(i for i in result.items if i.involvement.value == "assignee")
+    others = {p.name for p in assigned.participants} - {"Doug Cutting"}
+    assert set(assigned.audience.people) == others
 
 
 async def test_comment_bodies_are_never_read(jira: FakeJira) -> None:
