@@ -181,11 +181,15 @@ class DemoRun:
         self.echo(f"   DECISION: {decision.upper()}")
         for reason in decided.get("reasons", []):
             self.echo(f"     - {reason}")
-        receipt = decided.get("receipt") or {}
-        if receipt:
+        if receipt := decided.get("receipt"):
+            check = self.client.post(
+                "/v1/receipts/verify",
+                json={"receipt": receipt, "employee": decided["employee"], "action": ACTION},
+                headers=self.helpdesk,
+            ).json()
             self.echo(
-                f"   signed receipt: {str(receipt.get('signature'))[:16]}... "
-                f"({receipt.get('algorithm')})"
+                f"   signed receipt (Ed25519 JWS): {receipt[:24]}... valid={check['valid']}, "
+                f"records {check['decision']!r}, expires {check['expires_at']}"
             )
         outcome = Outcome(title, decision, expected, expectation)
         self.echo(f"   expected {expectation}: {'OK' if outcome.ok else 'UNEXPECTED'}\n")

@@ -12,7 +12,7 @@ from prometheus_client import Counter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import DeskguardError
-from api.routes import ops, verifications
+from api.routes import grants, ops, verifications
 from api.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -34,6 +34,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     app.include_router(verifications.router)
     app.include_router(ops.router)
+    app.include_router(grants.router)
     _install_error_handlers(app)
 
     @app.middleware("http")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from api.errors import ConfigurationError
-from api.receipts import load_or_create_key
+from api.grants import Grants
 from api.settings import Settings
+from api.signing import KeyRing
 from api.storage import Database
 from context.connectors.base import Connector, Directory
 from grading.cascade import Judge
@@ -36,7 +37,8 @@ class Runtime:
     judge: Judge | None
     attacker: AttackerLike | None
     policy: Policy
-    receipt_key: bytes
+    keyring: KeyRing
+    grants: Grants
     company_facts: list[str] = field(default_factory=list)
     company_name: str = "your organisation"
     clock: Callable[[], datetime] = utcnow
@@ -51,21 +53,34 @@ def build_runtime(
         directory, connectors, (company_name, company) = _org_sources(org)
     else:
         directory, connectors, (company_name, company) = _sources(settings, clock())
-    key = settings.receipt_key.get_secret_value() if settings.receipt_key else None
+    db = Database(settings.sqlalchemy_url)
+    keyring = _keyring(settings, clock)
     return Runtime(
         settings=settings,
-        db=Database(settings.sqlalchemy_url),
+        db=db,
         directory=directory,
         connectors=connectors,
         engine=_engine(settings),
         judge=build_judge(settings),
         attacker=_attacker(settings),
         policy=load_policy(settings.policy_path),
-        receipt_key=load_or_create_key(settings.data_dir, key),
+        keyring=keyring,
+        grants=Grants(
+            keyring,
+            db,
+            ttl=timedelta(seconds=settings.grants.ttl_seconds),
+            issuer=settings.grants.issuer,
+            clock=clock,
+        ),
         company_facts=company,
         company_name=company_name,
         clock=clock,
     )
+
+
+def _keyring(settings: Settings, clock: Callable[[], datetime]) -> KeyRing:
+    configured = settings.signing_keys.get_secret_value() if settings.signing_keys else None
+    return KeyRing.open(settings.data_dir, configured, clock=clock)
 
 
 Sources = tuple[Directory, list[Connector], tuple[str, list[str]]]

@@ -87,7 +87,9 @@ class VerificationPublic(BaseModel):
     expires_at: datetime
     decision: str | None = None  # allow | deny | escalate
     reasons: list[str] = Field(default_factory=list)
-    receipt: dict[str, Any] | None = None
+    receipt: str | None = Field(
+        default=None, description="The signed grant (JWS, Ed25519) of the decision; see JWKS"
+    )
     sources: list[SourcePublic] = Field(default_factory=list)
     engine: str
 
@@ -104,3 +106,33 @@ class VerificationDetail(VerificationPublic):
     entropy_bits: float | None = None
     generation: dict[str, Any] = Field(default_factory=dict)  # engine, prompt@vN + hash, fallback
     filtered: dict[str, int] = Field(default_factory=dict)  # items the privacy filter dropped
+
+
+class ReceiptCheck(BaseModel):
+    """A receipt to check, and optionally what it must be for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    receipt: str = Field(min_length=1, max_length=4096, description="The JWS from a decision")
+    employee: str | None = Field(default=None, max_length=320)
+    action: str | None = Field(default=None, max_length=40)
+    ticket: TicketRef | None = None
+
+
+class ReceiptProblem(BaseModel):
+    code: str  # grant_invalid | grant_expired | grant_mismatch
+    message: str
+
+
+class ReceiptVerdict(BaseModel):
+    """`valid` says the receipt is authentic, live and matches; `decision` says what it records
+    (a valid receipt of a `deny` is never permission)."""
+
+    valid: bool
+    decision: str | None = None
+    employee: str | None = None
+    action: str | None = None
+    ticket: str | None = None
+    verification_id: str | None = None
+    expires_at: datetime | None = None
+    problem: ReceiptProblem | None = None

@@ -15,7 +15,6 @@ import structlog
 
 from api import audit
 from api.errors import Conflict, Gone, InvalidInput, NotFound
-from api.receipts import sign
 from api.records import collection_meta, set_meta, start_audit, validate_answers
 from api.runtime import Runtime
 from api.schemas import AnswersSubmit, VerificationCreate
@@ -234,18 +233,16 @@ class VerificationService:
         row.status, row.decided_at = "decided", now
         row.decision = decision.model_dump(mode="json")
         row.grades = [g.model_dump(mode="json") for g in grades]
-        payload = {
-            "verification_id": row.id,
-            "employee": row.employee,
-            "action": row.action,
-            "ticket": row.ticket,
-            "decision": decision.decision.value,
-            "policy": decision.policy,
-            "decided_at": now.isoformat(),
-            "questions_asked": len(row.questions),
-            "verdicts": [g.verdict.value for g in grades],
-        }
-        row.receipt = sign(payload, self.rt.receipt_key)
+        ticket = (row.ticket["system"], row.ticket["id"]) if row.ticket else None
+        grant = self.rt.grants.issue(
+            verification_id=row.id,
+            employee=row.employee,
+            action=row.action,
+            ticket=ticket,
+            decision=decision.decision.value,
+            policy=decision.policy,
+        )
+        row.receipt = {"token": grant.token, "jti": grant.claims.jti, "exp": grant.claims.exp}
 
     def _audit_decision(self, row: VerificationRow, actor: str) -> None:
         assert row.decision is not None

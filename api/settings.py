@@ -30,6 +30,11 @@ class QuestionSettings(BaseModel):
     attacker_check: bool = True
 
 
+class GrantSettings(BaseModel):
+    ttl_seconds: int = Field(default=900, ge=60, le=86400)  # a grant is good for 15 minutes
+    issuer: str = Field(default="deskguard", min_length=1, max_length=200)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DESKGUARD_", env_nested_delimiter="__", extra="ignore"
@@ -42,7 +47,8 @@ class Settings(BaseSettings):
     verification_ttl_seconds: int = Field(default=600, ge=30, le=3600)
     judge_timeout_seconds: float = Field(default=12.0, gt=0, le=60)  # both judge calls, per answer
     policy_path: Path | None = None
-    receipt_key: SecretStr | None = None
+    signing_keys: SecretStr | None = None  # JWKS of private Ed25519 keys; default: the data dir
+    grants: GrantSettings = Field(default_factory=GrantSettings)
     graph: GraphConfig = Field(default_factory=GraphConfig)
     jira: JiraConfig = Field(default_factory=JiraConfig)
     git: GitConfig = Field(default_factory=GitConfig)

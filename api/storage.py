@@ -76,6 +76,18 @@ class AuditRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class GrantUseRow(Base):
+    """A grant used once: the primary key on `jti` makes a second use fail on every replica."""
+
+    __tablename__ = "grant_uses"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    verification_id: Mapped[str] = mapped_column(String(40), index=True)
+    purpose: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Database:
     """Engine plus session factory; `create_all` is idempotent (schema v1, no migrations yet)."""
 

@@ -29,7 +29,7 @@ def public_view(row: VerificationRow) -> VerificationPublic:
         expires_at=row.expires_at,
         decision=decision.get("decision"),
         reasons=list(decision.get("reasons", [])),
-        receipt=row.receipt,
+        receipt=row.receipt["token"] if row.receipt else None,
         sources=[
             SourcePublic(connector=s["connector"], status=s["status"])
             for s in row.collection.get("sources", [])

@@ -10,7 +10,15 @@ import typer
 from pydantic import ValidationError
 from pydantic_settings.exceptions import SettingsError
 
-from api.cli import context_cmd, eval_cmd, keys_cmd, prompts_cmd, questions_cmd, run_cmd
+from api.cli import (
+    context_cmd,
+    eval_cmd,
+    keys_cmd,
+    prompts_cmd,
+    questions_cmd,
+    run_cmd,
+    signing_cmd,
+)
 from api.errors import DeskguardError
 from api.logging import configure_logging
 from prompts.errors import LLMError, PromptNotFound
@@ -28,6 +36,7 @@ app.add_typer(keys_cmd.app, name="keys")
 app.add_typer(context_cmd.app, name="context")
 app.add_typer(questions_cmd.app, name="questions")
 app.add_typer(prompts_cmd.app, name="prompts")
+app.add_typer(signing_cmd.app, name="signing")
 
 
 def fail(code: str, message: str) -> None:

@@ -1,4 +1,4 @@
-"""Health, metrics, audit and receipt verification."""
+"""Health, metrics and the audit chain."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api import audit
 from api.deps import PrincipalDep, RuntimeDep
-from api.receipts import verify
 
 router = APIRouter(tags=["operations"])
 
@@ -51,12 +50,3 @@ async def read_audit(
             for r in rows
         ],
     }
-
-
-@router.post("/v1/receipts/verify")
-async def verify_receipt(
-    receipt: dict[str, Any], principal: PrincipalDep, runtime: RuntimeDep
-) -> dict[str, bool]:
-    """Checks a receipt's signature (e.g. from the ticketing system)."""
-    principal.require("read_status")
-    return {"valid": verify(receipt, runtime.receipt_key)}
