@@ -22,7 +22,15 @@ from api.storage import VerificationRow
 from context.collect import Collection, collect, window_for
 from context.models import Employee
 from grading.cascade import grade
-from grading.models import Decision, Grade, GradeRequest, Signal, Verdict, grader_failure
+from grading.models import (
+    AnswerKind,
+    Decision,
+    Grade,
+    GradeRequest,
+    Signal,
+    Verdict,
+    grader_failure,
+)
 from grading.policy import DecisionInput, StartInput, decide, decide_start, fail_closed
 from prompts.llm import metered
 from questions.engine import EngineRequest
@@ -188,12 +196,34 @@ class VerificationService:
         self, row: VerificationRow, questions: Sequence[Question], answers: dict[str, str]
     ) -> list[Grade]:
         tz = str(row.question_set.get("timezone") or "UTC")
-        return [await self._grade_one(q, answers.get(q.id, ""), row, tz) for q in questions]
+        try:
+            people = await self._colleagues(questions)
+        except Exception as exc:  # without the directory a name cannot be checked: never allow
+            log.error("directory_failed", error=type(exc).__name__)
+            why = f"directory unavailable ({type(exc).__name__}): names cannot be checked"
+            return [
+                grader_failure(self._request(q, answers.get(q.id, ""), row, tz), why)
+                if q.kind == AnswerKind.PERSON.value
+                else await self._grade_one(q, answers.get(q.id, ""), row, tz)
+                for q in questions
+            ]
+        return [await self._grade_one(q, answers.get(q.id, ""), row, tz, people) for q in questions]
 
-    async def _grade_one(
-        self, question: Question, response: str, row: VerificationRow | None, tz: str | None
-    ) -> Grade:
-        request = GradeRequest(
+    async def _colleagues(self, questions: Sequence[Question]) -> list[str] | None:
+        """Everyone's name, so a spoken name is matched against the whole organisation."""
+        if not any(q.kind == AnswerKind.PERSON.value for q in questions):
+            return None
+        return [e.name for e in await self.rt.directory.list_employees()]
+
+    def _request(
+        self,
+        question: Question,
+        response: str,
+        row: VerificationRow | None,
+        tz: str | None,
+        people: list[str] | None = None,
+    ) -> GradeRequest:
+        return GradeRequest(
             id=question.id,
             question=question.text,
             expected=question.expected,
@@ -202,7 +232,18 @@ class VerificationService:
             response=response,
             asked_at=row.created_at if row else self.rt.clock(),
             timezone=tz,
+            people=people,
         )
+
+    async def _grade_one(
+        self,
+        question: Question,
+        response: str,
+        row: VerificationRow | None,
+        tz: str | None,
+        people: list[str] | None = None,
+    ) -> Grade:
+        request = self._request(question, response, row, tz, people)
         try:
             return await grade(
                 request, judge=self.rt.judge, timeout=self.rt.settings.judge_timeout_seconds

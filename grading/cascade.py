@@ -22,7 +22,7 @@ from grading.models import AnswerKind, Grade, GradeRequest, Verdict
 from grading.people import match_people
 from grading.text import match_text
 
-GRADER_VERSION = "deterministic@1"
+GRADER_VERSION = "deterministic@2"
 JUDGE_TIMEOUT_S = 15.0
 BAND_CAP = 0.6  # highest score an undecided band answer keeps without a judge's say-so
 
@@ -88,7 +88,9 @@ def _match(request: GradeRequest) -> Match:
                 timezone=request.timezone,
             )
         case AnswerKind.PERSON:
-            return match_people(request.expected, request.variants, request.response)
+            return match_people(
+                request.expected, request.variants, request.response, request.people
+            )
         case AnswerKind.TEXT:
             return match_text(request.expected, request.variants, request.response)
 

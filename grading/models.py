@@ -33,6 +33,9 @@ class GradeRequest(BaseModel):
     asked_at: datetime | None = None
     timezone: str | None = None
     label: Verdict | None = None
+    # Other people in the organisation (display names, from the directory): a spoken name
+    # closer to one of them than to the expected person is that other person.
+    people: list[str] | None = Field(default=None, max_length=100_000)
 
 
 class GradeFlag(StrEnum):
@@ -54,7 +57,7 @@ class Grade(BaseModel):
     reason: str
     flags: list[str] = Field(default_factory=list)  # GradeFlag values
     grader: str | None = (
-        None  # which grader produced it, e.g. "deterministic@1+llm:answer_judge@v1"
+        None  # which grader produced it, e.g. "deterministic@2+llm:answer_judge@v1"
     )
 
 

@@ -96,3 +96,8 @@ def forms(first_name: str) -> frozenset[str]:
 
 def same_first_name(a: str, b: str) -> bool:
     return b in forms(a)
+
+
+def table_names() -> frozenset[str]:
+    """Every formal name and short form in the table."""
+    return frozenset(_groups())

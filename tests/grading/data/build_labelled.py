@@ -190,7 +190,8 @@ ROWS: list[tuple] = [
     ("person", "Elizabeth Ward", "Emily Ward", "incorrect", "near_miss"),
     ("person", "Elizabeth Ward", "my manager", "incorrect", "wrong"),
     ("person", "Katharina Müller", "Katharina Mueller", "correct", "non_latin"),
-    ("person", "Katharina Müller", "Katarina", "correct", "typo"),
+    # Katarina is a first name of its own: a different person until a reviewer says otherwise
+    ("person", "Katharina Müller", "Katarina", "partial", "typo"),
     ("person", "Katharina Müller", "Karin Müller", "incorrect", "near_miss"),
     ("person", "José Núñez", "Jose Nunez", "correct", "non_latin"),
     ("person", "محمد علي", "محمد", "correct", "non_latin"),
