@@ -12,14 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-
-class Source(StrEnum):
-    """The system of record an item came from."""
-
-    CALENDAR = "calendar"
-    MAIL = "mail"
-    JIRA = "jira"
-    GIT = "git"
+from vocabulary.sources import Source as Source
 
 
 class ItemKind(StrEnum):

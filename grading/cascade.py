@@ -21,6 +21,7 @@ from grading.match import Match, clamp
 from grading.models import AnswerKind, Grade, GradeRequest, Verdict
 from grading.people import match_people
 from grading.text import match_text
+from vocabulary.people import split_people
 
 GRADER_VERSION = "deterministic@2"
 JUDGE_TIMEOUT_S = 15.0
@@ -68,7 +69,7 @@ def _pick(options: list[str], key: str, avoid: str, response: str) -> str:
 def counterfactual_reference(request: GradeRequest) -> str:
     """A plausible answer of the same kind that is deliberately not the expected one."""
     if request.kind is AnswerKind.PERSON:
-        count = max(1, len([n for n in request.expected.split(",") if n.strip()]))
+        count = max(1, len(split_people(request.expected)))
         expected = request.expected.casefold()
         names = [n for n in _DECOY_PEOPLE if n.split()[0].casefold() not in expected]
         start = int(hashlib.sha256(request.id.encode()).hexdigest(), 16) % len(names)

@@ -7,18 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
-class AnswerKind(StrEnum):
-    IDENTIFIER = "identifier"  # ticket keys, hashes, numbers: exact after normalisation
-    PERSON = "person"  # one or several people, comma-separated
-    DATETIME = "datetime"  # ISO 8601 expected value
-    TEXT = "text"
-
-
-class Verdict(StrEnum):
-    CORRECT = "correct"
-    PARTIAL = "partial"
-    INCORRECT = "incorrect"
+from vocabulary.answers import AnswerKind as AnswerKind
+from vocabulary.answers import Verdict as Verdict
 
 
 class GradeRequest(BaseModel):

@@ -7,7 +7,8 @@ Answers are typed by a help-desk agent from what the caller said, so "fourteen t
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from vocabulary.folding import fold as fold
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -22,13 +23,6 @@ _SCALES = {"hundred": 100, "thousand": 1000}
 _NUMBER_WORDS = set(_UNITS) | set(_TENS) | set(_SCALES)
 
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    """NFKC, drop invisible format characters (zero-width joiners, bidi marks), casefold."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return text.casefold()
 
 
 def tokens(text: str) -> list[str]:

@@ -19,6 +19,7 @@ from grading.models import Verdict
 from grading.names import another_known_name, gendered_pair
 from grading.nicknames import forms
 from grading.normalize import fold
+from vocabulary.people import split_people
 
 _SPLIT_RE = re.compile(
     r",|;|/|&|\+|\.\s|\band\b|\bor\b|\bwith\b|\bplus\b|\balso\b|\bund\b|\bet\b|\by\b", re.IGNORECASE
@@ -60,10 +61,10 @@ def _person(name: str, aliases: frozenset[str] = frozenset()) -> Person | None:
 
 def expected_people(expected: str, variants: list[str]) -> list[Person]:
     """Parse the expected set; a variant aligned by position (or a sole person) adds aliases."""
-    names = [n for n in expected.split(",") if n.strip()]
+    names = split_people(expected)
     people = [p for p in (_person(n) for n in names) if p is not None]
     for variant in variants:
-        parts = [v for v in variant.split(",") if v.strip()]
+        parts = split_people(variant)
         if len(parts) == len(people):
             pairs = list(zip(range(len(people)), parts, strict=True))
         elif len(people) == 1:

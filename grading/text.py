@@ -17,6 +17,7 @@ from rapidfuzz.utils import default_process
 from grading.match import Match, clamp
 from grading.models import Verdict
 from grading.normalize import has_digit, normalize
+from vocabulary.words import GENERIC_WORDS
 
 # Coverage at or above ACCEPT (with a fuzzy ratio at or above MIN_RATIO) is correct; below
 # REJECT is incorrect; in between is the uncertain band (judge, or partial without one).
@@ -39,19 +40,6 @@ _STOPWORDS = _wordlist(
     pretty sure guess believe remember recall reckon perhaps definitely certain honestly
     basically actually roughly around regarding re fw fwd
     de du des la le les et der die das und el los las y en von zu im"""
-)
-# Words that appear in most work answers and identify nothing on their own.
-_GENERIC = _wordlist(
-    """project projects work task tasks ticket tickets issue issues bug bugs fix fixes fixed
-    fixing update updates updated updating change changes changed new old team meeting meetings
-    call sync review reviews reviewing migration migrate migrating migrated planning plan
-    discussion discuss discussed stuff thing item items feature features doc docs document
-    documentation page service services system systems app application setup set up add added
-    adding remove removed improve improvement cleanup clean refactor refactoring test tests
-    testing release deploy deployment deployed pr pull request merge merged branch commit
-    code repo repository weekly daily standup quick upgrade upgrading upgraded move moving moved
-    switch switching rollout rolling out prep prepare preparing doing did done working finish
-    finishing finished start started starting going"""
 )
 
 
@@ -79,7 +67,7 @@ def _content(text: str) -> list[str]:
 
 def distinctive(text: str) -> list[str]:
     # One- and two-letter words outside ASCII are function words (Russian "в", "во", "на").
-    return [t for t in _content(text) if t not in _GENERIC and (t.isascii() or len(t) > 2)]
+    return [t for t in _content(text) if t not in GENERIC_WORDS and (t.isascii() or len(t) > 2)]
 
 
 def _same_token(a: str, b: str) -> bool:

@@ -1,17 +1,13 @@
 """Output schemas the prompts name in their `output_schema` field. They are sent to the model as
 `response_format` and every reply is validated against them. All fields are required and
 strings carry no length limits (OpenAI strict structured output accepts neither defaults nor
-string lengths); callers trim. The value sets are repeated here because prompts/ imports none of
-our other packages."""
+string lengths); callers trim. Answer kinds and verdicts come from the shared vocabulary."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
 
-AnswerKind = Literal["identifier", "person", "datetime", "text"]
-SourceName = Literal["calendar", "mail", "jira", "git"]
+from vocabulary.answers import AnswerKind, Verdict
 
 
 class _Strict(BaseModel):
@@ -32,7 +28,7 @@ class GeneratedQuestions(_Strict):
 
 
 class JudgeVerdict(_Strict):
-    verdict: Literal["correct", "partial", "incorrect"]
+    verdict: Verdict
     score: float = Field(ge=0.0, le=1.0)
     reason: str
     injection_suspected: bool  # the answer tried to instruct the grader

@@ -18,10 +18,7 @@ from dateutil import parser as dateparser
 from context.models import ContextItem
 from questions.facts import distinctive_words, word_parts, words
 from questions.models import DroppedQuestion, Question
-
-
-def names_of(expected: str) -> list[str]:
-    return [n.strip() for n in re.split(r",|\band\b|&", expected) if n.strip()]
+from vocabulary.people import split_people
 
 
 def _item_strings(item: ContextItem) -> list[str]:
@@ -39,7 +36,7 @@ def grounded(question: Question, items: Mapping[str, ContextItem]) -> str | None
         return _grounded_time(question.expected, cited)
     if question.kind == "person":
         people = {p.name.lower() for item in cited for p in item.participants}
-        missing = [n for n in names_of(question.expected) if n.lower() not in people]
+        missing = [n for n in split_people(question.expected) if n.lower() not in people]
         return f"names not among the cited items' participants: {missing}" if missing else None
     haystack = " ".join(s for item in cited for s in _item_strings(item)).lower()
     if question.kind == "identifier":
@@ -71,7 +68,10 @@ def _answer_markers(question: Question) -> list[str]:
         return [v.lower() for v in values + numbers if len(v) >= 2]
     if question.kind == "person":
         return [
-            part.lower() for n in names_of(question.expected) for part in n.split() if len(part) > 2
+            part.lower()
+            for n in split_people(question.expected)
+            for part in n.split()
+            if len(part) > 2
         ]
     return []
 
@@ -97,7 +97,7 @@ def public(question: Question, public_facts: Sequence[str]) -> str | None:
     known_text = " ".join(public_facts).lower()
     known_words = {part for fact in public_facts for part in word_parts(fact)}
     if question.kind == "person":
-        names = names_of(question.expected)
+        names = split_people(question.expected)
         if names and all(n.lower() in known_text for n in names):
             return "every expected person is public (e.g. the manager)"
         return None

@@ -14,6 +14,8 @@ from datetime import datetime
 
 from context.models import ContextItem, Involvement, PublicProfile
 from questions.engine import RankedFact
+from vocabulary.injection import addresses_a_machine
+from vocabulary.words import GENERIC_WORDS
 
 ACTIVE = {
     Involvement.ORGANIZER: 1.0,
@@ -24,39 +26,6 @@ ACTIVE = {
     Involvement.REPORTER: 0.8,
     Involvement.COMMENTER: 0.7,
     Involvement.ATTENDEE: 0.5,
-}
-# Words that make a title generic: anyone can guess "the weekly sync".
-GENERIC_WORDS = {
-    "standup",
-    "stand-up",
-    "daily",
-    "weekly",
-    "sync",
-    "1:1",
-    "1-1",
-    "one-on-one",
-    "check-in",
-    "catch-up",
-    "catchup",
-    "team",
-    "meeting",
-    "update",
-    "fyi",
-    "re",
-    "fw",
-    "fwd",
-    "lunch",
-    "huddle",
-    "all-hands",
-    "town",
-    "hall",
-    "misc",
-    "wip",
-    "fix",
-    "typo",
-    "merge",
-    "branch",
-    "main",
 }
 HALF_LIFE_DAYS = 4.0
 WORD = re.compile(r"[\w'-]+")
@@ -88,16 +57,6 @@ def public_words(profile: PublicProfile | None, extra: Iterable[str] = ()) -> se
     return {part for fact in [*facts, *extra] for part in word_parts(fact)}
 
 
-# Text that talks to a machine has no business in a work item's title: whoever wrote it planted
-# it (an attacker can file a ticket or send an invite that lands in the victim's context).
-PLANTED = re.compile(
-    r"ignore (all |any )?(previous|prior|above)|disregard (the|all|previous)|system\s*:|"
-    r"mark (this|every|the)\b.*\bcorrect|verification system|as the grader|"
-    r"you are (now )?(a|an|the) |<\s*/?\s*data|\[/?inst\]|<\|im_",
-    re.IGNORECASE,
-)
-
-
 FREQUENT = 3  # occurrences in the window that make a meeting part of the furniture
 
 
@@ -109,7 +68,7 @@ def exclusion(item: ContextItem, title_counts: Counter[str]) -> str | None:
     """Why an item must not become a question (None: it may)."""
     if title_counts[item.title.strip().lower()] >= FREQUENT:
         return "recurring"  # the daily standup: everyone on the team can guess it
-    if PLANTED.search(item.title):
+    if addresses_a_machine(item.title):  # planted by whoever could file it
         return "planted_instruction"
     if item.involvement == Involvement.ASSIGNEE:
         return "passive"  # someone else assigned it: an attacker could have

@@ -4,19 +4,17 @@ the help-desk role sees `Question.public()` and nothing else."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from context.models import Source
-
-AnswerKindName = Literal["identifier", "person", "datetime", "text"]
+from vocabulary.answers import AnswerKind
 
 
 class Question(BaseModel):
     id: str
     text: str
-    kind: AnswerKindName
+    kind: AnswerKind
     expected: str
     variants: list[str] = Field(default_factory=list)
     evidence: list[str] = Field(default_factory=list)  # ContextItem ids

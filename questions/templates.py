@@ -12,9 +12,10 @@ from typing import ClassVar
 
 from context.models import ContextItem, Employee, Involvement, ItemKind
 from questions.engine import EngineOutput, EngineRequest, RankedFact
-from questions.models import AnswerKindName, Question
+from questions.models import Question
 from questions.phrasing import clock, day_phrase, when_phrase
 from questions.planner import plan
+from vocabulary.answers import AnswerKind
 
 Template = Callable[[ContextItem, Employee, datetime, Sequence[ContextItem]], Question | None]
 
@@ -23,7 +24,7 @@ def _question(
     item: ContextItem,
     topic: str,
     text: str,
-    kind: AnswerKindName,
+    kind: AnswerKind,
     expected: str,
     variants: Sequence[str] = (),
     evidence: Sequence[str] = (),
@@ -80,7 +81,7 @@ def meeting_subject(
         return None
     day, at = day_phrase(item.when, now, emp.timezone), clock(item.when, emp.timezone)
     text = f"What was the meeting you organised {day} at {at} about?"
-    return _question(item, "meeting.subject", text, "text", item.title)
+    return _question(item, "meeting.subject", text, AnswerKind.TEXT, item.title)
 
 
 def meeting_attendees(
@@ -91,7 +92,7 @@ def meeting_attendees(
         return None
     day, at = day_phrase(item.when, now, emp.timezone), clock(item.when, emp.timezone)
     text = f"Who else was in your meeting {day} at {at}?"
-    return _question(item, "meeting.attendees", text, "person", ", ".join(others))
+    return _question(item, "meeting.attendees", text, AnswerKind.PERSON, ", ".join(others))
 
 
 def mail_subject(
@@ -113,7 +114,7 @@ def mail_subject(
         item,
         "mail.subject",
         text,
-        "text",
+        AnswerKind.TEXT,
         item.title,
         [o.title for o in same],
         [o.id for o in same],
@@ -133,7 +134,7 @@ def ticket_moved(
     same = _same_slot(item, pool, emp.timezone, now, lambda o: o.identifiers.get("status_to"))
     variants = [o.identifiers["ticket_key"] for o in same if "ticket_key" in o.identifiers]
     return _question(
-        item, "ticket.transition", text, "identifier", key, variants, [o.id for o in same]
+        item, "ticket.transition", text, AnswerKind.IDENTIFIER, key, variants, [o.id for o in same]
     )
 
 
@@ -152,7 +153,9 @@ def ticket_summary(
     when = when_phrase(item.when, now, emp.timezone)
     text = f"{when[0].upper()}{when[1:]}, you {verb} a {project} ticket. What was it about?"
     key = item.identifiers.get("ticket_key")
-    return _question(item, "ticket.summary", text, "text", item.title, [key] if key else [])
+    return _question(
+        item, "ticket.summary", text, AnswerKind.TEXT, item.title, [key] if key else []
+    )
 
 
 def commit_repository(
@@ -165,7 +168,9 @@ def commit_repository(
     text = f"Which repository did you commit to {when}?"
     same = _same_slot(item, pool, emp.timezone, now, lambda o: "commit")
     variants = [repo.replace("-", " ")] + [o.identifiers.get("repository", "") for o in same]
-    return _question(item, "commit.repository", text, "text", repo, variants, [o.id for o in same])
+    return _question(
+        item, "commit.repository", text, AnswerKind.TEXT, repo, variants, [o.id for o in same]
+    )
 
 
 def commit_subject(
@@ -175,7 +180,7 @@ def commit_subject(
         return None
     when = when_phrase(item.when, now, emp.timezone)
     text = f"What did the commit you made {when} change?"
-    return _question(item, "commit.subject", text, "text", item.title)
+    return _question(item, "commit.subject", text, AnswerKind.TEXT, item.title)
 
 
 # Per item kind, the shapes in order of preference (typed answers first: they grade exactly).

@@ -12,15 +12,18 @@ from prompts.config import LLMConfig
 from prompts.datablocks import block_contents
 from prompts.errors import LLMUnavailable
 from questions.attacker import HeuristicAttacker, LLMAttacker, guess
-from questions.models import AnswerKindName, Question
+from questions.models import Question
 from tests.fakes.fake_model import FakeModel
 from tests.prompts.samples import PROFILE
+from vocabulary.answers import AnswerKind
 
 CONFIG = LLMConfig(model="openai/test-attacker", retry_backoff_seconds=0)
 COMPANY = ["Northwind Retail runs 300 stores", "Northwind uses Jira and GitHub"]
 
 
-def question(qid: str, text: str, kind: AnswerKindName = "text", expected: str = "x") -> Question:
+def question(
+    qid: str, text: str, kind: AnswerKind = AnswerKind.TEXT, expected: str = "x"
+) -> Question:
     return Question(id=qid, text=text, kind=kind, expected=expected, evidence=["demo:item:1"],
                     source="jira", topic="t")  # fmt: skip
 
@@ -28,7 +31,7 @@ def question(qid: str, text: str, kind: AnswerKindName = "text", expected: str =
 @dataclass
 class Case:
     text: str
-    kind: AnswerKindName
+    kind: AnswerKind
     answer: str
 
 

@@ -1,0 +1,14 @@
+"""The systems of record a context item can come from."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Source(StrEnum):
+    """The system of record an item came from."""
+
+    CALENDAR = "calendar"
+    MAIL = "mail"
+    JIRA = "jira"
+    GIT = "git"

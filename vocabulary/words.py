@@ -1,0 +1,18 @@
+"""Generic work words: they appear in most titles and answers and identify nothing on their own.
+"The weekly sync" is guessable by anyone; "Loyalty API migration" is distinctive only through
+"loyalty" and "api". Fact ranking, the question checks and the text grader all discount them."""
+
+from __future__ import annotations
+
+_GENERIC = """project projects work task tasks ticket tickets issue issues bug bugs fix fixes fixed
+    fixing typo update updates updated updating change changes changed new old team meeting
+    meetings call sync review reviews reviewing migration migrate migrating migrated planning
+    plan discussion discuss discussed stuff thing item items feature features doc docs document
+    documentation page service services system systems app application setup set up add added
+    adding remove removed improve improvement cleanup clean refactor refactoring test tests
+    testing release deploy deployment deployed pr pull request merge merged branch main commit
+    code repo repository weekly daily standup stand-up quick upgrade upgrading upgraded move
+    moving moved switch switching rollout rolling out prep prepare preparing doing did done
+    working finish finishing finished start started starting going wip misc fyi re fw fwd
+    1:1 1-1 one-on-one check-in catch-up catchup huddle lunch all-hands town hall"""
+GENERIC_WORDS = frozenset(_GENERIC.split())
