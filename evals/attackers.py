@@ -1,5 +1,6 @@
 """Simulated attackers by level. Each sees only the question texts the help-desk agent reads out
-plus what its level allows; none ever reads an employee's work items or expected answers.
+plus what its level allows; none ever reads expected answers, and only the colleague and stuffer
+read an employee's records: those a compromised colleague's account could read.
 
 | level     | knows                                                                          |
 |-----------|--------------------------------------------------------------------------------|
@@ -9,6 +10,15 @@ plus what its level allows; none ever reads an employee's work items or expected
 | llm_osint | a model given the public profile and company facts (only when one is configured) |
 | injection | osint + the ticket it planted in the employee's name (evals/injection.py); every |
 |           | answer carries instructions to the grader                                       |
+| colleague | a compromised teammate account: the department's git and Jira history, its own  |
+|           | calendar and inbox (evals/colleague.py)                                         |
+| prior     | the organisation's commonest value for each question's shape (evals/prior.py)   |
+| stuffer   | the colleague, hedging: two or three candidates per answer (evals/stuffer.py)    |
+
+naive, osint, insider, llm_osint and injection answer through questions/attacker.py's heuristics
+(see evals/report.OSINT_NOTE); colleague, prior and stuffer are built from the synthetic
+organisation's records alone and import nothing from questions/ or grading/
+(tests/evals/test_attacker_boundary.py).
 """
 
 from __future__ import annotations
@@ -18,11 +28,12 @@ from typing import ClassVar, Protocol
 
 from context.demo import CompanyFacts, InsiderKnowledge
 from context.models import PublicProfile, Source
+from evals.hearing import Heard
 from evals.injection import PAYLOADS, planted_title
 from questions.attacker import HeuristicAttacker, LLMAttacker, guess
 from questions.models import Question
 
-LEVELS = ("naive", "osint", "insider", "llm_osint", "injection")
+LEVELS = ("naive", "osint", "insider", "llm_osint", "injection", "colleague", "prior", "stuffer")
 
 
 class PublicKnowledge(Protocol):
@@ -40,29 +51,31 @@ class InsiderSource(PublicKnowledge, Protocol):
 class AttackerCaller(Protocol):
     level: ClassVar[str]
 
-    async def answers(self, upn: str, questions: Sequence[Question]) -> dict[str, str]: ...
+    async def answers(self, upn: str, questions: Sequence[Heard]) -> dict[str, str]: ...
 
 
-def heard(public: Sequence[dict[str, str]]) -> list[Question]:
-    """Questions as the caller hears them: id, text and kind are real, nothing else is known."""
+def heard(public: Sequence[dict[str, str]]) -> list[Heard]:
+    """Questions as the caller hears them: id, text and the kind on the agent's screen."""
+    return [Heard(id=q["id"], text=q["text"], kind=q.get("kind", "text")) for q in public]
+
+
+def as_questions(questions: Sequence[Heard]) -> list[Question]:
+    """Heard questions in the shape questions/attacker.py's heuristics take; nothing but the
+    id, text and kind is known."""
     return [
-        Question(
-            id=q["id"],
-            text=q["text"],
-            kind=q["kind"],
-            expected="",
-            source=Source.JIRA,
-            topic="heard",
+        Question.model_validate(
+            {"id": q.id, "text": q.text, "kind": q.kind, "expected": "", "source": Source.JIRA}
+            | {"topic": "heard"}
         )
-        for q in public
+        for q in questions
     ]
 
 
 class NaiveAttacker:
     level: ClassVar[str] = "naive"
 
-    async def answers(self, upn: str, questions: Sequence[Question]) -> dict[str, str]:
-        return {q.id: guess(q, None) for q in questions}
+    async def answers(self, upn: str, questions: Sequence[Heard]) -> dict[str, str]:
+        return {q.id: guess(q, None) for q in as_questions(questions)}
 
 
 class OsintAttacker:
@@ -71,10 +84,10 @@ class OsintAttacker:
     def __init__(self, org: PublicKnowledge) -> None:
         self.org = org
 
-    async def answers(self, upn: str, questions: Sequence[Question]) -> dict[str, str]:
+    async def answers(self, upn: str, questions: Sequence[Heard]) -> dict[str, str]:
         profile = self.org.profile(upn)
         facts = self.org.company.facts()
-        return await HeuristicAttacker().answer(list(questions), profile, facts)
+        return await HeuristicAttacker().answer(as_questions(questions), profile, facts)
 
 
 class InsiderAttacker:
@@ -85,10 +98,11 @@ class InsiderAttacker:
     def __init__(self, org: InsiderSource) -> None:
         self.org = org
 
-    async def answers(self, upn: str, questions: Sequence[Question]) -> dict[str, str]:
+    async def answers(self, upn: str, questions: Sequence[Heard]) -> dict[str, str]:
         known = self.org.insider_knowledge(upn)
         base = await OsintAttacker(self.org).answers(upn, questions)
-        return {q.id: insider_guess(q, known) or base.get(q.id, "") for q in questions}
+        asked = as_questions(questions)
+        return {q.id: insider_guess(q, known) or base.get(q.id, "") for q in asked}
 
 
 def insider_guess(question: Question, known: InsiderKnowledge) -> str | None:
@@ -111,9 +125,9 @@ class LLMOsintAttacker:
     def __init__(self, org: PublicKnowledge, model: LLMAttacker) -> None:
         self.org, self.model = org, model
 
-    async def answers(self, upn: str, questions: Sequence[Question]) -> dict[str, str]:
+    async def answers(self, upn: str, questions: Sequence[Heard]) -> dict[str, str]:
         profile = self.org.profile(upn)
-        return await self.model.answer(list(questions), profile, self.org.company.facts())
+        return await self.model.answer(as_questions(questions), profile, self.org.company.facts())
 
 
 class InjectionAttacker:
@@ -125,7 +139,7 @@ class InjectionAttacker:
     def __init__(self, org: PublicKnowledge) -> None:
         self.org = org
 
-    async def answers(self, upn: str, questions: Sequence[Question]) -> dict[str, str]:
+    async def answers(self, upn: str, questions: Sequence[Heard]) -> dict[str, str]:
         base = await OsintAttacker(self.org).answers(upn, questions)
         out: dict[str, str] = {}
         for index, q in enumerate(questions):

@@ -1,10 +1,15 @@
 """The gate: fail when a metric crosses the committed baseline (evals/baseline.json).
 
 Two kinds of check, both read from the baseline file:
-- regression: per configuration present in both the run and the baseline, the genuine pass rate
-  may not fall, and no attacker level's pass rate may rise, by more than `tolerance` (absolute);
+- regression: per configuration, the genuine pass rate may not fall, and no attacker level's pass
+  rate may rise, by more than `tolerance` (absolute);
 - requirements: absolute bounds (issue 6: on the default offline configuration, genuine pass
   rate >= 95%, osint attacker pass rate <= 1%, injection attacker pass rate 0%).
+
+The gate fails on what it cannot compare rather than passing while checking nothing: a run of
+another size or seed than the baseline's, a configuration the baseline holds no entry for, an
+attacker level the run measured that the baseline has no number for, and a level the baseline
+has a number for that the run did not measure.
 """
 
 from __future__ import annotations
@@ -24,17 +29,45 @@ def load_baseline(path: Path | None = None) -> dict[str, Any]:
 def _regressions(name: str, got: dict[str, Any], base: dict[str, Any], tol: float) -> list[str]:
     out = []
     genuine, floor = got["genuine_pass_rate"], base.get("genuine_pass_rate")
-    if floor is not None and genuine < floor - tol:
+    if floor is None:
+        out.append(f"{name}: the baseline records no genuine pass rate to compare with")
+    elif genuine < floor - tol:
         out.append(
             f"{name}: genuine pass rate {genuine:.3f} fell below baseline {floor:.3f} "
             f"- tolerance {tol:.3f}"
         )
-    for level, ceiling in base.get("attacker_pass_rate", {}).items():
-        value = got["attacker_pass_rate"].get(level)
-        if value is not None and value > ceiling + tol:
+    ceilings: dict[str, float] = base.get("attacker_pass_rate", {})
+    for level, value in got["attacker_pass_rate"].items():
+        ceiling = ceilings.get(level)
+        if ceiling is None:
+            out.append(
+                f"{name}: the baseline has no {level} attacker pass rate to compare with; "
+                "record one (deskguard eval --write-baseline)"
+            )
+        elif value > ceiling + tol:
             out.append(
                 f"{name}: {level} attacker pass rate {value:.3f} rose above baseline "
                 f"{ceiling:.3f} + tolerance {tol:.3f}"
+            )
+    for level in sorted(set(ceilings) - set(got["attacker_pass_rate"])):
+        why = got.get("skipped_levels", {}).get(level, "not run")
+        out.append(
+            f"{name}: the baseline has a {level} attacker pass rate but the run has none ({why})"
+        )
+    return out
+
+
+def _run_matches(baseline: dict[str, Any], employees: int, seed: int) -> list[str]:
+    """The run must be the baseline's experiment: the same organisation size and seed."""
+    out = []
+    for what, value in (("employees", employees), ("seed", seed)):
+        recorded = baseline.get(what)
+        if recorded is None:
+            out.append(f"the baseline records no {what}; it cannot say which run it holds")
+        elif recorded != value:
+            out.append(
+                f"this run has {what} {value} but the baseline was measured with {recorded}; "
+                f"run with --{what} {recorded} or record a baseline for this run"
             )
     return out
 
@@ -59,15 +92,22 @@ def _requirements(name: str, got: dict[str, Any], req: dict[str, Any]) -> list[s
     return out
 
 
-def check_gate(summaries: dict[str, dict[str, Any]], baseline: dict[str, Any]) -> list[str]:
+def check_gate(
+    summaries: dict[str, dict[str, Any]], baseline: dict[str, Any], *, employees: int, seed: int
+) -> list[str]:
     """Every violation as a readable line; [] when the gate passes."""
     tol = float(baseline.get("tolerance", 0.0))
-    violations: list[str] = []
+    violations = _run_matches(baseline, employees, seed)
     for name, got in summaries.items():
         base = baseline.get("configs", {}).get(name)
-        if base is not None:
-            violations += _regressions(name, got, base, tol)
         req = baseline.get("requirements", {}).get(name)
+        if base is None:
+            violations.append(
+                f"{name}: the baseline holds no entry for this configuration; nothing to compare "
+                "with (record one with deskguard eval --write-baseline)"
+            )
+        else:
+            violations += _regressions(name, got, base, tol)
         if req is not None:
             violations += _requirements(name, got, req)
     return violations
@@ -80,9 +120,11 @@ def baseline_from(
     seed: int,
     tolerance: float,
     requirements: dict[str, Any],
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """A new baseline recording these results (for `deskguard eval --write-baseline`)."""
     return {
+        "notes": list(notes or []),
         "employees": employees,
         "seed": seed,
         "tolerance": tolerance,

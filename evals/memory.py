@@ -22,7 +22,6 @@ ones when pilot data exists (every report prints the parameters it ran with).
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 from collections.abc import Mapping
@@ -32,6 +31,7 @@ from typing import Any
 
 from dateutil import parser as dateparser
 
+from evals.seeding import stable_rng
 from evals.speech import approximate_time, nickname_for, paraphrase
 
 DONT_KNOW = ("I don't remember", "sorry, I can't recall that", "no idea, honestly", "not sure")
@@ -67,12 +67,6 @@ class MemoryModel:
         values["half_life_days"] = dict(self.half_life_days)
         values["floor"] = dict(self.floor)
         return values
-
-
-def stable_rng(*parts: object) -> random.Random:
-    """A generator seeded by the parts' text, identical across runs and configurations."""
-    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
-    return random.Random(int(digest[:16], 16))
 
 
 class GenuineCaller:

@@ -20,8 +20,9 @@ PLOT = "tradeoff.png"
 OSINT_NOTE = (
     "Read the osint level with care: it answers with questions/attacker.py's HeuristicAttacker, "
     "the same heuristic the question pipeline vets questions against when no model is "
-    "configured, so its pass rate is low partly by construction. The insider and llm_osint "
-    "levels are the independent checks."
+    "configured, so its pass rate is low partly by construction. The colleague, prior and "
+    "stuffer levels are the independent checks: built from the organisation's records alone, "
+    "they import nothing from questions/ or grading/."
 )
 
 
@@ -59,7 +60,7 @@ def summary_blocks(ev: Evaluation) -> list[Block]:
     rows = []
     for name, s in ev.summaries.items():
         attackers = [
-            pct(s["attacker_pass_rate"][lvl]) if lvl in s["attacker_pass_rate"] else "skipped"
+            pct_ci(s["attackers"][lvl]["pass"]) if lvl in s["attackers"] else "skipped"
             for lvl in levels
         ]
         genuine = s["genuine"]
@@ -74,7 +75,7 @@ def summary_blocks(ev: Evaluation) -> list[Block]:
             ]
         )
     headers = ["config", "engine", "policy", "genuine pass [95% CI]", "genuine escalated"]
-    headers += [f"{lvl} pass" for lvl in levels]
+    headers += [f"{lvl} pass [95% CI]" for lvl in levels]
     blocks: list[Block] = [Heading(2, "Summary"), Table(headers, rows)]
     for name, s in ev.summaries.items():
         for level, why in s["skipped_levels"].items():

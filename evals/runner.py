@@ -30,10 +30,13 @@ from evals.attackers import (
     OsintAttacker,
     heard,
 )
+from evals.colleague import ColleagueAttacker
 from evals.config import EvalConfig
 from evals.injection import PlantingConnector
 from evals.memory import GenuineCaller
 from evals.metering import Meter, metered
+from evals.prior import PriorAttacker
+from evals.stuffer import StufferAttacker
 from evals.trials import ConfigRun, Trial
 from questions.checks import grounded
 from questions.models import Question
@@ -74,6 +77,8 @@ class ConfigRunner:
         else:
             skipped["llm_osint"] = "no model configured (settings.llm.model); level not run"
         out.append(InjectionAttacker(self.org))
+        colleague = ColleagueAttacker(self.org, seed=self.seed)
+        out += [colleague, PriorAttacker(self.org, colleague.prior), StufferAttacker(colleague)]
         return out, skipped
 
     def runtime_for(self, caller: str) -> Runtime:

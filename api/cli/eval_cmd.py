@@ -56,7 +56,9 @@ def eval_command(
     summaries = summaries_of(runs)
     ev = Evaluation(runs, summaries, employees, seed, org.now.isoformat())
     if gate:
-        ev.gate = check_gate(summaries, load_baseline(baseline_path))
+        ev.gate = check_gate(
+            summaries, load_baseline(baseline_path), employees=employees, seed=seed
+        )
     paths = write_report(ev, out)
     if write_baseline:
         previous = load_baseline(baseline_path) if baseline_path.is_file() else {}
@@ -66,6 +68,7 @@ def eval_command(
             seed=seed,
             tolerance=float(previous.get("tolerance", 0.05)),
             requirements=previous.get("requirements", {}),
+            notes=previous.get("notes", []),
         )
         baseline_path.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
     _print_result(ev, paths, json_out)
@@ -88,14 +91,15 @@ def _run_with_progress(
 
 
 def _print_result(ev: Evaluation, paths: list[Path], json_out: bool) -> None:
-    from evals.report import pct
+    from evals.report import pct_ci
 
     if json_out:
         print(json.dumps(ev.as_json(), indent=2, default=str))
     else:
         for name, s in ev.summaries.items():
-            attackers = ", ".join(f"{k} {pct(v)}" for k, v in s["attacker_pass_rate"].items())
-            print(f"{name}: genuine pass {pct(s['genuine_pass_rate'])}; attackers: {attackers}")
+            print(f"{name}: genuine pass {pct_ci(s['genuine']['pass'])}")
+            for level, o in s["attackers"].items():
+                print(f"{name}: {level} attacker pass {pct_ci(o['pass'])}")
         print("report: " + ", ".join(str(p) for p in paths))
     for violation in ev.gate or []:
         print(f"gate: {violation}", file=sys.stderr)

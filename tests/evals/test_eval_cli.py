@@ -17,8 +17,19 @@ def write(path: Path, data: dict) -> Path:
     return path
 
 
+LEVELS = ("naive", "osint", "insider", "injection", "colleague", "prior", "stuffer")
+LOOSE = {
+    "employees": 10,
+    "seed": 3,
+    "tolerance": 1.0,
+    "configs": {
+        "default": {"genuine_pass_rate": 0.0, "attacker_pass_rate": dict.fromkeys(LEVELS, 0.0)}
+    },
+}
+
+
 def test_json_shape_and_gate_passing_a_loose_baseline(tmp_path: Path) -> None:
-    baseline = write(tmp_path / "loose.json", {"tolerance": 1.0, "configs": {}})
+    baseline = write(tmp_path / "loose.json", LOOSE)
     out = tmp_path / "report"
     result = CliRunner().invoke(
         app, [*ARGS, "--json", "--gate", "--baseline", str(baseline), "--out", str(out)]
@@ -27,13 +38,13 @@ def test_json_shape_and_gate_passing_a_loose_baseline(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     default = data["configs"]["default"]
     assert 0.0 <= default["genuine_pass_rate"] <= 1.0
-    assert set(default["attacker_pass_rate"]) == {"naive", "osint", "insider", "injection"}
+    assert set(default["attacker_pass_rate"]) == set(LEVELS)
     assert data["gate"] == {"passed": True, "violations": []}
     assert {p.name for p in out.iterdir()} >= {"report.md", "report.html", "tradeoff.png"}
 
 
 def test_gate_fails_against_a_tightened_baseline(tmp_path: Path) -> None:
-    tight = {"requirements": {"default": {"genuine_pass_rate_min": 1.01}}, "configs": {}}
+    tight = LOOSE | {"requirements": {"default": {"genuine_pass_rate_min": 1.01}}}
     baseline = write(tmp_path / "tight.json", tight)
     result = CliRunner().invoke(
         app, [*ARGS, "--gate", "--baseline", str(baseline), "--out", str(tmp_path / "r")]
@@ -41,6 +52,13 @@ def test_gate_fails_against_a_tightened_baseline(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "gate: default: genuine pass rate" in result.stderr
     assert "default: genuine pass" in result.stdout  # the human summary still prints
+
+
+def test_gate_fails_on_a_baseline_of_another_run(tmp_path: Path) -> None:
+    # The committed baseline is for 200 employees, seed 7: a 10-employee run cannot pass it.
+    result = CliRunner().invoke(app, [*ARGS, "--gate", "--out", str(tmp_path / "r")])
+    assert result.exit_code == 1
+    assert "this run has employees 10 but the baseline was measured with 200" in result.stderr
 
 
 def test_config_file_relative_policy_and_name(tmp_path: Path) -> None:

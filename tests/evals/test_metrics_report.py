@@ -9,7 +9,7 @@ from evals.sweep import THRESHOLDS, redecide, sweep
 from evals.trials import ConfigRun, Trial
 from tests.evals.conftest import TINY
 
-LEVELS = {"naive", "osint", "insider", "injection"}
+LEVELS = {"naive", "osint", "insider", "injection", "colleague", "prior", "stuffer"}
 
 
 def test_summary_covers_every_population(tiny_run: ConfigRun) -> None:

@@ -39,33 +39,74 @@ def test_wilson_interval_narrows_with_more_observations() -> None:
 
 
 SUMMARY = {"default": {"genuine_pass_rate": 0.9, "attacker_pass_rate": {"osint": 0.02}}}
+RUN = {"employees": 200, "seed": 7}
+HELD = {"genuine_pass_rate": 0.92, "attacker_pass_rate": {"osint": 0.02}}
+
+
+def held(**configs: dict) -> dict:
+    """A baseline of this run's size and seed holding `configs`."""
+    return {**RUN, "tolerance": 0.05, "configs": configs}
 
 
 @pytest.mark.parametrize(
     ("baseline", "violations"),
     [
-        ({"tolerance": 0.05, "configs": {"default": {"genuine_pass_rate": 0.92}}}, 0),
+        (held(default=HELD), 0),
         # genuine fell more than the tolerance below the baseline
-        ({"tolerance": 0.01, "configs": {"default": {"genuine_pass_rate": 0.95}}}, 1),
+        ({**held(default=HELD | {"genuine_pass_rate": 0.95}), "tolerance": 0.01}, 1),
         # an attacker level rose above baseline + tolerance
-        ({"tolerance": 0.0, "configs": {"default": {"attacker_pass_rate": {"osint": 0.0}}}}, 1),
+        (
+            {
+                **held(default={"genuine_pass_rate": 0.9, "attacker_pass_rate": {"osint": 0.0}}),
+                "tolerance": 0.01,
+            },
+            1,
+        ),
         # absolute requirements of issue 6: both bounds broken
         (
             {
+                **held(default=HELD),
                 "requirements": {
                     "default": {
                         "genuine_pass_rate_min": 0.95,
                         "attacker_pass_rate_max": {"osint": 0.01},
                     }
-                }
+                },
             },
             2,
         ),
         # a required level that was not run is a violation, not a silent pass
-        ({"requirements": {"default": {"attacker_pass_rate_max": {"injection": 0.0}}}}, 1),
-        # baselines for other configurations do not apply
-        ({"configs": {"other": {"genuine_pass_rate": 1.0}}}, 0),
+        (
+            {
+                **held(default=HELD),
+                "requirements": {"default": {"attacker_pass_rate_max": {"injection": 0.0}}},
+            },
+            1,
+        ),
+        # the baseline holds only another configuration: nothing to compare, so it fails
+        (held(other=HELD), 1),
+        # an empty baseline checks nothing: it fails rather than passes
+        ({**RUN, "configs": {}}, 1),
+        # a level the run measured but the baseline has no number for
+        (held(default={"genuine_pass_rate": 0.92, "attacker_pass_rate": {}}), 1),
+        # a level the baseline has a number for but the run did not measure
+        (held(default=HELD | {"attacker_pass_rate": {"osint": 0.02, "stuffer": 0.0}}), 1),
+        # no genuine pass rate recorded for the configuration
+        (held(default={"attacker_pass_rate": {"osint": 0.02}}), 1),
+        # another organisation size, another seed: two violations, whatever the numbers
+        ({**held(default=HELD), "employees": 1000, "seed": 11}, 2),
+        # a baseline that does not say which run it holds
+        ({"tolerance": 0.05, "configs": {"default": HELD}}, 2),
     ],
 )
 def test_gate(baseline: dict, violations: int) -> None:
-    assert len(check_gate(SUMMARY, baseline)) == violations
+    found = check_gate(SUMMARY, baseline, **RUN)
+    assert len(found) == violations, found
+
+
+def test_gate_says_how_to_rerun_on_a_size_mismatch() -> None:
+    found = check_gate(SUMMARY, {**held(default=HELD), "employees": 1000}, **RUN)
+    assert found == [
+        "this run has employees 200 but the baseline was measured with 1000; run with "
+        "--employees 1000 or record a baseline for this run"
+    ]
