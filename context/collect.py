@@ -160,7 +160,11 @@ async def collect(
     raw = [item for _, result in outcomes for item in result.items]
     dropped: Counter[str] = Counter()
     in_window = _in_window(raw, window, dropped)
-    kept, filtered = filter_items(in_window, sensitive_patterns=config.sensitive_patterns)
+    kept, filtered = filter_items(
+        in_window,
+        sensitive_patterns=config.sensitive_patterns,
+        special_categories=config.special_categories,
+    )
     dropped.update(filtered)
     return Collection(
         employee=employee.upn,

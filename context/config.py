@@ -55,8 +55,13 @@ class GitHubConfig(BaseModel):
 
 class CollectionConfig(BaseModel):
     lookback_days: int = 7
+    # Special categories the privacy filter drops (context/special_categories.yaml); None: all.
+    # `uncertain` items (a personal matter that names no work) are dropped whatever this says.
+    special_categories: Annotated[list[str] | None, NoDecode] = None
     per_source_timeout_seconds: float = 8.0
     deadline_seconds: float = 15.0
+    _split_categories = field_validator("special_categories", mode="before")(split_commas)
+    # Extra regular expressions (any field) on top of the classifier, e.g. project code names.
     sensitive_patterns: list[str] = Field(
         default_factory=lambda: [
             r"\b(medical|doctor|dentist|therapy|therapist|clinic|hospital|health)\b",

@@ -29,11 +29,16 @@ CASES = [
     Case("Lunch", {"sensitivity": Sensitivity.PERSONAL}, "sensitivity"),
     Case("Board prep", {"sensitivity": Sensitivity.CONFIDENTIAL}, "sensitivity"),
     Case("Quarterly planning", {"cancelled": True}, "cancelled"),
-    # case-insensitive and word-bounded: "DENTIST" matches, "Healthcheck dashboard" does not
-    Case("DENTIST appointment", reason="sensitive_title"),
+    # special categories in any case; "Healthcheck dashboard" is work, not health
+    Case("DENTIST appointment", reason="special_category:health"),
     Case("Healthcheck dashboard review"),
-    Case("Compensation review - Q4", reason="sensitive_title"),
+    Case("Compensation review - Q4", reason="special_category:pay"),
+    Case("Arzttermin", reason="special_category:health"),  # a German compound
+    Case("Follow-up appointment", reason="special_category:uncertain"),  # personal, no work word
+    # a configured extra pattern still applies
     Case("Interview loop: backend candidate", reason="sensitive_title"),
+    # a clinic named only in the location
+    Case("Follow-up", {"extra": {"location": "Riverside Clinic"}}, "special_category:health"),
     # a private AND sensitive item counts once, under the first reason
     Case("Therapy", {"sensitivity": Sensitivity.PRIVATE}, "sensitivity"),
 ]
@@ -53,7 +58,25 @@ def test_counts_accumulate_per_reason() -> None:
     items = [fake_item(f"e{i}", WHEN, c.title, **c.kw) for i, c in enumerate(CASES)]
     kept, dropped = filter_items(items, sensitive_patterns=PATTERNS)
     assert len(kept) == 2
-    assert dropped == {"sensitivity": 4, "cancelled": 1, "sensitive_title": 3}
+    assert dropped == {
+        "sensitivity": 4,
+        "cancelled": 1,
+        "special_category:health": 3,
+        "special_category:pay": 1,
+        "special_category:uncertain": 1,
+        "sensitive_title": 1,
+    }
+
+
+def test_categories_can_be_narrowed_but_uncertain_always_drops() -> None:
+    items = [
+        fake_item("p", WHEN, "Payslip query"),
+        fake_item("h", WHEN, "Physiotherapy"),
+        fake_item("u", WHEN, "Personal"),
+    ]
+    kept, dropped = filter_items(items, sensitive_patterns=[], special_categories=["health"])
+    assert [k.id for k in kept] == ["p"]
+    assert dropped == {"special_category:health": 1, "special_category:uncertain": 1}
 
 
 def test_unknown_identifier_and_extra_keys_are_removed() -> None:
