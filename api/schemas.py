@@ -98,6 +98,7 @@ class VerificationDetail(VerificationPublic):
     """For security and auditor roles: what was asked, expected, answered and why."""
 
     question_details: list[dict[str, Any]]
+    agent_reasons: list[str] = Field(default_factory=list)  # what the help desk was told
     grades: list[dict[str, Any]] = Field(default_factory=list)
     dropped: list[dict[str, Any]] = Field(default_factory=list)
     evidence: list[dict[str, Any]] = Field(default_factory=list)

@@ -13,22 +13,30 @@ from api.schemas import (
 from api.storage import VerificationRow
 
 
+def asked(row: VerificationRow) -> list[QuestionPublic]:
+    """The questions read to the caller; none when the decision came before asking."""
+    if row.status == "decided" and not row.grades:
+        return []
+    return [QuestionPublic(id=q["id"], text=q["text"], kind=q["kind"]) for q in row.questions]
+
+
 def public_view(row: VerificationRow) -> VerificationPublic:
-    """The help-desk view: question texts and the decision; no expected answer or evidence."""
+    """The help-desk view. Pending: the questions to read out. Decided: the decision and the
+    policy's reasons for the agent only; never a verdict, score or count per question, so a
+    caller learns nothing about which answers were right."""
     decision = row.decision or {}
+    pending = row.status != "decided"
     return VerificationPublic(
         id=row.id,
-        status="decided" if row.status == "decided" else "pending",
+        status="pending" if pending else "decided",
         employee=row.employee,
         action=row.action,
         ticket=TicketRef.model_validate(row.ticket) if row.ticket else None,
-        questions=[
-            QuestionPublic(id=q["id"], text=q["text"], kind=q["kind"]) for q in row.questions
-        ],
+        questions=asked(row) if pending else [],
         created_at=row.created_at,
         expires_at=row.expires_at,
         decision=decision.get("decision"),
-        reasons=list(decision.get("reasons", [])),
+        reasons=list(decision.get("agent_reasons", [])),
         receipt=row.receipt["token"] if row.receipt else None,
         sources=[
             SourcePublic(connector=s["connector"], status=s["status"])
@@ -39,9 +47,14 @@ def public_view(row: VerificationRow) -> VerificationPublic:
 
 
 def detail_view(row: VerificationRow) -> VerificationDetail:
+    """For security and audit roles: what was asked, expected, answered and why, in full."""
     decision = row.decision or {}
+    public = public_view(row).model_dump(exclude={"questions", "reasons"})
     return VerificationDetail(
-        **public_view(row).model_dump(),
+        **public,
+        questions=asked(row),
+        reasons=list(decision.get("reasons", [])),
+        agent_reasons=list(decision.get("agent_reasons", [])),
         question_details=row.questions,
         grades=row.grades or [],
         dropped=list(row.question_set.get("dropped", [])),

@@ -67,7 +67,10 @@ class DecisionOutcome(StrEnum):
 
 class Decision(BaseModel):
     decision: DecisionOutcome
-    reasons: list[str]
+    reasons: list[str]  # for security and audit: counts, scores, thresholds
+    # For the help desk (and so the caller): policy language, no count, score or verdict that
+    # would tell a caller which answers were right.
+    agent_reasons: list[str] = Field(default_factory=list)
     policy: str  # name@version
     score: float = 0.0
     entropy_bits: float = 0.0

@@ -11,8 +11,9 @@ fewer than the minimum questions escalate; mostly wrong answers deny; otherwise 
 thresholds, the risk signal, the guessing-entropy floor and the judge's availability must all
 pass to allow, and anything short of that escalates (deny instead when the risk signal is high);
 a grader failure turns an allow into escalate. Any failure of the policy itself escalates
-(`fail_closed`). Reasons are for the help-desk agent: counts, kinds and thresholds, never an
-expected answer.
+(`fail_closed`). Each rule gives two reasons: one for security and audit (counts, kinds and
+thresholds, never an expected answer) and one for the help-desk agent in policy language (no
+count, score or verdict a caller could learn from: which answers were right stays hidden).
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ from grading.models import (
 )
 
 PARTIAL_CREDIT = 0.5  # a partial answer (some of the attendees, the day without the time)
+Reason = tuple[str, str]  # (for security and audit, for the help-desk agent)
+
+
+def _plain(text: str) -> Reason:
+    """A reason that says nothing about the answers reads the same for both audiences."""
+    return text, text
 
 
 class PolicyError(Exception):
@@ -177,49 +184,62 @@ def _thresholds(policy: Policy, rules: ActionRules, strict: bool, asked: int) ->
     )
 
 
-def _blockers(policy: Policy, rules: ActionRules, t: _Tally, state: str, action: str) -> list[str]:
+def _blockers(
+    policy: Policy, rules: ActionRules, t: _Tally, state: str, action: str
+) -> list[Reason]:
     """Why this verification may not allow; empty when it may."""
-    out: list[str] = []
+    out: list[Reason] = []
+    short = f"the answers did not meet the {action} requirements"
     credit = t.correct + PARTIAL_CREDIT * t.partial
     if credit < rules.min_correct:
-        out.append(
-            f"{credit:g} correct answers (a partial counts half); {action} needs "
-            f"{rules.min_correct}"
-        )
+        detail = f"{credit:g} correct answers (a partial counts half); {action} needs "
+        out.append((f"{detail}{rules.min_correct}", short))
     if t.incorrect > rules.max_incorrect:
-        out.append(f"{t.incorrect} incorrect answers; {action} tolerates {rules.max_incorrect}")
+        detail = f"{t.incorrect} incorrect answers; {action} tolerates {rules.max_incorrect}"
+        out.append((detail, short))
     if t.score < rules.min_score:
-        out.append(f"mean answer score {t.score:.2f} is below {rules.min_score:.2f}")
+        out.append((f"mean answer score {t.score:.2f} is below {rules.min_score:.2f}", short))
     if t.bits < policy.min_entropy_bits:
-        out.append(
-            f"estimated guessing entropy {t.bits:.1f} bits is below {policy.min_entropy_bits:g}"
-        )
+        bits = f"{t.bits:.1f} bits is below {policy.min_entropy_bits:g}"
+        out.append((f"estimated guessing entropy {bits}", short))
     if GradeFlag.JUDGE_UNAVAILABLE in t.flags:
-        out.append("the answer grader was unavailable for some answers (fail closed)")
+        out.append(_plain("the answer grader was unavailable for some answers (fail closed)"))
     if state == "high":
-        out.append("the device/network risk signal is high")
+        out.append(_plain("the device/network risk signal is high"))
     if state == "unknown" and rules.when_signal_unknown == "escalate":
-        out.append(f"no device/network risk signal; {action} requires one")
+        out.append(_plain(f"no device/network risk signal; {action} requires one"))
     return out
 
 
 def _context_reasons(
     t: _Tally, state: str, signal: Signal | None, degraded: list[str], strict: bool
-) -> list[str]:
-    reasons = [
+) -> list[Reason]:
+    tally = (
         f"{t.correct} of {t.asked} answers correct, {t.partial} partial, {t.incorrect} incorrect "
         f"or not answered; estimated guessing entropy {t.bits:.1f} bits"
-    ]
+    )
+    reasons: list[Reason] = [(tally, "")]
     if strict:
-        reasons.append("stricter thresholds applied (risk signal elevated or unknown)")
+        reasons.append(("stricter thresholds applied (risk signal elevated or unknown)", ""))
     if signal is None:
-        reasons.append("no device/network risk signal was provided (treated as unknown)")
+        reasons.append(_plain("no device/network risk signal was provided (treated as unknown)"))
     else:
-        reasons.append(f"device/network risk signal {signal.score:.2f} ({state})")
+        reasons.append((f"device/network risk signal {signal.score:.2f} ({state})", ""))
     reasons += [
-        f"context source {s} was unavailable; questions drew on fewer sources" for s in degraded
+        _plain(f"context source {s} was unavailable; questions drew on fewer sources")
+        for s in degraded
     ]
     return reasons
+
+
+def _decision(policy: Policy, outcome: DecisionOutcome, reasons: list[Reason]) -> Decision:
+    agent = [a for _, a in reasons if a]
+    return Decision(
+        decision=outcome,
+        reasons=[r for r, _ in reasons],
+        agent_reasons=list(dict.fromkeys(agent)),  # one "answers did not meet" for many causes
+        policy=policy.id,
+    )
 
 
 def _rules_for(policy: Policy, action: str) -> ActionRules:
@@ -232,22 +252,21 @@ def _rules_for(policy: Policy, action: str) -> ActionRules:
 
 def fail_closed(policy: Policy, *reasons: str) -> Decision:
     """The decision when something failed before or while deciding: escalate, with the reason."""
-    return Decision(decision=DecisionOutcome.ESCALATE, reasons=list(reasons), policy=policy.id)
+    return _decision(policy, DecisionOutcome.ESCALATE, [_plain(r) for r in reasons])
 
 
 def decide_start(policy: Policy, facts: StartInput) -> Decision | None:
     """Escalate before asking when the set is too thin or the attempts are used up; None: ask."""
-    reasons = []
+    reasons: list[Reason] = []
     if facts.questions_available < policy.min_questions:
-        reasons.append(
-            f"not enough recent work context to ask {policy.min_questions} questions "
-            f"(could ask {facts.questions_available})"
-        )
+        thin = "not enough recent work context to"
+        could = f"ask {policy.min_questions} questions (could ask {facts.questions_available})"
+        reasons.append((f"{thin} {could}", f"{thin} verify this caller by questions"))
     if facts.recent_failures + 1 > policy.max_attempts:
-        reasons.append(
-            f"{facts.recent_failures} failed verifications for this employee in the last 24 h"
-        )
-    return fail_closed(policy, *reasons) if reasons else None
+        when = "for this employee in the last 24 h"
+        count = f"{facts.recent_failures} failed verifications"
+        reasons.append((f"{count} {when}", f"too many failed verifications {when}"))
+    return _decision(policy, DecisionOutcome.ESCALATE, reasons) if reasons else None
 
 
 def decide(policy: Policy, facts: DecisionInput) -> Decision:
@@ -258,34 +277,28 @@ def decide(policy: Policy, facts: DecisionInput) -> Decision:
     strict = state == "elevated" or (state == "unknown" and rules.when_signal_unknown == "strict")
     context = _context_reasons(t, state, facts.signal, facts.degraded_sources, strict)
 
-    def result(outcome: DecisionOutcome, *why: str) -> Decision:
-        return Decision(
-            decision=outcome,
-            reasons=[*why, *context],
-            policy=policy.id,
-            score=t.score,
-            entropy_bits=t.bits,
-        )
+    def result(outcome: DecisionOutcome, *why: Reason) -> Decision:
+        decision = _decision(policy, outcome, [*why, *context])
+        return decision.model_copy(update={"score": t.score, "entropy_bits": t.bits})
 
     if GradeFlag.INJECTION in t.flags:
-        return result(DecisionOutcome.DENY, "an answer contained instructions to the system")
+        return result(
+            DecisionOutcome.DENY, _plain("an answer contained instructions to the system")
+        )
     if facts.attempts > policy.max_attempts:
-        return result(
-            DecisionOutcome.DENY,
-            f"attempt {facts.attempts} exceeds the limit of {policy.max_attempts}",
-        )
+        detail = f"attempt {facts.attempts} exceeds the limit of {policy.max_attempts}"
+        return result(DecisionOutcome.DENY, (detail, "too many attempts for this employee"))
     if t.asked < policy.min_questions:
-        return result(
-            DecisionOutcome.ESCALATE,
-            f"only {t.asked} questions asked; the policy needs {policy.min_questions}",
-        )
+        detail = f"only {t.asked} questions asked; the policy needs {policy.min_questions}"
+        return result(DecisionOutcome.ESCALATE, (detail, "too few questions were asked"))
     if t.incorrect / t.asked > policy.deny_incorrect_share:
-        return result(DecisionOutcome.DENY, "most answers were wrong or not known")
+        wrong = ("most answers were wrong or not known", "the answers did not verify the caller")
+        return result(DecisionOutcome.DENY, wrong)
     action = facts.action
     blockers = _blockers(policy, _thresholds(policy, rules, strict, t.asked), t, state, action)
     if blockers:
         deny = state == "high" and len(blockers) > 1
         return result(DecisionOutcome.DENY if deny else DecisionOutcome.ESCALATE, *blockers)
     if GradeFlag.GRADER_ERROR in t.flags:
-        return result(DecisionOutcome.ESCALATE, "a grader failure prevents allow")
-    return result(DecisionOutcome.ALLOW, f"all {action} requirements met")
+        return result(DecisionOutcome.ESCALATE, _plain("a grader failure prevents allow"))
+    return result(DecisionOutcome.ALLOW, _plain(f"all {action} requirements met"))
