@@ -1,4 +1,5 @@
-"""The per-answer cascade: intent -> normalise -> typed/exact -> rapidfuzz -> uncertain band.
+"""The per-answer cascade: intent -> how it is said (denials, alternatives, corrections; see
+grading/reading.py) -> normalise -> typed/exact -> rapidfuzz -> uncertain band.
 
 Only the uncertain band (text and person kinds) ever reaches a judge, and a judge can only lift
 an answer to `correct` if it also rejects the same answer against a deliberately wrong reference
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from dataclasses import replace
 from typing import Protocol
 
 from pydantic import BaseModel, Field
@@ -20,10 +22,11 @@ from grading.intent import Intent, classify
 from grading.match import Match, clamp
 from grading.models import AnswerKind, Grade, GradeRequest, Verdict
 from grading.people import match_people
-from grading.text import match_text
+from grading.reading import read_answer
+from grading.text import match_text, mentions_expected
 from vocabulary.people import split_people
 
-GRADER_VERSION = "deterministic@2"
+GRADER_VERSION = "deterministic@3"
 JUDGE_TIMEOUT_S = 15.0
 BAND_CAP = 0.6  # highest score an undecided band answer keeps without a judge's say-so
 
@@ -96,6 +99,58 @@ def _match(request: GradeRequest) -> Match:
             return match_text(request.expected, request.variants, request.response)
 
 
+def _with_response(request: GradeRequest, response: str) -> GradeRequest:
+    return request.model_copy(update={"response": response})
+
+
+def _denies(request: GradeRequest, span: str, affirmed: str) -> bool:
+    """Does the denied `span` name the expected answer ("not ITOPS-4173" for ITOPS-4173)?"""
+    if request.kind is AnswerKind.TEXT and mentions_expected(request.expected, span, affirmed):
+        return True
+    m = _match(_with_response(request, span))
+    if request.kind is AnswerKind.IDENTIFIER:
+        return m.verdict is Verdict.CORRECT
+    if request.kind is AnswerKind.PERSON:
+        return m.score > 0.0  # names an expected person
+    # A time: "yesterday at 3, not 4" denies 4, which is within tolerance of 3 pm but further
+    # than what was affirmed; "not at 3, at 4" denies the better of the two.
+    kept = _match(_with_response(request, affirmed))
+    return m.verdict is not Verdict.INCORRECT and m.score >= kept.score
+
+
+def _hedged(request: GradeRequest, candidates: list[str]) -> Match:
+    """Every alternative graded on its own: correct only when all are right."""
+    results = [_match(_with_response(request, c)) for c in candidates]
+    quoted = ", ".join(f"'{c}'" for c in candidates)
+    wrong = [
+        c for c, m in zip(candidates, results, strict=True) if m.verdict is not Verdict.CORRECT
+    ]
+    if not wrong:
+        reason = f"{len(candidates)} alternatives ({quoted}), each of them right"
+        return Match(Verdict.CORRECT, min(m.score for m in results), "hedged", reason)
+    reason = (
+        f"offers {len(candidates)} alternatives ({quoted}) and '{wrong[0]}' is not the answer: "
+        "a hedge is never correct"
+    )
+    return Match(Verdict.INCORRECT, 0.0, "hedged", reason, flags=("hedged",))
+
+
+def _match_said(request: GradeRequest) -> Match:
+    """The matchers on what the caller settled on: denials cut out, alternatives each graded."""
+    reading = read_answer(request.response, [request.expected, *request.variants])
+    for span in reading.denied:
+        if _denies(request, span, reading.affirmed):
+            reason = f"the caller said it was not '{span}', which is the answer"
+            return Match(Verdict.INCORRECT, 0.0, "negation", reason, flags=("negation",))
+    if reading.candidates and request.kind is not AnswerKind.PERSON:
+        return _hedged(request, reading.candidates)
+    m = _match(_with_response(request, reading.affirmed))
+    if reading.denied:
+        denied = ", ".join(f"'{s}'" for s in reading.denied)
+        return replace(m, reason=f"{m.reason} (set aside what it was not: {denied})")
+    return m
+
+
 def _grade(request: GradeRequest, m: Match, judge: Judge | None = None) -> Grade:
     return Grade(
         id=request.id,
@@ -124,7 +179,7 @@ def match_deterministic(request: GradeRequest) -> Match:
             flags=("dont_know",),
         )
     try:
-        m = _match(request)
+        m = _match_said(request)
     except (ValueError, KeyError) as exc:  # bad ISO value or unknown time zone in the request
         return Match(Verdict.INCORRECT, 0.0, "error", f"could not grade: {exc}", flags=("error",))
     if m.uncertain:  # the band: never correct on the deterministic path

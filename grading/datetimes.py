@@ -56,6 +56,15 @@ _DAY_MONTH_PATTERNS = (
     (r"\b(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\b", 1),  # 24th of November
     (r"\b([a-z]+) (\d{1,2})(?:st|nd|rd|th)?\b", 2),  # Nov 24
 )
+_DAY_OF_MONTH_RE = re.compile(r"\b([12]?\d|3[01])(?:st|nd|rd|th)\b")
+_ORDINAL_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+)
+_ORDINAL_DAYS = {w: n + 1 for n, w in enumerate(_ORDINAL_WORDS.split())} | {"thirtieth": 30}
+_ORDINAL_DAY_RE = re.compile(
+    r"\bthe (?:(twenty|thirty)[\s-]+)?(" + "|".join(_ORDINAL_DAYS) + r")\b"
+)
 _NOT_HOUR_AFTER = {"st", "nd", "rd", "th", "day", "days", "hour", "hours", "minutes", "weeks"}
 _HOUR_MARKERS = {"around", "about", "at", "ish", "roughly", "approximately", "approx", "by"}
 
@@ -66,6 +75,7 @@ class Spoken:
     minutes: int | None = None  # minutes after midnight, when a clock time was stated
     part: str | None = None
     pm: bool | None = None  # am/pm or a day part that implies it
+    days_named: int = 0  # distinct weekdays stated: two or more is a hedge
 
 
 def _day_from_words(words: list[str], today: date) -> date | None:
@@ -79,12 +89,44 @@ def _day_from_words(words: list[str], today: date) -> date | None:
     ago = re.search(r"\b(\d+) days? ago\b", text)
     if ago:
         return today - timedelta(days=int(ago.group(1)))
+    calendar = _calendar_day(text, today)
+    if calendar is not None:
+        return calendar
     for i, word in enumerate(words):
         if word in _WEEKDAYS:
             strict = i > 0 and words[i - 1] in {"last", "past"}
             back = (today.weekday() - _WEEKDAYS[word]) % 7
-            return today - timedelta(days=back or (7 if strict else 0))
-    return _calendar_day(text, today)
+            latest = today - timedelta(days=back or (7 if strict else 0))
+            return _with_day_of_month(latest, text) or latest
+    return _latest_day_of_month(today, text)
+
+
+def _latest_day_of_month(today: date, text: str) -> date | None:
+    """ "the 24th": the latest 24th on or before today."""
+    m = _DAY_OF_MONTH_RE.search(text)
+    if m is None:
+        return None
+    return next(
+        (d for d in (today - timedelta(days=n) for n in range(62)) if d.day == int(m.group(1))),
+        None,
+    )
+
+
+def _with_day_of_month(latest: date, text: str) -> date | None:
+    """ "Tuesday the 3rd": the latest such weekday (on or before `latest`) on that day of month."""
+    m = _DAY_OF_MONTH_RE.search(text)
+    if m is None:
+        return None
+    day = int(m.group(1))
+    for weeks in range(60):  # about a year back
+        candidate = latest - timedelta(weeks=weeks)
+        if candidate.day == day:
+            return candidate
+    return None
+
+
+def _stated_weekdays(words: list[str]) -> set[int]:
+    return {_WEEKDAYS[w] for w in words if w in _WEEKDAYS}
 
 
 def _calendar_day(text: str, today: date) -> date | None:
@@ -178,10 +220,17 @@ def _meridiem(words: list[str], spoken: Spoken) -> None:
                 spoken.pm = part != "morning"
 
 
+def _ordinal_day(m: re.Match[str]) -> str:
+    """ "the twenty-third" -> "the 23rd" (suffix only marks it as a day of month)."""
+    tens = {"twenty": 20, "thirty": 30}.get(m.group(1) or "", 0)
+    return f"the {tens + _ORDINAL_DAYS[m.group(2)]}th"
+
+
 def parse_spoken(response: str, today: date) -> Spoken:
     raw = _CLOCK_RE.sub(lambda m: f" clock{int(m.group(1))}x{m.group(2)} ", fold(response))
+    raw = re.sub(r"(\d)ish\b", r"\1 ish", _ORDINAL_DAY_RE.sub(_ordinal_day, raw))
     words = numbers_to_digits(raw.replace("o'clock", "oclock").replace("’", "'")).split()
-    spoken = Spoken(day=_day_from_words(words, today))
+    spoken = Spoken(day=_day_from_words(words, today), days_named=len(_stated_weekdays(words)))
     _meridiem(words, spoken)
     _clock(words, spoken)
     if spoken.minutes is not None and spoken.minutes < 13 * 60:
@@ -263,6 +312,9 @@ def _grade_part(expected: datetime, spoken: Spoken) -> Match:
 
 
 def _grade_spoken(expected: datetime, spoken: Spoken, date_only: bool) -> Match:
+    if spoken.days_named > 1:
+        reason = "several weekdays in one answer: a hedge is never correct"
+        return Match(Verdict.INCORRECT, 0.0, "datetime.hedged", reason, flags=("hedged",))
     if spoken.day is not None and spoken.day != expected.date():
         return Match(Verdict.INCORRECT, 0.0, "datetime.day", "the stated day is not the day")
     if date_only and spoken.day is not None:

@@ -53,7 +53,8 @@ def _match_number(number: str, project: str | None, found: _Candidates) -> Match
     if not hits:
         return None
     if rivals:
-        return Match(Verdict.INCORRECT, 0.0, "identifier.hedged", "several candidate identifiers")
+        reason = f"several candidate identifiers ({number}, {sorted(rivals)[0]}): a hedge"
+        return Match(Verdict.INCORRECT, 0.0, "identifier.hedged", reason, flags=("hedged",))
     if project is not None:
         label = f"{project.upper()}-{number}"
         how = "with project key" if project in found.words else "by number"
@@ -84,13 +85,30 @@ def _pairs(groups: tuple[str | None, ...]) -> list[tuple[str | None, str]]:
 def _match_sha(sha: str, found: _Candidates) -> Match | None:
     compact = "".join(w for w in found.words if len(w) <= 4 and _is_hex(w))
     options = [w for w in found.words if _is_hex(w)] + ([compact] if compact else [])
+    rivals = [w for w in options if _hash_like(w) and not _same_sha(sha, w)]
     for option in options:
-        if len(option) < MIN_SHA_PREFIX:
+        if len(option) < MIN_SHA_PREFIX or not _same_sha(sha, option):
             continue
-        if sha.startswith(option) or option.startswith(sha):
-            reason = f"commit hash prefix {option[:12]} matches ({len(option)} characters)"
-            return Match(Verdict.CORRECT, 1.0, "identifier.sha_prefix", reason)
+        if rivals:  # "9f3c2ab or 9f3d2ab": two hashes for one commit
+            reason = f"several commit hashes ({option[:12]}, {rivals[0][:12]}): a hedge"
+            return Match(Verdict.INCORRECT, 0.0, "identifier.hedged", reason, flags=("hedged",))
+        reason = f"commit hash prefix {option[:12]} matches ({len(option)} characters)"
+        return Match(Verdict.CORRECT, 1.0, "identifier.sha_prefix", reason)
     return None
+
+
+def _same_sha(sha: str, option: str) -> bool:
+    return sha.startswith(option) or option.startswith(sha)
+
+
+def _hash_like(word: str) -> bool:
+    """A hex run long enough to be a short hash, with a digit and a letter (not "added", "42")."""
+    return (
+        len(word) >= MIN_SHA_PREFIX
+        and _is_hex(word)
+        and any(c.isdigit() for c in word)
+        and any(c.isalpha() for c in word)
+    )
 
 
 def _is_hex(word: str) -> bool:

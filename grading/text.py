@@ -127,6 +127,14 @@ def score_text(expected: str, response: str) -> TextScore:
     return TextScore(coverage, precision, ratio, conflict, matched, long_number)
 
 
+def mentions_expected(expected: str, span: str, besides: str) -> bool:
+    """`span` names a distinctive word of the expected answer that `besides` does not:
+    "the store audit, not the Joliet one" denies Joliet for "Joliet store audit"."""
+    named = [t for t in distinctive(expected) if _covered(t, distinctive(span))]
+    rest = distinctive(besides)
+    return any(not _covered(t, rest) for t in named)
+
+
 def _verdict(s: TextScore) -> Match:
     detail = f"coverage {s.coverage:.2f}, precision {s.precision:.2f}, similarity {s.ratio:.0f}"
     score = clamp(0.6 * s.coverage + 0.2 * s.precision + 0.2 * s.ratio / 100)

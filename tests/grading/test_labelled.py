@@ -50,3 +50,24 @@ def test_overall_accuracy_is_high(summary: Summary) -> None:
     assert summary.false_accept_rate == 0.0
     assert summary.accuracy >= 0.95
     assert summary.false_reject_rate <= 0.05
+
+
+# The trap classes of issue 10: an informed caller's ways past a grader.
+TRAP_CLASSES = ["candidates", "negation", "near_name", "two_hashes"]
+
+
+@pytest.mark.parametrize("category", TRAP_CLASSES)
+def test_each_trap_class_has_20_traps_and_none_is_accepted(
+    results: list[LabelledResult], category: str
+) -> None:
+    traps = [r for r in results if r.category == category and r.label is not Verdict.CORRECT]
+    assert len(traps) >= 20
+    assert [r.grade.id for r in traps if r.grade.verdict is Verdict.CORRECT] == []
+
+
+def test_genuine_answers_beside_the_traps_are_accepted(results: list[LabelledResult]) -> None:
+    genuine = [r for r in results if r.category in TRAP_CLASSES and r.label is Verdict.CORRECT]
+    accepted = [r for r in genuine if r.grade.verdict is Verdict.CORRECT]
+    assert genuine and len(accepted) / len(genuine) >= 0.95, [
+        (r.grade.id, r.grade.reason) for r in genuine if r not in accepted
+    ]
