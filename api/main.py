@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import Counter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.console import install as install_console
 from api.errors import DeskguardError
 from api.routes import grants, ops, verifications
 from api.runtime import Runtime
@@ -35,6 +36,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(verifications.router)
     app.include_router(ops.router)
     app.include_router(grants.router)
+    install_console(app, runtime)
     _install_error_handlers(app)
 
     @app.middleware("http")

@@ -41,6 +41,7 @@ def serve(
         f"create a key with: deskguard keys create --role helpdesk",
         file=sys.stderr,
     )
+    print(f"help-desk console: http://{host}:{port}/console", file=sys.stderr, flush=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 

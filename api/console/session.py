@@ -1,0 +1,128 @@
+"""Console sign-in: a per-agent API key pasted once, then a signed session cookie.
+
+The cookie (Starlette's SessionMiddleware, signed with itsdangerous; HttpOnly, SameSite=Strict,
+path /console) holds the key's id, never the key, so a stolen cookie does not reveal the key, and
+revoking the key ends every session made with it. Every form carries a per-session CSRF token.
+
+OIDC hook: an OIDC sign-in (issue 18's bearer validation) would verify the IdP's token in its own
+callback route and then call `start_session(request, principal, method="oidc")`; every page reads
+the principal through `principal_from_session` and is unchanged.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.auth import Principal, Role, authenticate
+from api.errors import DeskguardError, Forbidden
+from api.runtime import Runtime
+from api.storage import ApiKeyRow
+
+SESSION_COOKIE = "deskguard_console"
+SECRET_FILE = "console-session.key"
+
+
+class NotSignedIn(DeskguardError):
+    """No valid console session: the console answers with the sign-in page."""
+
+    status, code = 401, "unauthorized"
+
+
+class CsrfRefused(DeskguardError):
+    status, code = 403, "csrf_refused"
+
+
+def session_secret(data_dir: Path, configured: str | None) -> str:
+    """The configured secret, or one generated once into the data directory (mode 0600)."""
+    if configured:
+        return configured
+    path = data_dir / SECRET_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created with the session (also before sign-in)."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+async def check_csrf(request: Request) -> None:
+    """Refuses a form post without this session's token, or sent from another site."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in {"same-origin", "none"}:
+        raise CsrfRefused("this form was sent from another site; it was refused")
+    sent = (await request.form()).get("csrf")
+    token = request.session.get("csrf")
+    if not isinstance(sent, str) or not isinstance(token, str):
+        raise CsrfRefused("this form has expired; reload the page and try again")
+    if not secrets.compare_digest(sent, token):
+        raise CsrfRefused("this form has expired; reload the page and try again")
+
+
+def sign_in_with_key(request: Request, runtime: Runtime, key: str) -> Principal:
+    principal = authenticate(runtime.db, f"Bearer {key.strip()}")
+    start_session(request, principal, method="api_key")
+    return principal
+
+
+def start_session(request: Request, principal: Principal, *, method: str) -> None:
+    """A fresh session (new CSRF token) so nothing from before sign-in carries over."""
+    request.session.clear()
+    request.session.update(key_id=principal.key_id, method=method, at=datetime.now(UTC).isoformat())
+    csrf_token(request)
+
+
+def end_session(request: Request) -> None:
+    request.session.clear()
+
+
+def principal_from_session(request: Request, runtime: Runtime, max_age: timedelta) -> Principal:
+    key_id, at = request.session.get("key_id"), request.session.get("at")
+    if not isinstance(key_id, str) or not isinstance(at, str):
+        raise NotSignedIn("sign in with your API key")
+    if datetime.fromisoformat(at) + max_age < datetime.now(UTC):
+        raise NotSignedIn("your session ended; sign in again")
+    with runtime.db.session() as session:
+        row = session.get(ApiKeyRow, key_id)
+    if row is None or row.revoked_at is not None:
+        raise NotSignedIn("your API key was revoked; ask for a new one and sign in again")
+    return Principal(row.id, Role(row.role))
+
+
+def current_principal(request: Request) -> Principal:
+    console = request.app.state.console
+    return principal_from_session(request, request.app.state.runtime, console.session_max_age)
+
+
+def require(permission: str) -> object:
+    """A dependency: the signed-in principal, refused unless its API role has `permission`."""
+
+    def dependency(request: Request) -> Principal:
+        principal = current_principal(request)
+        if not principal.can(permission):
+            raise Forbidden(
+                f"your role ({principal.role.value}) may not see this page; "
+                "it needs a key with a role that may " + permission.replace("_", " ")
+            )
+        return principal
+
+    return Depends(dependency)
+
+
+Verifier = Annotated[Principal, require("verify")]
+StatusReader = Annotated[Principal, require("read_status")]
+AnswerReader = Annotated[Principal, require("read_answers")]
+Auditor = Annotated[Principal, require("audit")]
+SignedIn = Annotated[Principal, Depends(current_principal)]
+Csrf = Annotated[None, Depends(check_csrf)]
