@@ -50,8 +50,10 @@ def people(served: Served) -> dict[str, dict[str, str]]:
     }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Module scope: while Playwright's sync API is open its event loop is the thread's running
+    # loop, which would break asyncio.run() in every test module after this one.
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=chromium_path(),
