@@ -23,6 +23,8 @@ from api.console.session import (
 from api.console.wording import action_words, outcome, ticket_line
 from api.deps import RuntimeDep, ServiceDep
 from api.errors import InvalidInput
+from api.grants import GrantClaims, GrantExpired
+from api.runtime import Runtime
 from api.schemas import AnswerIn, AnswersSubmit, TicketRef, VerificationCreate
 from api.views import view_for
 
@@ -102,6 +104,7 @@ async def verification_page(
     view = view_for(principal, row)
     console = request.app.state.console
     if view.status == "decided":
+        grant, grant_expired = read_grant(service.rt, view.receipt)
         return render(
             request,
             "decide.html",
@@ -109,7 +112,9 @@ async def verification_page(
             view=view,
             action=action_words(view.action),
             outcome=outcome(view, console.settings.transfer_to),
-            ticket_line=ticket_line(view),
+            ticket_line=ticket_line(view, grant),
+            grant=grant,
+            grant_expired=grant_expired,
         )
     left = int((view.expires_at - service.rt.clock()).total_seconds())
     if left <= 0:
@@ -142,3 +147,13 @@ async def submit_answers(
         raise InvalidInput("this verification has no questions to answer")
     await service.submit(verification_id, AnswersSubmit(answers=answers), actor=principal.key_id)
     return see_other(f"/console/verifications/{verification_id}")
+
+
+def read_grant(runtime: Runtime, token: str | None) -> tuple[GrantClaims | None, bool]:
+    """The decision's grant, checked as anyone would check it; (None, True) once expired."""
+    if not token:
+        return None, False
+    try:
+        return runtime.grants.verify(token), False
+    except GrantExpired:
+        return None, True

@@ -7,7 +7,9 @@ count right and wrong answers (agent-blind: an agent cannot coach a caller or le
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from api.grants import GrantClaims
 from api.schemas import VerificationPublic
 
 ACTIONS = {
@@ -52,15 +54,21 @@ def outcome(view: VerificationPublic, transfer_to: str) -> Outcome:
     )
 
 
-def ticket_line(view: VerificationPublic) -> str:
-    """One line for the ticket's work notes: what was decided, by which policy, with the
-    receipt's signature prefix so the ticket can be matched to the signed receipt."""
-    receipt = view.receipt or {}
-    payload = receipt.get("payload", {}) if isinstance(receipt, dict) else {}
-    signature = str(receipt.get("signature", ""))[:16] if isinstance(receipt, dict) else ""
+def ticket_line(view: VerificationPublic, grant: GrantClaims | None) -> str:
+    """One line for the ticket's work notes: what was decided, by which policy, and the grant's
+    id so the ticket can be matched to the signed receipt."""
     ticket = f" ticket {view.ticket.system}:{view.ticket.id}" if view.ticket else ""
+    signed = (
+        f"; policy {grant.policy}; decided {_utc(grant.iat)}; grant {grant.jti} "
+        f"valid until {_utc(grant.exp)}"
+        if grant
+        else ""
+    )
     return (
         f"deskguard {view.id}: {str(view.decision).upper()} {view.action} for {view.employee}"
-        f"{ticket}; policy {payload.get('policy', '?')}; decided {payload.get('decided_at', '?')}; "
-        f"receipt {signature}"
+        f"{ticket}{signed}"
     )
+
+
+def _utc(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")

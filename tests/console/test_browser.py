@@ -51,6 +51,8 @@ def test_genuine_caller_is_allowed_and_nothing_leaks(tab: Tab, served: Served, p
     expect(page.get_by_role("heading", name=re.compile("Verified"))).to_be_visible()
     line = page.get_by_label("Paste this line into the ticket's work notes").input_value()
     assert verification in line and "ALLOW" in line and "INC0012345" in line
+    assert "valid until" in line
+    expect(page.locator(".grant")).to_contain_text(re.compile(r"expires at\s+\d\d:\d\d UTC"))
     tab.shot("03-decide-allow")
     assert_nothing_leaked(tab, served.truth(verification))
 
