@@ -11,9 +11,10 @@ from typing import Any
 from evals import diagnostics
 from evals.document import Block, Code, Heading, Image, Para, Table, to_html, to_markdown
 from evals.memory import MemoryModel
+from evals.metrics import wilson
 from evals.plot import plot_tradeoff
 from evals.runner import GENUINE
-from evals.sweep import SweepPoint, sweep
+from evals.sweep import SweepPoint, count_sweep, sweep
 from evals.trials import ConfigRun
 
 PLOT = "tradeoff.png"
@@ -104,7 +105,31 @@ def sweep_blocks(ev: Evaluation) -> list[Block]:
             for p in points
         ]
         blocks += [Heading(3, f"{name}: sweep"), Table(["min_score", "genuine", *levels], rows)]
+    for run in ev.runs:
+        blocks += count_blocks(run)
     return blocks
+
+
+def count_blocks(run: ConfigRun) -> list[Block]:
+    """The configured policy with the action's count rules moved: pass rates with Wilson bounds."""
+    points = count_sweep(run)
+    levels = [c for c in run.callers if c != GENUINE]
+    rows = []
+    for r in points:
+        cells = [_count_cell(r.point.counts[c]) for c in (GENUINE, *levels)]
+        rows.append([r.min_correct, r.max_incorrect, *cells])
+    return [
+        Heading(
+            3,
+            f"{run.config.name}: {run.config.action} count rules (the rest as configured)",
+        ),
+        Table(["min_correct", "max_incorrect", GENUINE, *levels], rows),
+    ]
+
+
+def _count_cell(counts: tuple[int, int]) -> str:
+    allowed, n = counts
+    return f"{pct(allowed / n if n else 0.0)} (<= {pct(wilson(allowed, n)[1])})"
 
 
 def config_blocks(run: ConfigRun, s: dict[str, Any]) -> list[Block]:

@@ -9,7 +9,7 @@ still apply. The configured policy's own operating point is reported beside the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from evals.runner import GENUINE
 from evals.trials import ConfigRun, Trial
@@ -24,6 +24,7 @@ class SweepPoint:
     threshold: float
     genuine: float
     attackers: dict[str, float]
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # caller -> (allowed, n)
 
 
 def relaxed(policy: Policy, action: str, threshold: float) -> Policy:
@@ -57,20 +58,54 @@ def redecide(trial: Trial, policy: Policy) -> bool:
     return decision.decision == DecisionOutcome.ALLOW
 
 
-def _share(trials: list[Trial], policy: Policy) -> float:
-    return round(sum(redecide(t, policy) for t in trials) / len(trials), 4) if trials else 0.0
+def _allowed(trials: list[Trial], policy: Policy) -> tuple[int, int]:
+    return sum(redecide(t, policy) for t in trials), len(trials)
+
+
+def _point(run: ConfigRun, threshold: float, policy: Policy) -> SweepPoint:
+    callers = run.callers
+    counts = {c: _allowed(run.by_caller(c), policy) for c in callers}
+
+    def share(caller: str) -> float:
+        allowed, n = counts[caller]
+        return round(allowed / n, 4) if n else 0.0
+
+    return SweepPoint(
+        threshold=threshold,
+        genuine=share(GENUINE) if GENUINE in counts else 0.0,
+        attackers={c: share(c) for c in callers if c != GENUINE},
+        counts=counts,
+    )
 
 
 def sweep(run: ConfigRun, thresholds: tuple[float, ...] = THRESHOLDS) -> list[SweepPoint]:
-    levels = [c for c in run.callers if c != GENUINE]
-    points = []
-    for threshold in thresholds:
-        policy = relaxed(run.policy, run.config.action, threshold)
-        points.append(
-            SweepPoint(
-                threshold=threshold,
-                genuine=_share(run.by_caller(GENUINE), policy),
-                attackers={lvl: _share(run.by_caller(lvl), policy) for lvl in levels},
-            )
-        )
-    return points
+    return [_point(run, t, relaxed(run.policy, run.config.action, t)) for t in thresholds]
+
+
+@dataclass(frozen=True)
+class RulePoint:
+    """The configured policy with the action's count rules replaced."""
+
+    min_correct: int
+    max_incorrect: int
+    point: SweepPoint
+
+
+def with_counts(policy: Policy, action: str, min_correct: int, max_incorrect: int) -> Policy:
+    rules = policy.actions[action].model_copy(
+        update={"min_correct": min_correct, "max_incorrect": max_incorrect}
+    )
+    return policy.model_copy(update={"actions": {**policy.actions, action: rules}})
+
+
+def count_sweep(run: ConfigRun) -> list[RulePoint]:
+    """Every (min_correct, max_incorrect) for the questions asked, the rest of the policy as
+    configured: how many answers must be right and how many may be wrong."""
+    asked = max((len(t.questions) for t in run.trials), default=0)
+    action, rules = run.config.action, run.policy.actions[run.config.action]
+    out = []
+    for need in range(max(1, asked // 2), asked + 1):
+        for wrong in range(0, asked - need + 1):
+            policy = with_counts(run.policy, action, need, wrong)
+            out.append(RulePoint(need, wrong, _point(run, rules.min_score, policy)))
+    return out
