@@ -2,7 +2,9 @@
 
 - grounded: the expected answer is supported by the cited items' fields (checked here,
   deterministically, never by trusting the model);
-- no leak: the text neither contains its own answer nor another question's;
+- no leak: the text neither contains its own answer nor another question's, nor names one of
+  the few people who know the answer;
+- once: no two questions rest on one fact or expect one answer;
 - not public: the answer is not derivable from the public profile or company facts;
 - the set: NIST SP 800-63A-3 5.3.2 shape (enough questions, diverse sources and days).
 """
@@ -16,6 +18,7 @@ from datetime import datetime
 from dateutil import parser as dateparser
 
 from context.models import ContextItem
+from questions.exposure import repeats
 from questions.facts import distinctive_words, word_parts, words
 from questions.models import DroppedQuestion, Question
 from vocabulary.people import split_people
@@ -58,6 +61,23 @@ def _grounded_time(expected: str, cited: Sequence[ContextItem]) -> str | None:
     times: list[datetime] = [t for item in cited for t in (item.when, item.end) if t]
     close = any(abs((moment - t).total_seconds()) <= 60 for t in times)
     return None if close else "expected time is not a cited item's time"
+
+
+SMALL_AUDIENCE = 3  # this few others knowing a fact: naming one points at who to ask
+
+
+def names_audience(question: Question, items: Mapping[str, ContextItem]) -> str | None:
+    """Does the text name someone who could answer it? With a small audience, "you emailed Dana
+    yesterday" tells an impostor whose mailbox holds the answer."""
+    cited = [items[i] for i in question.evidence if i in items]
+    if not cited or max(item.audience.reach for item in cited) > SMALL_AUDIENCE:
+        return None
+    text = set(words(question.text))
+    for item in cited:
+        for name in item.audience.people:
+            if any(len(part) > 2 and part in text for part in words(name)):
+                return "text names one of the few people who know the answer"
+    return None
 
 
 def _answer_markers(question: Question) -> list[str]:
@@ -123,9 +143,11 @@ def check_question(
         return DroppedQuestion(text=question.text, check="ambiguous", reason="same text twice")
     for check, reason in (
         ("grounded", grounded(question, items)),
+        ("names_audience", names_audience(question, items)),
         ("public", public(question, public_facts)),
         ("leak", leaks(question, accepted)),
         ("leak", _leaked_by(question, accepted)),
+        ("duplicate", repeats(question, accepted)),  # one lookup answers both: count it once
     ):
         if reason:
             return DroppedQuestion(text=question.text, check=check, reason=reason)

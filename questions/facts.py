@@ -1,7 +1,8 @@
 """Fact ranking: which context items make questions only the real employee can answer.
 
 A good fact is recent, specific, one the employee took part in actively (organiser, assignee,
-author), unique (not the daily standup) and absent from the public profile.
+author), unique (not the daily standup), absent from the public profile, and known to few others
+(a meeting of three rather than a commit everyone who reads the repository sees).
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ ACTIVE = {
     Involvement.ATTENDEE: 0.5,
 }
 HALF_LIFE_DAYS = 4.0
+# Each doubling of the audience beyond FEW others costs this share of the score (log scale: a
+# project of 500 scores about a third of a meeting of two).
+FEW = 2
+AUDIENCE_PENALTY = 0.25
 WORD = re.compile(r"[\w'-]+")
 
 
@@ -107,6 +112,12 @@ def rank_facts(
     return ranked
 
 
+def audience_factor(reach: int) -> float:
+    """1.0 for a fact only the employee and one or two others know, falling with the log of the
+    audience: who else could answer matters more than anything else about a fact."""
+    return 1.0 / (1.0 + AUDIENCE_PENALTY * math.log2(max(reach, FEW) / FEW))
+
+
 def _score(
     item: ContextItem, now: datetime, known: set[str], title_counts: Counter[str]
 ) -> RankedFact:
@@ -121,6 +132,9 @@ def _score(
     if item.series_id or title_counts[item.title.strip().lower()] > 1:
         score *= 0.3
         reasons.append("recurring (weekly): an insider may guess it")
+    reach = item.audience.reach
+    score *= audience_factor(reach)
+    reasons.append(f"audience {reach} ({item.audience.scope.value})")
     public_hits = sorted(word_parts(item.title) & known)
     if public_hits:
         score *= 0.3

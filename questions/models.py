@@ -22,6 +22,13 @@ class Question(BaseModel):
     topic: str  # template or LLM topic, e.g. "meeting.attendees"
     fact_time: datetime | None = None  # when the fact happened (for day diversity)
     engine: str = "template"
+    # Who else could answer (questions/exposure.py): the fact it rests on (two questions on one
+    # ticket are one lookup), how many others could know the answer, how common the answer is
+    # among the employee's work, and from both the chance someone else answers it right.
+    fact: str = ""
+    audience: int | None = None
+    prior: float | None = Field(default=None, ge=0.0, le=1.0)
+    guess_probability: float | None = Field(default=None, ge=0.0, le=1.0)
 
     def public(self) -> dict[str, str]:
         """The only view of a question the help-desk agent gets."""
@@ -30,7 +37,7 @@ class Question(BaseModel):
 
 class DroppedQuestion(BaseModel):
     text: str
-    check: str  # grounded | leak | public | attacker | duplicate | set
+    check: str  # grounded | names_audience | leak | public | attacker | duplicate | set
     reason: str
 
 

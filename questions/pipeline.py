@@ -15,6 +15,7 @@ import structlog
 from context.models import ContextItem, PublicProfile
 from questions.checks import check_question, set_problems
 from questions.engine import EngineOutput, EngineRequest, QuestionEngine
+from questions.exposure import annotate
 from questions.models import DroppedQuestion, Question, QuestionSet
 from questions.planner import plan
 from questions.templates import TemplateEngine, candidates
@@ -49,7 +50,8 @@ async def build_question_set(
     items = {fact.item.id: fact.item for fact in request.facts}
     output, fallback = await _run_engine(request, engine, options)
     dropped: list[DroppedQuestion] = []
-    checked = _accept(output.questions, [], items, options.public_facts, dropped)
+    proposed = annotate(output.questions, items.values())  # an LLM's questions get theirs here
+    checked = _accept(proposed, [], items, options.public_facts, dropped)
     accepted = plan(checked, role=request.employee.role, count=request.count, now=request.now)
     allow = fallback is None or options.fallback_to_templates
     accepted = _number(_refill(request, accepted, items, options.public_facts, dropped, allow))

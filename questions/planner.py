@@ -1,16 +1,20 @@
 """Role planning: pick a mix of questions across sources, days and answer kinds.
 
 Greedy and deterministic: each step takes the candidate with the best preference score after
-penalties for repeating a source, a day, an answer kind or a fact already used.
+penalties for repeating a source, a day, an answer kind or a topic. A question on a fact already
+used, or with an answer already expected, is never taken (questions/exposure.py `repeats`), and
+questions few others could answer (a small audience, an uncommon answer) are preferred.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
 from context.models import Source
+from questions.exposure import repeats
 from questions.models import Question
 
 # How much each role's work shows in each source (1.0 = the role lives there).
@@ -26,6 +30,11 @@ PENALTY = {"source": 0.35, "day": 0.2, "kind": 0.15, "topic": 0.25}
 # Kinds an insider guesses more often carry fewer bits (`deskguard eval`: attendees ~7%, text and
 # identifiers under 0.5%), so they are asked only when they are clearly the better fact.
 KIND_WEIGHT = {"identifier": 1.0, "text": 1.0, "person": 0.75, "datetime": 0.6}
+# Bits of a question's own guess estimate at which it counts as fully strong; below, its
+# preference falls in proportion (a commit subject the whole repository sees, the team's usual
+# repository), never below WEAKEST.
+STRONG_BITS = 8.0
+WEAKEST = 0.15
 
 
 def plan(
@@ -39,16 +48,23 @@ def plan(
     """Choose up to `count - len(taken)` more questions from `pool` (ordered best first)."""
     weights = ROLE_SOURCES.get(role, DEFAULT_SOURCES)
     chosen: list[Question] = list(taken)
-    used_items = {q.evidence[0] for q in chosen if q.evidence}
-    remaining = [q for q in pool if q.evidence and q.evidence[0] not in used_items]
+    remaining = [q for q in pool if q.evidence and repeats(q, chosen) is None]
     while len(chosen) < count and remaining:
         best = max(
             enumerate(remaining),
             key=lambda pair: (_preference(pair[0], pair[1], len(pool), weights, chosen), -pair[0]),
         )[1]
         chosen.append(best)
-        remaining = [q for q in remaining if q.evidence[0] != best.evidence[0]]
+        remaining = [q for q in remaining if repeats(q, [best]) is None]
     return chosen[len(taken) :]
+
+
+def strength(question: Question) -> float:
+    """0..1: how hard the question is for anyone but the employee, from its own estimate."""
+    if question.guess_probability is None:
+        return 1.0
+    bits = -math.log2(max(question.guess_probability, 1e-9))
+    return max(WEAKEST, min(1.0, bits / STRONG_BITS))
 
 
 def _preference(
@@ -60,6 +76,7 @@ def _preference(
 ) -> float:
     rank = 1.0 - index / max(total, 1)
     score = rank * weights.get(question.source, 0.3) * KIND_WEIGHT.get(question.kind, 1.0)
+    score *= strength(question)
     sources = Counter(q.source for q in chosen)
     days = Counter(q.fact_time.date() for q in chosen if q.fact_time)
     kinds = Counter(q.kind for q in chosen)

@@ -7,16 +7,18 @@ variants and evidence. The planner (questions/planner.py) picks a role-appropria
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from context.models import ContextItem, Employee, Involvement, ItemKind
 from questions.engine import EngineOutput, EngineRequest, RankedFact
+from questions.exposure import annotate
 from questions.models import Question
 from questions.phrasing import clock, day_phrase, when_phrase
 from questions.planner import plan
 from vocabulary.answers import AnswerKind
 
+NEAR = timedelta(minutes=45)
 Template = Callable[[ContextItem, Employee, datetime, Sequence[ContextItem]], Question | None]
 
 
@@ -95,21 +97,26 @@ def meeting_attendees(
     return _question(item, "meeting.attendees", text, AnswerKind.PERSON, ", ".join(others))
 
 
+def _sent_near(item: ContextItem, pool: Sequence[ContextItem]) -> list[ContextItem]:
+    """Other mails sent within NEAR of this one: "around 3 pm" fits them just as well."""
+    return [
+        other
+        for other in pool
+        if other.kind == ItemKind.MAIL
+        and other.id != item.id
+        and abs((other.when - item.when).total_seconds()) <= NEAR.total_seconds()
+    ]
+
+
 def mail_subject(
     item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
 ) -> Question | None:
-    to = [p.name for p in item.participants if p.role == "to"]
-    if item.kind != ItemKind.MAIL or not to or not item.title.strip():
+    # The recipient is not named: they are the one other person who knows the answer.
+    if item.kind != ItemKind.MAIL or not item.participants or not item.title.strip():
         return None
-    when = when_phrase(item.when, now, emp.timezone)
-    text = f"You sent an email to {to[0]} {when}. What was it about?"
-    same = _same_slot(
-        item,
-        pool,
-        emp.timezone,
-        now,
-        lambda o: next((p.name for p in o.participants if p.role == "to"), None),
-    )
+    day, at = day_phrase(item.when, now, emp.timezone), clock(item.when, emp.timezone)
+    text = f"You sent an email {day} around {at}. What was it about?"
+    same = _sent_near(item, pool)
     return _question(
         item,
         "mail.subject",
@@ -193,7 +200,8 @@ TEMPLATES: dict[ItemKind, tuple[Template, ...]] = {
 
 
 def candidates(facts: Sequence[RankedFact], employee: Employee, now: datetime) -> list[Question]:
-    """Every question the templates can write, best fact first."""
+    """Every question the templates can write, best fact first, each with its audience and
+    guess probability (questions/exposure.py)."""
     pool = [fact.item for fact in facts]
     out: list[Question] = []
     for fact in facts:
@@ -201,7 +209,7 @@ def candidates(facts: Sequence[RankedFact], employee: Employee, now: datetime) -
             question = template(fact.item, employee, now, pool)
             if question is not None:
                 out.append(question)
-    return out
+    return annotate(out, pool)
 
 
 class TemplateEngine:

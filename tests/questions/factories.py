@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from context.models import (
+    Audience,
+    AudienceScope,
     ContextItem,
     Employee,
     Involvement,
@@ -40,6 +42,18 @@ def person(name: str, role: str = "attendee") -> Participant:
     return Participant(name=name, email=f"{name.split()[0].lower()}@example.test", role=role)
 
 
+def default_audience(
+    kind: ItemKind, people: tuple[Participant, ...], ids: dict[str, str]
+) -> Audience:
+    """What the real connectors report: a meeting's or mail's people, and nobody else; a
+    ticket's project or a commit's repository, of unknown (assumed large) size."""
+    if kind is ItemKind.TICKET:
+        return Audience(scope=AudienceScope.PROJECT, group=ids.get("project"))
+    if kind is ItemKind.COMMIT:
+        return Audience(scope=AudienceScope.REPOSITORY, group=ids.get("repository"))
+    return Audience.named(p.name for p in people if p.name != EMPLOYEE.name)
+
+
 def item(
     kind: ItemKind,
     title: str,
@@ -50,6 +64,7 @@ def item(
     ids: dict[str, str] | None = None,
     series: str | None = None,
     item_id: str | None = None,
+    audience: Audience | None = None,
 ) -> ContextItem:
     source = {
         ItemKind.MEETING: Source.CALENDAR,
@@ -69,6 +84,7 @@ def item(
         participants=people,
         identifiers=ids or {},
         series_id=series,
+        audience=audience or default_audience(kind, people, ids or {}),
         provenance=Provenance(connector="test", ref=title, fetched_at=NOW),
     )
 

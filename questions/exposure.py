@@ -1,0 +1,129 @@
+"""Who else could answer a question: its fact, its audience and the answer's prior.
+
+A question is only as strong as the people who could answer it besides the employee. Two things
+make an informed impostor right: being (or borrowing the account of) someone who could know the
+answer, and guessing the value colleagues most often see (the team's usual repository). Both are
+estimated here, where the facts are known, and carried on the Question; the decision policy
+decides how much weight the estimate gets (grading/policies/*.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+from context.models import ASSUMED_LARGE_AUDIENCE, ContextItem, ItemKind
+from questions.models import Question
+
+# The chance that one given member of a fact's audience is the caller or lends them an account
+# (a compromised colleague mailbox, a shared screen). An assumption, not a measurement: it orders
+# facts (one other person << a whole project) and is re-measured by the eval's colleague attacker.
+COLLEAGUE_RATE = 0.002
+# How much of an item's audience sees a topic's answer at a glance. A commit subject or the
+# repository is on every listing of the history, a ticket key and summary on every board; which
+# files a commit touched or the minute a ticket moved are only in a detail view.
+VISIBILITY: dict[str, float] = {
+    "commit.subject": 1.0,
+    "commit.repository": 1.0,
+    "ticket.summary": 1.0,
+    "ticket.transition": 1.0,
+    "commit.files": 0.5,
+    "ticket.moved_at": 0.5,
+}
+# Unseen alternatives per topic when estimating the prior from the employee's own items: a
+# department has a handful of repositories but endless meeting titles and mail subjects.
+ALTERNATIVES: dict[str, int] = {
+    "commit.repository": 1,  # the team's few repositories: the usual one is a good guess
+    "meeting.attendees": 4,  # the same few teammates
+    "ticket.transition": 50,  # ticket numbers: the project's open tickets
+}
+DEFAULT_ALTERNATIVES = 12  # titles and subjects: a role's usual vocabulary
+
+
+def fact_of(item: ContextItem) -> str:
+    """What a question about `item` rests on: one ticket whatever was done to it, one commit
+    whichever connector saw it, otherwise the item itself."""
+    if item.kind is ItemKind.TICKET and "ticket_key" in item.identifiers:
+        return f"ticket:{item.identifiers['ticket_key'].upper()}"
+    if item.kind is ItemKind.COMMIT and "sha" in item.identifiers:
+        return f"commit:{item.identifiers.get('repository', '')}:{item.identifiers['sha'][:7]}"
+    return item.id
+
+
+def answer_key(value: str) -> str:
+    """An expected answer as compared across questions: case, spacing and punctuation aside."""
+    return " ".join(re.findall(r"[a-z0-9]+", value.casefold()))
+
+
+def audience_of(question: Question, items: Mapping[str, ContextItem]) -> int:
+    """How many others could know the answer: the widest audience among the cited items,
+    scaled by how visible the topic's answer is to it (never below the people named)."""
+    cited = [items[i] for i in question.evidence if i in items]
+    if not cited:
+        return ASSUMED_LARGE_AUDIENCE
+    visibility = VISIBILITY.get(question.topic, 1.0)
+    return max(
+        max(len(item.audience.people), round(item.audience.reach * visibility)) for item in cited
+    )
+
+
+def priors(questions: Sequence[Question]) -> dict[int, float]:
+    """Per question (by index), how often the employee's *other* work of the same topic has an
+    answer it accepts: the commonest values among someone's work (the team's usual repository,
+    the usual attendees) are what a colleague guesses. Smoothed by the topic's unseen values;
+    an answer no other fact shares has prior 0 (the policy's per-kind floor still applies)."""
+    by_topic: dict[str, Counter[str]] = {}
+    for q in questions:
+        by_topic.setdefault(q.topic, Counter())[answer_key(q.expected)] += 1
+    out: dict[int, float] = {}
+    for index, q in enumerate(questions):
+        seen = by_topic[q.topic]
+        accepted = {answer_key(v) for v in (q.expected, *q.variants)}
+        others = sum(n for value, n in seen.items() if value in accepted) - 1  # not itself
+        unseen = ALTERNATIVES.get(q.topic, DEFAULT_ALTERNATIVES)
+        out[index] = others / (sum(seen.values()) - 1 + unseen)
+    return out
+
+
+def guess_probability(audience: int, prior: float) -> float:
+    """Someone other than the employee answers right: an informed member of the audience, or a
+    guess of the commonest value."""
+    informed = 1.0 - (1.0 - COLLEAGUE_RATE) ** max(audience, 0)
+    return round(1.0 - (1.0 - informed) * (1.0 - prior), 6)
+
+
+def annotate(questions: Sequence[Question], items: Iterable[ContextItem]) -> list[Question]:
+    """The questions with `fact`, `audience`, `prior` and `guess_probability` filled in from the
+    items they cite; questions that already carry them keep theirs."""
+    by_id = {item.id: item for item in items}
+    prior = priors(questions)
+    out = []
+    for index, q in enumerate(questions):
+        if q.guess_probability is not None:
+            out.append(q)
+            continue
+        cited = [by_id[i] for i in q.evidence if i in by_id]
+        audience = audience_of(q, by_id)
+        update = {
+            "fact": fact_of(cited[0]) if cited else q.fact,
+            "audience": audience,
+            "prior": round(prior[index], 6),
+            "guess_probability": guess_probability(audience, prior[index]),
+        }
+        out.append(q.model_copy(update=update))
+    return out
+
+
+def repeats(question: Question, others: Iterable[Question]) -> str | None:
+    """Why `question` adds nothing to `others` (None: it does). Two questions on one fact, or
+    with one expected answer, are a single lookup for whoever knows it: they count once."""
+    key = answer_key(question.expected)
+    for other in others:
+        if question.evidence[:1] and question.evidence[:1] == other.evidence[:1]:
+            return "same fact asked"
+        if question.fact and question.fact == other.fact:
+            return "same fact asked"
+        if key and key == answer_key(other.expected):
+            return "same expected answer as another question"
+    return None
