@@ -41,13 +41,23 @@ ALTERNATIVES: dict[str, int] = {
 DEFAULT_ALTERNATIVES = 12  # titles and subjects: a role's usual vocabulary
 
 
+TICKET_KEY = re.compile(r"\b([A-Z][A-Z0-9]+-\d+)\b")
+
+
 def fact_of(item: ContextItem) -> str:
-    """What a question about `item` rests on: one ticket whatever was done to it, one commit
-    whichever connector saw it, otherwise the item itself."""
+    """What a question about `item` rests on: one ticket whatever was done to it (a commit on a
+    ticket's branch too: the ticket leads to it), one commit whichever connector saw it,
+    otherwise the item itself."""
     if item.kind is ItemKind.TICKET and "ticket_key" in item.identifiers:
         return f"ticket:{item.identifiers['ticket_key'].upper()}"
-    if item.kind is ItemKind.COMMIT and "sha" in item.identifiers:
-        return f"commit:{item.identifiers.get('repository', '')}:{item.identifiers['sha'][:7]}"
+    if item.kind is ItemKind.COMMIT:
+        named = TICKET_KEY.search(item.title) or TICKET_KEY.search(
+            item.identifiers.get("branch", "").upper()
+        )
+        if named:
+            return f"ticket:{named.group(1)}"
+        if "sha" in item.identifiers:
+            return f"commit:{item.identifiers.get('repository', '')}:{item.identifiers['sha'][:7]}"
     return item.id
 
 

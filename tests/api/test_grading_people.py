@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from api.service import VerificationService
 from context.models import Employee
 from tests.api.conftest import Deskguard
 
-ADMIN_ROLE = "it_admin"  # its set asks who was in a meeting (Priya Raman, Daniel Okafor)
+# Roles whose demo sets may ask who was in a meeting with Daniel Okafor: which facts a set asks
+# about moves with planning, the grading rule under test does not.
+ROLES = ("it_admin", "ciso", "data_engineer", "store_manager")
+
+
+def with_daniel(dg: Deskguard) -> str:
+    """An employee whose set asks about a meeting with Daniel Okafor (previewed: nothing is
+    stored, so the verification started next asks the same)."""
+    service = VerificationService(dg.runtime)
+    for role in ROLES:
+        upn = dg.employee(role)
+        qset, _ = asyncio.run(service.preview(upn))
+        if any(q.kind == "person" and "Daniel Okafor" in q.expected for q in qset.questions):
+            return upn
+    raise AssertionError(f"no demo set of {ROLES} asks about a meeting with Daniel Okafor")
+
+
 NEAR = Employee(
     upn="danial.hussain@contoso.example",
     name="Danial Hussain",
@@ -41,7 +60,7 @@ def _answer(dg: Deskguard, wrong_daniel: str, upn: str) -> tuple[dict, list[dict
 
 def test_a_typo_of_the_right_person_passes(dg: Deskguard) -> None:
     decided, grades = _answer(
-        dg, "Danial", dg.employee(ADMIN_ROLE)
+        dg, "Danial", with_daniel(dg)
     )  # one letter off, and nobody else is called that
     assert all(g["verdict"] == "correct" for g in grades), grades
     assert decided["decision"] == "allow"
@@ -50,7 +69,7 @@ def test_a_typo_of_the_right_person_passes(dg: Deskguard) -> None:
 def test_a_name_closer_to_another_employee_is_that_employee(
     dg: Deskguard, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    upn, everyone = dg.employee(ADMIN_ROLE), dg.runtime.directory.list_employees
+    upn, everyone = with_daniel(dg), dg.runtime.directory.list_employees
 
     async def with_danial() -> list[Employee]:
         return [*await everyone(), NEAR]
@@ -67,7 +86,7 @@ def test_without_the_directory_names_cannot_allow(
     async def unreachable() -> list[Employee]:
         raise ConnectionError("directory down")
 
-    upn = dg.employee(ADMIN_ROLE)
+    upn = with_daniel(dg)
     monkeypatch.setattr(dg.runtime.directory, "list_employees", unreachable)
     decided, grades = _answer(dg, "Daniel", upn)
     assert all("grader_error" in g["flags"] and "directory unavailable" in g["reason"]

@@ -12,7 +12,7 @@ from context.demo import build_org
 from context.models import Audience, AudienceScope, ContextItem, Involvement, ItemKind
 from questions.checks import check_question
 from questions.engine import EngineRequest
-from questions.exposure import annotate, answer_key, guess_probability
+from questions.exposure import annotate, answer_key, fact_of, guess_probability
 from questions.facts import rank_facts
 from questions.models import Question
 from questions.pipeline import PipelineOptions, build_question_set
@@ -177,3 +177,17 @@ def test_questions_already_estimated_keep_their_estimate() -> None:
     pool = candidates(facts, EMPLOYEE, NOW)
     again = annotate(pool, [f.item for f in facts])
     assert [q.guess_probability for q in again] == [q.guess_probability for q in pool]
+
+
+def test_a_commit_on_a_tickets_branch_rests_on_that_ticket() -> None:
+    # The ticket's key leads a colleague to its branch's commits: one lookup, one fact.
+    on_ticket = commit("OPS-1423: Renew the VPN gateway certificate", 4, "9d8e7f6")
+    by_branch = on_ticket.model_copy(
+        update={
+            "title": "Renew the VPN gateway certificate",
+            "identifiers": on_ticket.identifiers | {"branch": "feature/ops-1423-renew-vpn"},
+        }
+    )
+    plain = commit("Add break-glass account alerting rule", 4, "3f9c2ab")
+    assert fact_of(on_ticket) == fact_of(by_branch) == "ticket:OPS-1423"
+    assert fact_of(plain) == "commit:identity-automation:3f9c2ab"
