@@ -26,7 +26,7 @@ from grading.reading import read_answer
 from grading.text import match_text, mentions_expected
 from vocabulary.people import split_people
 
-GRADER_VERSION = "deterministic@3"
+GRADER_VERSION = "deterministic@4"
 JUDGE_TIMEOUT_S = 15.0
 BAND_CAP = 0.6  # highest score an undecided band answer keeps without a judge's say-so
 

@@ -18,32 +18,9 @@ from dateutil import parser as dateparser
 from grading.match import Match, clamp
 from grading.models import Verdict
 from grading.normalize import fold, numbers_to_digits
+from vocabulary.carriers import MONTHS as _MONTHS
+from vocabulary.carriers import WEEKDAYS as _WEEKDAYS
 
-_WEEKDAYS = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
-    "weds": 2, "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
-    "saturday": 5, "sunday": 6,
-}  # fmt: skip
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            "jan january",
-            "feb february",
-            "mar march",
-            "apr april",
-            "may",
-            "jun june",
-            "jul july",
-            "aug august",
-            "sep sept september",
-            "oct october",
-            "nov november",
-            "dec december",
-        ]
-    )
-    for m in names.split()
-}
 # Day parts in minutes after midnight, [start, end).
 _PARTS = {
     "morning": (5 * 60, 12 * 60), "lunch": (11 * 60 + 30, 14 * 60),

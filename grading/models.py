@@ -47,7 +47,7 @@ class Grade(BaseModel):
     reason: str
     flags: list[str] = Field(default_factory=list)  # GradeFlag values
     grader: str | None = (
-        None  # which grader produced it, e.g. "deterministic@3+llm:answer_judge@v1"
+        None  # which grader produced it, e.g. "deterministic@4+llm:answer_judge@v1"
     )
 
 

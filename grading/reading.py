@@ -27,6 +27,7 @@ _CORRECTION_RE = re.compile(
 _EITHER_RE = re.compile(r"^\s*(?:it was |it's |i think )?either\b", re.IGNORECASE)
 _OR_RE = re.compile(r"\s*,?\s*\bor(?: maybe| possibly| perhaps| was it| else)?\b\s*", re.IGNORECASE)
 _MAYBE_RE = re.compile(r"\b(?:maybe|perhaps|possibly)\b", re.IGNORECASE)
+_THEN_MAYBE_RE = re.compile(r"[,;]\s*(?:or\s+)?(?:maybe|perhaps|possibly)\b", re.IGNORECASE)
 _SLASH_RE = re.compile(r"\s*/\s*")
 
 # Negation: a negator, then what is denied, up to a clause boundary.
@@ -97,8 +98,11 @@ def _negations(text: str) -> tuple[str, list[str]]:
 def _alternatives(text: str, or_is_literal: bool, slash_is_literal: bool) -> list[str]:
     text = _EITHER_RE.sub("", _VAGUE_OR_RE.sub("", text))
     parts = [text] if or_is_literal else _OR_RE.split(text)
+    if len(parts) > 1:  # "A, B or C": the commas list candidates too
+        parts = [p for part in parts for p in re.split(r"[,;]", part)]
     if len(_MAYBE_RE.findall(text)) >= 2:  # "maybe X, maybe Y"
         parts = [p for part in parts for p in _MAYBE_RE.split(part)]
+    parts = [p for part in parts for p in _THEN_MAYBE_RE.split(part)]  # "X, maybe Y"
     if not slash_is_literal:
         parts = [p for part in parts for p in _SLASH_RE.split(part)]
     return [c for c in (p.strip(" ,;.?!") for p in parts) if re.search(r"\w", c)]

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
+from grading.carriers import carrier_conflict, incidental_numbers, spoken_forms
+from grading.identifiers import match_identifier
 from grading.match import Match, clamp
 from grading.models import Verdict
-from grading.normalize import has_digit, normalize
+from grading.normalize import fold, has_digit, normalize
 from vocabulary.words import GENERIC_WORDS
 
 # Coverage at or above ACCEPT (with a fuzzy ratio at or above MIN_RATIO) is correct; below
@@ -48,13 +50,17 @@ class TextScore:
     coverage: float  # share of the expected distinctive tokens the answer covers (weighted)
     precision: float  # share of the answer's distinctive tokens found in the expected answer
     ratio: float  # rapidfuzz similarity, 0..100
-    conflict: str | None  # a number/code the answer states that the expected does not have
+    conflict: str | None  # why a number, code or carrying word contradicts the expected answer
     matched: int = 0  # distinctive expected tokens the answer covers
     long_number: bool = False  # the answer repeats a 4+ digit number of the expected (a SKU, PO)
 
 
+def _words(text: str) -> list[str]:
+    return default_process(normalize(spoken_forms(fold(text)))).split()
+
+
 def _content(text: str) -> list[str]:
-    words = default_process(normalize(text)).split()
+    words = _words(text)
     # "q four" arrives as "q 4": glue a lone letter to the number after it ("q4").
     glued: list[str] = []
     for word in words:
@@ -71,8 +77,8 @@ def distinctive(text: str) -> list[str]:
 
 
 def _same_token(a: str, b: str) -> bool:
-    if a == b:
-        return True
+    if a == b or (a.isdigit() and b.isdigit() and a.lstrip("0") == b.lstrip("0")):
+        return True  # "store 87" is store 087
     if has_digit(a) or has_digit(b):
         return False  # codes and numbers match exactly or not at all
     if min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)):
@@ -93,6 +99,7 @@ def _coverage(expected: list[str], answer: list[str]) -> float:
     return got / sum(weights) if weights else 0.0
 
 
+_KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*-\d+$")
 PRONOUN_ONE = re.compile(r"\b(the|that|this)\s+\S+\s+one\b|\S+\s+one\b\s*$", re.IGNORECASE)
 
 
@@ -109,10 +116,19 @@ def score_text(expected: str, response: str) -> TextScore:
         exp_tokens, ans_tokens = _content(expected), _content(response)
     # "the 4417302 one": a spoken "one" after a number is a pronoun, not the number 1.
     pronoun = {"1"} if PRONOUN_ONE.search(response) else set()
-    ans_tokens = [t for t in ans_tokens if t not in pronoun]
     expected_content = _content(expected)
-    conflict = next(
-        (t for t in ans_tokens if has_digit(t) and not _covered(t, expected_content)), None
+    # A time or a count the caller adds ("around 3", "the 5 of us") is no rival number.
+    passing = pronoun | {
+        n for n in incidental_numbers(_words(response)) if not _covered(n, expected_content)
+    }
+    ans_tokens = [t for t in ans_tokens if t not in passing]
+    conflict = carrier_conflict(_words(expected), _words(response)) or next(
+        (
+            f"the answer states '{t}', which is not in the expected answer"
+            for t in ans_tokens
+            if has_digit(t) and not _covered(t, expected_content)
+        ),
+        None,
     )
     ratio = max(
         fuzz.token_sort_ratio(expected, response, processor=default_process),
@@ -138,9 +154,8 @@ def mentions_expected(expected: str, span: str, besides: str) -> bool:
 def _verdict(s: TextScore) -> Match:
     detail = f"coverage {s.coverage:.2f}, precision {s.precision:.2f}, similarity {s.ratio:.0f}"
     score = clamp(0.6 * s.coverage + 0.2 * s.precision + 0.2 * s.ratio / 100)
-    if s.conflict is not None:
-        reason = f"the answer states '{s.conflict}', which is not in the expected answer"
-        return Match(Verdict.INCORRECT, min(score, 0.2), "text.number_guard", reason)
+    if s.conflict is not None:  # a number or an answer-carrying word that contradicts
+        return Match(Verdict.INCORRECT, min(score, 0.2), "text.number_guard", s.conflict)
     # A substitution (an expected word missing while the answer brings its own, "Globex" for
     # "Acme") is how a plausible guess looks: the band decides, never the fuzzy score alone.
     substituted = s.coverage < 1.0 and s.precision < 1.0
@@ -157,8 +172,45 @@ def _verdict(s: TextScore) -> Match:
     return Match(Verdict.PARTIAL, min(score, 0.6), "text.fuzzy", f"uncertain ({detail})", True)
 
 
+def _contradicting_detail(expected: str, key: str, response: str) -> Match | None:
+    """The right key ("ITOPS-4173") with words the expected answer does not have, where it has
+    its own ("the Globex renewal" for "Acme contract renewal"): a detail that contradicts."""
+    passing = {"1"} | incidental_numbers(_words(response))  # "the one about", "at 3"
+    words = [t for t in distinctive(response) if t not in passing]
+    extra = [t for t in words if not _covered(t, distinctive(key))]
+    foreign = [t for t in extra if not _covered(t, _content(expected))]
+    number = next((t for t in foreign if has_digit(t)), None)
+    if number is not None:  # "FIN-311, the Q3 budget" for the Q4 one
+        reason = f"the right identifier, but the answer states '{number}', which it does not have"
+        return Match(Verdict.INCORRECT, 0.2, "text.detail", reason)
+    if foreign and any(not _covered(t, extra) for t in distinctive(expected)):
+        reason = f"the right identifier with a detail that is not in the answer ('{foreign[0]}')"
+        return Match(Verdict.PARTIAL, 0.6, "text.detail", reason, uncertain=True)
+    return None
+
+
+def _checked_against(expected: str, option: str, response: str, m: Match) -> Match:
+    """A match through an identifier variant must not contradict the expected answer."""
+    if option == expected or m.verdict is not Verdict.CORRECT or not has_digit(option):
+        return m
+    conflict = carrier_conflict(_words(expected), _words(response))
+    if conflict is not None:
+        return Match(Verdict.INCORRECT, 0.2, "text.detail", f"the right identifier, but {conflict}")
+    return _contradicting_detail(expected, option, response) or m
+
+
+def _option_match(expected: str, option: str, response: str) -> Match:
+    """A ticket key among the variants matches as an identifier does ("4173" for ITOPS-4173)."""
+    if option != expected and _KEY_RE.match(option.strip()):
+        return match_identifier(option, [], response)
+    return _verdict(score_text(option, response))
+
+
 def match_text(expected: str, variants: list[str], response: str) -> Match:
     """Best match over the expected answer and its variants."""
-    results = [_verdict(score_text(option, response)) for option in [expected, *variants]]
+    results = [
+        _checked_against(expected, option, response, _option_match(expected, option, response))
+        for option in [expected, *variants]
+    ]
     order = {Verdict.CORRECT: 2, Verdict.PARTIAL: 1, Verdict.INCORRECT: 0}
     return max(results, key=lambda m: (order[m.verdict], m.score))

@@ -8,6 +8,8 @@ import pytest
 from grading.batch import LabelledResult, Summary, grade_labelled, summarise
 from grading.models import Verdict
 
+C = Verdict.CORRECT
+
 DATA = Path(__file__).parent / "data" / "labelled.jsonl"
 
 
@@ -53,7 +55,7 @@ def test_overall_accuracy_is_high(summary: Summary) -> None:
 
 
 # The trap classes of issue 10: an informed caller's ways past a grader.
-TRAP_CLASSES = ["candidates", "negation", "near_name", "two_hashes"]
+TRAP_CLASSES = ["candidates", "negation", "near_name", "two_hashes", "carrier", "id_detail"]
 
 
 @pytest.mark.parametrize("category", TRAP_CLASSES)
@@ -71,3 +73,11 @@ def test_genuine_answers_beside_the_traps_are_accepted(results: list[LabelledRes
     assert genuine and len(accepted) / len(genuine) >= 0.95, [
         (r.grade.id, r.grade.reason) for r in genuine if r not in accepted
     ]
+
+
+def test_genuine_speech_is_accepted(results: list[LabelledResult]) -> None:
+    """Relative days with clock times, weekday and day of month, leading zeros, added counts."""
+    genuine = [r for r in results if r.category == "genuine_speech"]
+    assert len(genuine) >= 20 and all(r.label is Verdict.CORRECT for r in genuine)
+    rejected = [(r.grade.id, r.grade.reason) for r in genuine if r.grade.verdict is not C]
+    assert len(rejected) <= 0.05 * len(genuine), rejected
