@@ -1,7 +1,8 @@
 """The help-desk agent's pages: sign in, start (search, action, ticket), ask, decide.
 
 Every step calls VerificationService, as the JSON API does, and renders the help-desk view the
-API returns to the same role (`view_for`): no expected answer, score or verdict reaches a page.
+API returns (`public_view`, agent-blind; every role may see at least that): no expected answer,
+score or verdict reaches these pages, whoever is signed in.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from api.errors import InvalidInput
 from api.grants import GrantClaims, GrantExpired
 from api.runtime import Runtime
 from api.schemas import AnswerIn, AnswersSubmit, TicketRef, VerificationCreate
-from api.views import view_for
+from api.views import public_view
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
 DONT_KNOW = "I don't know"  # what the grader hears when the agent presses "caller doesn't know"
@@ -100,8 +101,7 @@ async def start_verification(
 async def verification_page(
     request: Request, verification_id: str, principal: StatusReader, service: ServiceDep
 ) -> Response:
-    row = service.get(verification_id)
-    view = view_for(principal, row)
+    view = public_view(service.get(verification_id))
     console = request.app.state.console
     if view.status == "decided":
         grant, grant_expired = read_grant(service.rt, view.receipt)
@@ -135,7 +135,7 @@ async def submit_answers(
     request: Request, verification_id: str, principal: Verifier, service: ServiceDep, _: Csrf
 ) -> Response:
     form = await request.form()
-    view = view_for(principal, service.get(verification_id))
+    view = public_view(service.get(verification_id))
     answers = []
     for question in view.questions:
         said = form.get(f"answer-{question.id}")

@@ -1,7 +1,7 @@
 """What the agent reads: each decision in plain words and the one thing to do next.
 
-Only the decision itself is shown: never a per-answer verdict, a score or the reasons that
-count right and wrong answers (agent-blind: an agent cannot coach a caller or learn the answers).
+Only the decision and the policy's reasons for the agent are shown: never a per-answer verdict,
+a score or a count of right answers (agent-blind: an agent cannot coach a caller).
 """
 
 from __future__ import annotations

@@ -88,8 +88,10 @@ def attacker_answers(truth: dict[str, Any]) -> list[str | None]:
 
 def secrets_of(truth: dict[str, Any]) -> list[str]:
     """What must never reach the help desk's browser: expected answers and their variants,
-    graders' reasons and the decision's reasons (they count right and wrong answers)."""
+    graders' reasons and the decision's full reasons (they count right and wrong answers; the
+    agent gets the policy's reasons for the agent instead)."""
     found = [str(v) for q in truth["question_details"] for v in [q["expected"], *q["variants"]]]
     found += [str(g["reason"]) for g in truth.get("grades", [])]
-    found += [str(r) for r in truth.get("reasons", [])]
+    told = set(truth.get("agent_reasons", []))
+    found += [str(r) for r in truth.get("reasons", []) if r not in told]
     return [s for s in found if len(s.strip()) >= 4]
