@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import structlog
@@ -15,6 +18,7 @@ from api.console import install as install_console
 from api.errors import DeskguardError
 from api.routes import grants, ops, verifications
 from api.runtime import Runtime
+from api.ticketing import retry_forever
 
 log = structlog.get_logger(__name__)
 MAX_BODY_BYTES = 64 * 1024
@@ -26,11 +30,25 @@ def error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Background work while serving: delivering ticket notes that could not be written."""
+    runtime: Runtime = app.state.runtime
+    task = None
+    if runtime.tickets.adapters:
+        every = runtime.settings.tickets.retry_every_seconds
+        task = asyncio.create_task(retry_forever(runtime.tickets, runtime.clock, every))
+    yield
+    if task is not None:
+        task.cancel()
+
+
 def create_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(
         title="deskguard",
         version="0.1.0",
         description="Help-desk caller verification from the caller's own recent work.",
+        lifespan=_lifespan,
     )
     app.state.runtime = runtime
     app.include_router(verifications.router)

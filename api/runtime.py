@@ -12,6 +12,7 @@ from api.grants import Grants
 from api.settings import Settings
 from api.signing import KeyRing
 from api.storage import Database
+from api.ticketing import TicketDesk
 from context.connectors.base import Connector, Directory
 from grading.cascade import Judge
 from grading.policy import Policy, load_policy
@@ -39,6 +40,7 @@ class Runtime:
     policy: Policy
     keyring: KeyRing
     grants: Grants
+    tickets: TicketDesk
     company_facts: list[str] = field(default_factory=list)
     company_name: str = "your organisation"
     clock: Callable[[], datetime] = utcnow
@@ -72,6 +74,7 @@ def build_runtime(
             issuer=settings.grants.issuer,
             clock=clock,
         ),
+        tickets=_ticket_desk(settings, db),
         company_facts=company,
         company_name=company_name,
         clock=clock,
@@ -127,6 +130,16 @@ def _real_connectors(settings: Settings, names: list[str]) -> list[Connector]:
         github=settings.github,
         lookback_days=settings.collection.lookback_days,
     )
+
+
+def _ticket_desk(settings: Settings, db: Database) -> TicketDesk:
+    from tickets.registry import build_adapters
+
+    try:
+        adapters = build_adapters(settings.servicenow, settings.jsm)
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from None
+    return TicketDesk(adapters, db, settings.tickets)
 
 
 def _use_llm(settings: Settings) -> bool:

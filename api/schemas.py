@@ -94,6 +94,18 @@ class VerificationPublic(BaseModel):
     engine: str
 
 
+class TicketUpdatePublic(BaseModel):
+    """One write into the ticket, as the security role sees it (never the note's reasons)."""
+
+    stage: str
+    system: str
+    number: str
+    status: str  # pending | sent | failed
+    attempts: int
+    last_error: str | None = None
+    sent_at: datetime | None = None
+
+
 class VerificationDetail(VerificationPublic):
     """For security and auditor roles: what was asked, expected, answered and why."""
 
@@ -107,6 +119,7 @@ class VerificationDetail(VerificationPublic):
     entropy_bits: float | None = None
     generation: dict[str, Any] = Field(default_factory=dict)  # engine, prompt@vN + hash, fallback
     filtered: dict[str, int] = Field(default_factory=dict)  # items the privacy filter dropped
+    ticket_updates: list[TicketUpdatePublic] = Field(default_factory=list)  # notes to the ticket
 
 
 class ReceiptCheck(BaseModel):

@@ -19,6 +19,7 @@ from api.records import collection_meta, set_meta, start_audit, validate_answers
 from api.runtime import Runtime
 from api.schemas import AnswersSubmit, VerificationCreate
 from api.storage import VerificationRow
+from api.ticketing import TicketCheck, note_for
 from context.collect import Collection, collect, window_for
 from context.models import Employee
 from grading.cascade import grade
@@ -31,7 +32,14 @@ from grading.models import (
     Verdict,
     grader_failure,
 )
-from grading.policy import DecisionInput, StartInput, decide, decide_start, fail_closed
+from grading.policy import (
+    DecisionInput,
+    StartInput,
+    decide,
+    decide_start,
+    fail_closed,
+    signal_band,
+)
 from prompts.llm import metered
 from questions.engine import EngineRequest
 from questions.facts import rank_facts
@@ -54,6 +62,10 @@ class VerificationService:
         employee = await self.rt.directory.get_employee(body.employee)
         if employee is None:
             raise NotFound(f"no employee {body.employee!r} in the directory")
+        ref = body.ticket
+        check = await self.rt.tickets.check(
+            ref.system if ref else None, ref.id if ref else None, employee.upn
+        )
         now = self.rt.clock()
         window = window_for(now, self.rt.settings.collection.lookback_days)
         collection = await collect(
@@ -76,7 +88,7 @@ class VerificationService:
             collection=collection_meta(collection, qset),
             created_by=actor,
         )
-        early = self._early_decision(row, qset, _failures(recent))
+        early = self._early_decision(row, qset, _failures(recent), check)
         if early is not None:
             self._finish(row, early, grades=[])
         self.rt.db.save(row)
@@ -89,7 +101,15 @@ class VerificationService:
         )
         if early is not None:
             self._audit_decision(row, actor)
+        await self._tell_ticket(row, check, actor)
         return row
+
+    async def _tell_ticket(self, row: VerificationRow, check: TicketCheck, actor: str) -> None:
+        """The ticket's work note; a failure to write is retried, never changes the decision."""
+        signal = Signal.model_validate(row.signal) if row.signal else None
+        band = signal_band(self.rt.policy, signal)
+        note = note_for(row, agent=actor, signal_band=band, at=self.rt.clock())
+        await self.rt.tickets.record(row, check, note)
 
     async def collect_for(self, upn: str) -> tuple[Employee, Collection]:
         """The employee and their privacy-filtered context, now; 404 when unknown."""
@@ -156,11 +176,14 @@ class VerificationService:
         return result.verdict == Verdict.CORRECT
 
     def _early_decision(
-        self, row: VerificationRow, qset: QuestionSet, failures: int
+        self, row: VerificationRow, qset: QuestionSet, failures: int, ticket: TicketCheck
     ) -> Decision | None:
         """The policy's say before asking: None to ask, or an escalation."""
         facts = StartInput(
-            action=row.action, questions_available=len(qset.questions), recent_failures=failures
+            action=row.action,
+            questions_available=len(qset.questions),
+            recent_failures=failures,
+            ticket=ticket.outcome,
         )
         return decide_start(self.rt.policy, facts)
 
@@ -190,6 +213,7 @@ class VerificationService:
         self._finish(row, decision, grades=grades)
         self.rt.db.save(row)
         self._audit_decision(row, actor)
+        await self._tell_ticket(row, self.rt.tickets.target_of(row.id), actor)
         return row
 
     async def _grade_all(

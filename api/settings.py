@@ -19,6 +19,8 @@ from context.config import (
     split_commas,
 )
 from prompts.config import LLMConfig, PromptVersions
+from tickets.jsm import JSMConfig
+from tickets.servicenow import ServiceNowConfig
 
 
 class QuestionSettings(BaseModel):
@@ -33,6 +35,14 @@ class QuestionSettings(BaseModel):
 class GrantSettings(BaseModel):
     ttl_seconds: int = Field(default=900, ge=60, le=86400)  # a grant is good for 15 minutes
     issuer: str = Field(default="deskguard", min_length=1, max_length=200)
+
+
+class TicketDeliveryConfig(BaseModel):
+    """DESKGUARD_TICKETS__*: how hard deskguard tries to write into the ticket."""
+
+    deadline_seconds: float = Field(default=5.0, gt=0, le=30)  # per attempt, inside a request
+    max_attempts: int = Field(default=8, ge=1, le=50)  # then the write is given up (audited)
+    retry_every_seconds: float = Field(default=60.0, ge=5)  # `serve`'s background retry
 
 
 class Settings(BaseSettings):
@@ -57,6 +67,9 @@ class Settings(BaseSettings):
     llm: LLMConfig = Field(default_factory=LLMConfig)
     prompts: PromptVersions = Field(default_factory=PromptVersions)
     questions: QuestionSettings = Field(default_factory=QuestionSettings)
+    servicenow: ServiceNowConfig = Field(default_factory=ServiceNowConfig)
+    jsm: JSMConfig = Field(default_factory=JSMConfig)
+    tickets: TicketDeliveryConfig = Field(default_factory=TicketDeliveryConfig)
 
     _split = field_validator("connectors", mode="before")(split_commas)
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, create_engine, select, update
+from sqlalchemy import JSON, DateTime, Integer, String, Text, create_engine, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -86,6 +86,24 @@ class GrantUseRow(Base):
     purpose: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TicketUpdateRow(Base):
+    """An outbox entry: one note for a help-desk ticket, delivered and retried (api/ticketing)."""
+
+    __tablename__ = "ticket_updates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    verification_id: Mapped[str] = mapped_column(String(40), index=True)
+    stage: Mapped[str] = mapped_column(String(20))  # started | decided
+    system: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(Text)  # the TicketRecord (JSON): where to write
+    note: Mapped[str] = mapped_column(Text)  # the VerificationNote (JSON): what to write
+    status: Mapped[str] = mapped_column(String(20), index=True)  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Database:

@@ -7,6 +7,7 @@ from api.schemas import (
     QuestionPublic,
     SourcePublic,
     TicketRef,
+    TicketUpdatePublic,
     VerificationDetail,
     VerificationPublic,
 )
@@ -46,7 +47,9 @@ def public_view(row: VerificationRow) -> VerificationPublic:
     )
 
 
-def detail_view(row: VerificationRow) -> VerificationDetail:
+def detail_view(
+    row: VerificationRow, ticket_updates: list[TicketUpdatePublic] | None = None
+) -> VerificationDetail:
     """For security and audit roles: what was asked, expected, answered and why, in full."""
     decision = row.decision or {}
     public = public_view(row).model_dump(exclude={"questions", "reasons"})
@@ -64,8 +67,15 @@ def detail_view(row: VerificationRow) -> VerificationDetail:
         filtered=dict(row.collection.get("filtered", {})),
         policy=decision.get("policy"),
         entropy_bits=decision.get("entropy_bits"),
+        ticket_updates=ticket_updates or [],
     )
 
 
-def view_for(principal: Principal, row: VerificationRow) -> VerificationPublic:
-    return detail_view(row) if principal.can("read_answers") else public_view(row)
+def view_for(
+    principal: Principal,
+    row: VerificationRow,
+    ticket_updates: list[TicketUpdatePublic] | None = None,
+) -> VerificationPublic:
+    if principal.can("read_answers"):
+        return detail_view(row, ticket_updates)
+    return public_view(row)

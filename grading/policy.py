@@ -5,7 +5,8 @@ nowhere else. The service gathers the facts (a `StartInput` before asking, a `De
 after the answers) and applies what this module returns.
 
 Before asking (`decide_start`): fewer questions than the minimum escalate, and so does an
-employee whose attempts are used up.
+employee whose attempts are used up, and a ticket that is not this employee's (or cannot be
+checked).
 After the answers (`decide`), in order: an injection attempt denies; too many attempts deny;
 fewer than the minimum questions escalate; mostly wrong answers deny; otherwise the action's tier
 thresholds, the risk signal, the guessing-entropy floor and the judge's availability must all
@@ -22,7 +23,7 @@ import math
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -70,6 +71,20 @@ class StrictRules(BaseModel):
     extra_score: float = 0.1
 
 
+TicketProblem = Literal["mismatch", "not_found", "unreachable"]
+
+
+class TicketRules(BaseModel):
+    """What a ticket check at start means: each listed outcome escalates before asking.
+    mismatch: the ticket was raised for someone else (one ticket, many employees: velocity);
+    not_found: no such ticket; unreachable: the ticketing system did not answer."""
+
+    model_config = ConfigDict(extra="forbid")
+    escalate_when: list[TicketProblem] = Field(
+        default_factory=lambda: list(get_args(TicketProblem))
+    )
+
+
 class SignalThresholds(BaseModel):
     model_config = ConfigDict(extra="forbid")
     high: float = 0.8
@@ -88,6 +103,7 @@ class Policy(BaseModel):
     guess_probability: dict[AnswerKind, float]
     actions: dict[str, ActionRules]
     strict: StrictRules
+    ticket: TicketRules = Field(default_factory=TicketRules)
 
     @property
     def id(self) -> str:
@@ -111,6 +127,9 @@ class StartInput(BaseModel):
     action: str
     questions_available: int  # questions that passed the checks
     recent_failures: int = 0  # denied verifications of this employee in the last 24 h
+    # the ticket named at start, checked in its system (api/ticketing); not_linked: none given
+    # or its system is not configured
+    ticket: Literal["not_linked", "matched", "mismatch", "not_found", "unreachable"] = "not_linked"
 
 
 class DecisionInput(BaseModel):
@@ -162,9 +181,10 @@ def _tally(policy: Policy, grades: list[Grade], questions_asked: int) -> _Tally:
     )
 
 
-def _signal_state(
+def signal_band(
     policy: Policy, signal: Signal | None
 ) -> Literal["unknown", "low", "elevated", "high"]:
+    """The risk signal's band under this policy's thresholds."""
     if signal is None:
         return "unknown"
     if signal.score >= policy.signal.high:
@@ -255,6 +275,13 @@ def fail_closed(policy: Policy, *reasons: str) -> Decision:
     return _decision(policy, DecisionOutcome.ESCALATE, [_plain(r) for r in reasons])
 
 
+_TICKET_REASONS = {
+    "mismatch": "the ticket was raised for someone other than this employee",
+    "not_found": "the ticket does not exist in the ticketing system",
+    "unreachable": "the ticketing system could not confirm the ticket (fail closed)",
+}
+
+
 def decide_start(policy: Policy, facts: StartInput) -> Decision | None:
     """Escalate before asking when the set is too thin or the attempts are used up; None: ask."""
     reasons: list[Reason] = []
@@ -266,6 +293,9 @@ def decide_start(policy: Policy, facts: StartInput) -> Decision | None:
         when = "for this employee in the last 24 h"
         count = f"{facts.recent_failures} failed verifications"
         reasons.append((f"{count} {when}", f"too many failed verifications {when}"))
+    if facts.ticket in policy.ticket.escalate_when:
+        reason = _TICKET_REASONS[facts.ticket]  # policy language: fit for the agent too
+        reasons.append((reason, reason))
     return _decision(policy, DecisionOutcome.ESCALATE, reasons) if reasons else None
 
 
@@ -273,7 +303,7 @@ def decide(policy: Policy, facts: DecisionInput) -> Decision:
     """Fuse the grades and the risk signal into a decision with readable reasons."""
     rules = _rules_for(policy, facts.action)
     t = _tally(policy, facts.grades, facts.questions_asked)
-    state = _signal_state(policy, facts.signal)
+    state = signal_band(policy, facts.signal)
     strict = state == "elevated" or (state == "unknown" and rules.when_signal_unknown == "strict")
     context = _context_reasons(t, state, facts.signal, facts.degraded_sources, strict)
 

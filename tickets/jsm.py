@@ -27,7 +27,7 @@ class JSMConfig(BaseModel):
     url: str | None = None
     email: str | None = None
     token: SecretStr | None = None
-    timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    timeout_seconds: float = Field(default=3.0, gt=0, le=60)
 
     @property
     def enabled(self) -> bool:

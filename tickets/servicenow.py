@@ -40,7 +40,7 @@ class ServiceNowConfig(BaseModel):
     client_id: str | None = None
     client_secret: SecretStr | None = None
     ca_bundle: str | None = None  # a private CA for on-premise proxies (and tests)
-    timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    timeout_seconds: float = Field(default=3.0, gt=0, le=60)
 
     @property
     def enabled(self) -> bool:

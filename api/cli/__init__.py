@@ -18,6 +18,7 @@ from api.cli import (
     questions_cmd,
     run_cmd,
     signing_cmd,
+    tickets_cmd,
 )
 from api.errors import DeskguardError
 from api.logging import configure_logging
@@ -37,6 +38,7 @@ app.add_typer(context_cmd.app, name="context")
 app.add_typer(questions_cmd.app, name="questions")
 app.add_typer(prompts_cmd.app, name="prompts")
 app.add_typer(signing_cmd.app, name="signing")
+app.add_typer(tickets_cmd.app, name="tickets")
 
 
 def fail(code: str, message: str) -> None:

@@ -56,4 +56,5 @@ async def read_verification(
 ) -> VerificationPublic:
     """Status for the help desk; questions, grades and evidence for security and audit roles."""
     principal.require("read_status")
-    return view_for(principal, service.get(verification_id))
+    row = service.get(verification_id)
+    return view_for(principal, row, service.rt.tickets.updates_for(row.id))

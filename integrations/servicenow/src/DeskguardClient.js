@@ -42,7 +42,7 @@ DeskguardClient.prototype = {
             return {allowed: false, reason: 'no deskguard grant on the record'};
         }
         var reply = this._send('post', '/v1/receipts/verify', {
-            grant: String(grant),
+            receipt: String(grant),
             employee: employee,
             action: action,
             ticket: {system: 'servicenow', id: ticketNumber}
@@ -52,7 +52,8 @@ DeskguardClient.prototype = {
         }
         var body = reply.body || {};
         if (body.valid !== true) {
-            return {allowed: false, reason: 'the grant is not valid: ' + (body.reason || 'rejected')};
+            var problem = body.problem ? body.problem.message : 'rejected';
+            return {allowed: false, reason: 'the grant is not valid: ' + problem};
         }
         if (body.decision !== 'allow') {
             return {allowed: false, reason: 'deskguard decided ' + body.decision + ', not allow'};
