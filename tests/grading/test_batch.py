@@ -47,3 +47,14 @@ def test_summarise_counts_false_accepts_and_rejects() -> None:
 def test_summarise_of_nothing_is_zeroes() -> None:
     summary = summarise([])
     assert (summary.total, summary.accuracy, summary.false_accept_rate) == (0, 0.0, 0.0)
+
+
+def test_a_grade_line_may_carry_the_organisation_s_people() -> None:
+    line = {"id": "p1", "question": "Who was there?", "expected": "Alice Jones",
+            "kind": "person", "response": "Alise"}  # fmt: skip
+    alone, with_people = grade_lines(
+        [json.dumps(line), json.dumps(line | {"people": ["Alise Brandt", "Alice Jones"]})]
+    )
+    assert json.loads(alone)["verdict"] == "correct"  # one letter off, nobody else known
+    graded = json.loads(with_people)
+    assert graded["verdict"] == "incorrect" and "Alise Brandt" in graded["reason"]

@@ -10,6 +10,8 @@ C, P, X = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
 ASKED = datetime.fromisoformat("2026-11-26T10:00:00+00:00")  # a Thursday
 WED_3PM = "2026-11-25T15:00:00+00:00"
 TUE_1430_PARIS = "2026-11-24T14:30:00+01:00"
+TUE_2PM = "2026-11-24T14:00:00+00:00"
+NOV_3_2PM = "2026-11-03T14:00:00+00:00"  # also a Tuesday, three weeks before the call
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,17 @@ CASES = [
     # 14:30 in Paris is 13:30 UTC: graded in UTC the caller's "2:30" is an hour off, still ok
     Case(TUE_1430_PARIS, "Tuesday 2:30 pm", C),
     Case("2026-11-25", "yesterday", C),  # a date-only expected value needs only the day
+    # genuine speech: relative day or weekday with a clock time, weekday with a day of month
+    Case(TUE_2PM, "Tuesday afternoon at 2", C),  # "afternoon" makes the bare 2 pm
+    Case(TUE_2PM, "Tuesday at 2 pm", C),
+    Case(TUE_2PM, "Tuesday 2ish", C),  # "2ish" glued
+    Case(TUE_2PM, "Tuesday the 24th at 2", C),
+    Case(TUE_2PM, "the 24th, around 2", C),  # a day of month alone: the latest 24th
+    Case(TUE_2PM, "Tuesday the twenty-fourth at 2 pm", C),  # ordinal words
+    Case(NOV_3_2PM, "Tuesday the 3rd at 2", C),  # not last Tuesday: the Tuesday on the 3rd
+    Case(NOV_3_2PM, "Tuesday the third", P),  # right day, no time
+    Case(TUE_2PM, "Tuesday the 17th at 2", X),  # the Tuesday a week earlier
+    Case(TUE_2PM, "Tuesday, Wednesday, around 2", X),  # two weekdays: a hedge
 ]
 
 

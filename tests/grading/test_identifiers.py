@@ -43,6 +43,11 @@ CASES = [
     Case("v2.3.1", "release v2.3.1", C),
     Case("v2.3.1", "v2.3.2", X),
     Case("OPS-1423", "the one about 2201", C, ["INC-2201"]),  # a variant matches
+    Case("OPS-1423", "OPS-1423, OPS-1424", X),  # a list of one shape is a hedge
+    Case("a1b2c3d", "a1b2c3d or 9f8e7d6", X),  # two hashes
+    Case("a1b2c3d", "a1b2c3d e41d20c", X),  # two hashes, no "or"
+    Case("a1b2c3d", "a1b2c3d, it added the cache", C),  # "added" is hex but no hash
+    Case("087", "store 87", C),  # leading zeros are not spoken
 ]
 
 
@@ -56,3 +61,8 @@ def test_match_identifier(case: Case) -> None:
 def test_reason_for_a_miss_does_not_reveal_the_expected_identifier() -> None:
     result = match_identifier("OPS-1423", [], "OPS-1432")
     assert "1423" not in result.reason
+
+
+def test_a_hedge_says_which_candidates() -> None:
+    result = match_identifier("a1b2c3d", [], "a1b2c3d or 9f8e7d6")
+    assert result.method == "identifier.hedged" and "9f8e7d6" in result.reason
