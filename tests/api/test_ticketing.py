@@ -153,6 +153,8 @@ def test_ticketing_down_at_the_decision_changes_nothing_and_is_retried(
         f"/v1/audit?verification_id={started['id']}", headers=desk.keys["auditor"]
     ).json()
     assert "ticket.write_failed" in [r["event"] for r in audit["records"]]
+    metrics = desk.client.get("/metrics").text
+    assert 'deskguard_ticket_writes_total{outcome="error",system="servicenow"}' in metrics
     sn.down = False
     counts = asyncio.run(desk.runtime.tickets.retry_pending(now=desk.clock()))
     assert counts == {"sent": 1}
