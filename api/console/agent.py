@@ -66,8 +66,15 @@ async def sign_out(request: Request, _: Csrf) -> Response:
 
 @router.get("/start")
 async def start_page(
-    request: Request, principal: Verifier, runtime: RuntimeDep, q: str = "", employee: str = ""
+    request: Request,
+    principal: Verifier,
+    runtime: RuntimeDep,
+    q: str = "",
+    employee: str = "",
+    ticket: str = "",
 ) -> Response:
+    """Search, then the start form; `?employee=UPN&ticket=ID` (a link from the ticketing
+    system) opens the form filled in."""
     matches = await search_employees(runtime.directory, q) if q.strip() else []
     chosen = await runtime.directory.get_employee(employee.strip().lower()) if employee else None
     return render(
@@ -77,6 +84,7 @@ async def start_page(
         q=q,
         matches=matches,
         chosen=chosen,
+        ticket=ticket[:100],
         actions=[(a, action_words(a)) for a in sorted(runtime.policy.actions)],
     )
 

@@ -33,6 +33,16 @@ def assert_nothing_leaked(tab: Tab, truth: dict) -> None:
     assert {"console.css", "console.js"} <= loaded  # the scan covered the page's assets too
 
 
+UNLABELLED = """() => Array.from(document.querySelectorAll("input, select, textarea"))
+  .filter(el => el.type !== "hidden" && el.labels.length === 0 && !el.getAttribute("aria-label"))
+  .map(el => el.name || el.id)"""
+
+
+def assert_page_fits_and_is_labelled(tab: Tab, width: int = 1280) -> None:
+    assert tab.page.evaluate(UNLABELLED) == []  # every field has a label
+    assert tab.page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_genuine_caller_is_allowed_and_nothing_leaks(tab: Tab, served: Served, people) -> None:
     page = tab.page
     page.goto(served.console)
@@ -44,6 +54,7 @@ def test_genuine_caller_is_allowed_and_nothing_leaks(tab: Tab, served: Served, p
     first = truth["question_details"][0]["text"]
     expect(page.locator(".read-aloud").first).to_have_text(f"“{first}”")
     expect(page.locator("#countdown-value")).to_have_text(re.compile(r"\d+ min \d\d s"))
+    assert_page_fits_and_is_labelled(tab)
 
     answer(tab, genuine_answers(truth), shot="02-ask")
 
@@ -53,6 +64,7 @@ def test_genuine_caller_is_allowed_and_nothing_leaks(tab: Tab, served: Served, p
     assert verification in line and "ALLOW" in line and "INC0012345" in line
     assert "valid until" in line
     expect(page.locator(".grant")).to_contain_text(re.compile(r"expires at\s+\d\d:\d\d UTC"))
+    assert_page_fits_and_is_labelled(tab)
     tab.shot("03-decide-allow")
     assert_nothing_leaked(tab, served.truth(verification))
 
@@ -82,3 +94,14 @@ def test_thin_context_employee_escalates_without_questions(
     expect(page.get_by_text(re.compile("Transfer the caller to"))).to_be_visible()
     assert page.locator(".question").count() == 0
     tab.shot("05-thin-context-escalate")
+
+
+def test_a_link_from_the_ticketing_system_opens_the_form_filled_in(
+    tab: Tab, served: Served, people
+) -> None:
+    page = sign_in(tab, served)
+    upn = people["covered"]["employee"]
+    page.goto(f"{served.console}/start?employee={upn}&ticket=INC0055555")
+    expect(page.get_by_role("heading", name=f"Verify {people['covered']['name']}")).to_be_visible()
+    expect(page.get_by_label("Ticket number")).to_have_value("INC0055555")
+    assert_page_fits_and_is_labelled(tab)
