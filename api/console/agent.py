@@ -7,6 +7,7 @@ score or verdict reaches these pages, whoever is signed in.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
@@ -124,7 +125,8 @@ async def verification_page(
             grant=grant,
             grant_expired=grant_expired,
         )
-    left = int((view.expires_at - service.rt.clock()).total_seconds())
+    # Rounded up: the page's countdown never reaches zero before the server's expiry does.
+    left = math.ceil((view.expires_at - service.rt.clock()).total_seconds())
     if left <= 0:
         return render(request, "expired.html", status=410, principal=principal, view=view)
     return render(

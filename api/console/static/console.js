@@ -52,7 +52,7 @@
     var value = document.getElementById("countdown-value");
     var deadline = Date.now() + 1000 * parseInt(box.getAttribute("data-seconds-left"), 10);
     function tick() {
-      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      var left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));  // 0 only once past
       value.textContent = Math.floor(left / 60) + " min " + String(left % 60).padStart(2, "0") + " s";
       box.classList.toggle("low", left <= 60);
       if (left > 0) { window.setTimeout(tick, 1000); return; }
