@@ -118,9 +118,12 @@ class FakeHTTPServer:
                 if reply.delay:
                     time.sleep(reply.delay)
                 data = b"" if reply.body is None else json.dumps(reply.body).encode()
+                if reply.status in (204, 304):
+                    data = b""
                 try:
                     self.send_response(reply.status)
-                    self.send_header("Content-Type", "application/json")
+                    if data:  # a 204 carries no Content-Type, like the real services
+                        self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
                     for key, value in reply.headers.items():
                         self.send_header(key, value)
