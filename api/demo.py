@@ -2,7 +2,9 @@
 
 1. the genuine employee, answering from their own activity with natural imperfections: allowed;
 2. an attacker holding the public profile (LinkedIn, company site, a leaked record): denied;
-3. the same genuine answers from attacker infrastructure (high-risk signal): not allowed.
+3. the same genuine answers from attacker infrastructure (high-risk signal): not allowed;
+4. the allowed caller's MFA reset, carried out by deskguard at the demo tenant's identity
+   provider, once; replaying the same allow is refused.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from fastapi.testclient import TestClient
 
 from api.auth import create_key
 from api.demo_callers import GenuineCaller
+from api.demo_recovery import DemoRecovery
 from api.main import create_app
+from api.recovery_settings import NotifySettings, RecoverySettings
 from api.runtime import Runtime, build_runtime
 from api.settings import Settings
 from questions.attacker import HeuristicAttacker
@@ -35,6 +39,7 @@ class Outcome:
     decision: str
     expected: Callable[[str], bool]
     expectation: str
+    verification_id: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -47,6 +52,10 @@ class DemoRun:
             update={
                 "database_url": f"sqlite:///{settings.data_dir / 'demo.db'}",
                 "connectors": ["demo"],
+                # The demo tenant's in-memory identity provider; notices kept in an outbox.
+                "recovery": RecoverySettings(
+                    provider="demo", notify=NotifySettings(channels=["outbox"])
+                ),
             }
         )
         (settings.data_dir / "demo.db").unlink(missing_ok=True)  # each demo starts clean
@@ -100,6 +109,7 @@ class DemoRun:
                 "not allow",
             ),
         ]
+        outcomes.append(DemoRecovery(self).run(outcomes[0].verification_id, employee.upn))
         return outcomes
 
     @staticmethod
@@ -191,6 +201,6 @@ class DemoRun:
                 f"   signed receipt (Ed25519 JWS): {receipt[:24]}... valid={check['valid']}, "
                 f"records {check['decision']!r}, expires {check['expires_at']}"
             )
-        outcome = Outcome(title, decision, expected, expectation)
+        outcome = Outcome(title, decision, expected, expectation, decided.get("id"))
         self.echo(f"   expected {expectation}: {'OK' if outcome.ok else 'UNEXPECTED'}\n")
         return outcome

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from api.errors import ConfigurationError
 from api.grants import Grants
+from api.recovery_wiring import RecoveryKit, build_recovery
 from api.settings import Settings
 from api.signing import KeyRing
 from api.storage import Database
@@ -44,6 +45,7 @@ class Runtime:
     company_facts: list[str] = field(default_factory=list)
     company_name: str = "your organisation"
     clock: Callable[[], datetime] = utcnow
+    recovery: RecoveryKit | None = None  # identity-provider recovery, notifications, alerts
 
 
 def build_runtime(
@@ -78,6 +80,7 @@ def build_runtime(
         company_facts=company,
         company_name=company_name,
         clock=clock,
+        recovery=build_recovery(settings.recovery, db),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from api.recovery_settings import RecoverySettings
 from context.config import (
     CollectionConfig,
     GitConfig,
@@ -70,6 +71,7 @@ class Settings(BaseSettings):
     servicenow: ServiceNowConfig = Field(default_factory=ServiceNowConfig)
     jsm: JSMConfig = Field(default_factory=JSMConfig)
     tickets: TicketDeliveryConfig = Field(default_factory=TicketDeliveryConfig)
+    recovery: RecoverySettings = Field(default_factory=RecoverySettings)
 
     _split = field_validator("connectors", mode="before")(split_commas)
 

@@ -85,7 +85,7 @@ class EntraExecutor:
                 methods = user.authentication.temporary_access_pass_methods
                 call = methods.by_temporary_access_pass_authentication_method_id(tap_id).delete
                 try:
-                    _, request_id = await _graph_call(call, "delete the TAP", steps)
+                    _, request_id = await graph_call(call, "delete the TAP", steps)
                     steps.append(Step(name="entra.delete_tap", request_id=request_id))
                 except RecoveryError as exc:
                     if exc.status != 404:  # already used or expired and gone: nothing to undo
@@ -101,7 +101,7 @@ class EntraExecutor:
             select=["id", "userPrincipalName", "accountEnabled"]
         )
         builder = client.users.by_user_id(upn)
-        user, _ = await _graph_call(builder.get, "look up the user", [], query=query)
+        user, _ = await graph_call(builder.get, "look up the user", [], query=query)
         if user is None or (user.user_principal_name or "").lower() != upn.lower():
             raise RecoveryError(PROVIDER, f"no Entra user whose userPrincipalName is {upn}")
         if user.account_enabled is False:
@@ -110,7 +110,7 @@ class EntraExecutor:
 
     async def _revoke(self, user: UserItemRequestBuilder, steps: list[Step]) -> Step:
         call = user.revoke_sign_in_sessions.post
-        _, request_id = await _graph_call(call, "revoke sign-in sessions", steps)
+        _, request_id = await graph_call(call, "revoke sign-in sessions", steps)
         return Step(name="entra.revoke_sign_in_sessions", request_id=request_id)
 
     async def _tap(
@@ -124,7 +124,7 @@ class EntraExecutor:
             lifetime_in_minutes=self.tap_lifetime_minutes, is_usable_once=True
         )
         methods = user.authentication.temporary_access_pass_methods
-        tap, request_id = await _graph_call(
+        tap, request_id = await graph_call(
             lambda config: methods.post(body, config), "create a TAP", steps
         )
         if tap is None or not tap.temporary_access_pass or not tap.id:
@@ -151,7 +151,7 @@ class EntraExecutor:
                 password=password, force_change_password_next_sign_in_with_mfa=True
             )
         )
-        _, request_id = await _graph_call(
+        _, request_id = await graph_call(
             lambda config: user.patch(body, config), "set a temporary password", steps
         )
         secret = OneTimeSecret(kind="temporary_password", value=password)
@@ -188,7 +188,7 @@ class _opened:
             await self.cm.__aexit__(*exc)
 
 
-async def _graph_call(
+async def graph_call(
     call: Callable[[Any], Awaitable[T]], what: str, steps: list[Step], *, query: Any = None
 ) -> tuple[T, str | None]:
     """Run one Graph call with a request configuration; return its value and the request-id

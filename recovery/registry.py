@@ -8,11 +8,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from recovery.demo import DemoIdentityProvider
 from recovery.entra import EntraExecutor, GraphFactory
 from recovery.models import Executor, Operation, RecoveryAction, RecoveryConfigError
 from recovery.okta import OktaConfig, OktaExecutor
 
-ProviderName = Literal["okta", "entra", "none"]
+ProviderName = Literal["okta", "entra", "demo", "none"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ def _entra(deps: ExecutorDeps) -> Executor:
 BUILDERS: dict[str, Callable[[ExecutorDeps], Executor]] = {
     "okta": lambda deps: OktaExecutor(deps.okta),
     "entra": _entra,
+    "demo": lambda deps: DemoIdentityProvider(),  # the demo tenant's, in memory
 }
 
 # What each provider runs when the settings choose nothing.
@@ -42,6 +44,10 @@ DEFAULT_OPERATIONS: dict[str, dict[RecoveryAction, Operation]] = {
     "entra": {
         RecoveryAction.MFA_RESET: Operation.TEMPORARY_ACCESS_PASS,
         RecoveryAction.PASSWORD_RESET: Operation.TEMP_PASSWORD,
+    },
+    "demo": {
+        RecoveryAction.MFA_RESET: Operation.RESET_FACTORS,
+        RecoveryAction.PASSWORD_RESET: Operation.RESET_PASSWORD_EMAIL,
     },
 }
 

@@ -21,7 +21,7 @@ def demo() -> None:
             f"{o.title}: got {o.decision}, expected {o.expectation}" for o in outcomes if not o.ok
         )
         raise SystemExit(f"demo did not behave as expected: {bad}")
-    print("All three calls were decided as expected.")
+    print("All four calls went as expected.")
 
 
 def serve(

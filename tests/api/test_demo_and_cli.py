@@ -44,6 +44,10 @@ def test_demo_replay_allows_the_employee_denies_the_attacker_and_distrusts_bad_i
     assert outcomes[2].decision != "allow"
     transcript = "\n".join(lines)
     assert "caller:" in transcript and "DECISION: ALLOW" in transcript
+    # The fourth call: deskguard performs the MFA reset once; the replay is refused.
+    assert outcomes[3].ok and outcomes[3].decision == "reset once, replay refused"
+    assert "MFA resets at the identity provider: 1" in transcript
+    assert "replay of the same allow -> 409 grant_used" in transcript
 
 
 def test_keys_create_prints_a_key_and_rejects_unknown_roles(demo_data_dir: Path) -> None:

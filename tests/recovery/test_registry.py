@@ -11,11 +11,11 @@ OKTA = OktaConfig(org_url="https://corp.okta.com", api_token="t")
 
 def test_none_means_decision_only() -> None:
     assert build_executor("none", ExecutorDeps(okta=OKTA)) is None
-    assert known_providers() == ["entra", "okta", "none"]
+    assert known_providers() == ["demo", "entra", "okta", "none"]
 
 
 def test_unknown_provider_names_the_known_ones() -> None:
-    with pytest.raises(RecoveryConfigError, match="known: entra, okta, none"):
+    with pytest.raises(RecoveryConfigError, match="known: demo, entra, okta, none"):
         build_executor("ping", ExecutorDeps(okta=OKTA))
 
 
