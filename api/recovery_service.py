@@ -10,7 +10,7 @@ from datetime import datetime
 import structlog
 
 from api import audit
-from api.errors import NotFound
+from api.errors import InvalidInput, NotFound
 from api.recovery_errors import AlreadyUsed, ProviderFailed, RecoveryLocked
 from api.recovery_grant import check_grant, use_grant
 from api.recovery_notices import Notices
@@ -42,31 +42,20 @@ class RecoveryService:
         grant = check_grant(self.rt.grants, row, body, actor=actor)
         action = RecoveryAction(row.action) if row.action in set(RecoveryAction) else None
         if action is None or action not in self.kit.operations:
-            raise NotFound(f"{row.action} has no identity-provider action; nothing to run")
-        operation = self.kit.operations[action]
-        record = RecoveryRow(
-            id=f"rec_{uuid.uuid4().hex[:24]}",
-            verification_id=row.id,
-            grant_id=grant.jti,
-            employee=row.employee,
-            action=action.value,
-            operation=operation.value,
-            provider=executor.provider,
-            agent=actor,
-            ticket=row.ticket,
-            status="running",
-            started_at=now,
-            result={},
-            undo={},
-        )
+            raise InvalidInput(f"{row.action} has no identity-provider action; nothing to run")
+        record = self._record(row, action, grant_id=grant.jti, actor=actor, now=now)
         use_grant(self.rt.grants, grant, actor=actor)  # 409 on a replay, on any replica
         if not self.kit.store.claim(record):
             raise AlreadyUsed("this allow has already been used; verify the caller again")
-        self._refuse_if_locked(row.employee, self.rt.clock())  # a dispute may have just landed
+        try:
+            self._refuse_if_locked(row.employee, self.rt.clock())  # a dispute may have just landed
+        except RecoveryLocked as exc:
+            self._failed(record, RecoveryError(executor.provider, exc.message), actor)
+            raise
         request = RecoveryRequest(
             employee=row.employee,
             action=action,
-            operation=operation,
+            operation=self.kit.operations[action],
             revoke_sessions=self.kit.settings.revoke_sessions,
             reference=row.id,
         )
@@ -76,6 +65,28 @@ class RecoveryService:
             self._failed(record, exc, actor)
             raise ProviderFailed(_failure_message(exc)) from None
         return await self._done(row, record, outcome, actor)
+
+    def _record(
+        self, row: VerificationRow, action: RecoveryAction, *, grant_id: str, actor: str,
+        now: datetime,
+    ) -> RecoveryRow:  # fmt: skip
+        executor = self.kit.executor
+        assert executor is not None
+        return RecoveryRow(
+            id=f"rec_{uuid.uuid4().hex[:24]}",
+            verification_id=row.id,
+            grant_id=grant_id,
+            employee=row.employee,
+            action=action.value,
+            operation=self.kit.operations[action].value,
+            provider=executor.provider,
+            agent=actor,
+            ticket=row.ticket,
+            status="running",
+            started_at=now,
+            result={},
+            undo={},
+        )
 
     def _verification(self, verification_id: str) -> VerificationRow:
         row = self.rt.db.get_verification(verification_id)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hmac
 import html
 from typing import Annotated, Any
 
@@ -114,8 +115,6 @@ def _check_okta_secret(runtime: Runtime, request: Request) -> None:
         raise HookRefused(
             "the Okta event hook is not configured (DESKGUARD_RECOVERY__OKTA_HOOK_SECRET)"
         )
-    import hmac
-
     given = request.headers.get(settings.okta_hook_header, "")
     if not hmac.compare_digest(given.encode(), secret.get_secret_value().encode()):
         raise HookRefused("wrong or missing event hook secret")

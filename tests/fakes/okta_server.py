@@ -62,6 +62,7 @@ class FakeOkta:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id
     factors: dict[str, list[str]] = field(default_factory=dict)  # user id -> enrolled factors
     performed: list[tuple[str, str]] = field(default_factory=list)  # (operation, user id)
+    token_requests: list[dict[str, str]] = field(default_factory=list)  # OAuth form posts
     server: FakeHTTPServer = field(init=False)
 
     def __post_init__(self) -> None:
@@ -87,6 +88,8 @@ class FakeOkta:
         return reply
 
     def _route(self, request: Request) -> Reply:
+        if request.path == "/oauth2/v1/token":
+            return self._token(request)
         auth = request.headers.get("authorization", "")
         if auth not in (f"SSWS {TOKEN}", f"Bearer {TOKEN}"):
             return Reply(401, okta_error("E0000011", "Invalid token provided"))
@@ -103,6 +106,20 @@ class FakeOkta:
             self.performed.append(("revoke_sessions", user["id"]))
             return Reply(204)
         return Reply(404, okta_error("E0000022", f"The endpoint does not support {path}"))
+
+    def _token(self, request: Request) -> Reply:
+        """Client credentials with private_key_jwt, as an Okta API service app gets its token."""
+        from urllib.parse import parse_qs
+
+        form = {k: v[0] for k, v in parse_qs(request.body.decode()).items()}
+        self.token_requests.append(form)
+        if form.get("grant_type") != "client_credentials" or not form.get("client_assertion"):
+            return Reply(400, {"error": "invalid_request"})
+        return Reply(
+            200,
+            {"token_type": "Bearer", "expires_in": 3600, "access_token": TOKEN,
+             "scope": form.get("scope", "")},
+        )  # fmt: skip
 
     def _lifecycle(self, request: Request, ref: str, operation: str) -> Reply:
         user = self._find(ref)

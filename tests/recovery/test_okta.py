@@ -132,3 +132,27 @@ def test_plain_http_only_for_loopback() -> None:
         OktaExecutor(OktaConfig(org_url="http://corp.okta.com", api_token=TOKEN))
     with pytest.raises(RecoveryConfigError, match="API_TOKEN"):
         OktaExecutor(OktaConfig(org_url="https://corp.okta.com"))
+
+
+async def test_oauth_service_app_with_private_key_jwt(okta: FakeOkta, tmp_path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = tmp_path / "okta-service-app.pem"
+    pem.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    user_id = okta.add_user(UPN)
+    config = OktaConfig(org_url=okta.url, client_id="0oa1deskguard", private_key_path=str(pem))
+    await OktaExecutor(config).execute(request(Operation.RESET_FACTORS, revoke_sessions=False))
+    assert okta.performed == [("reset_factors", user_id)]
+    (form,) = okta.token_requests
+    assert form["scope"] == "okta.users.manage"
+    assert form["client_assertion_type"].endswith("jwt-bearer")
+    calls = [r for r in okta.server.requests if r.path.startswith("/api/")]
+    assert {r.headers["authorization"] for r in calls} == {f"Bearer {TOKEN}"}
