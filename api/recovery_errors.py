@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.errors import Conflict, DeskguardError, Forbidden
+from api.errors import Conflict, DeskguardError, Forbidden, NotFound, Unauthorized
 
 
 class RecoveryRefused(Forbidden):
@@ -47,5 +47,11 @@ class ProviderFailed(DeskguardError):
     status, code = 502, "provider_error"
 
 
-class HookRefused(Forbidden):
+class HookRefused(Unauthorized):
+    """An identity-provider hook authenticates with its shared secret, not an API key."""
+
     code = "hook_unauthorised"
+
+
+class HookNotConfigured(NotFound):
+    code = "hook_not_configured"

@@ -15,7 +15,7 @@ from api.errors import DeskguardError, InvalidInput
 from api.recovery_bypass import BypassDetector
 from api.recovery_deps import RecoveryDep, recovery_kit
 from api.recovery_disputes import Disputes
-from api.recovery_errors import HookRefused
+from api.recovery_errors import HookNotConfigured, HookRefused
 from api.recovery_schemas import AlertPublic, AlertsPublic, RecoveryCreate, RecoveryPublic
 from api.runtime import Runtime
 from recovery.events import OktaEventHook
@@ -112,7 +112,7 @@ def _check_okta_secret(runtime: Runtime, request: Request) -> None:
     settings = recovery_kit(runtime).settings
     secret = settings.okta_hook_secret
     if secret is None:
-        raise HookRefused(
+        raise HookNotConfigured(
             "the Okta event hook is not configured (DESKGUARD_RECOVERY__OKTA_HOOK_SECRET)"
         )
     given = request.headers.get(settings.okta_hook_header, "")

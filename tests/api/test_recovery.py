@@ -277,9 +277,15 @@ def test_okta_event_hook_verification_and_secret(rdg: Deskguard) -> None:
     ok = rdg.client.get("/v1/hooks/okta", headers=challenge | {"Authorization": HOOK_SECRET})
     assert ok.status_code == 200 and ok.json() == {"verification": "X7qx-challenge"}
     wrong = rdg.client.get("/v1/hooks/okta", headers=challenge | {"Authorization": "guess"})
-    assert wrong.status_code == 403
+    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "hook_unauthorised"
     payload = hook_payload(rdg.employee(ADMIN_ROLE), "2026-11-25T17:40:00.000Z")
-    assert rdg.client.post("/v1/hooks/okta", json=payload).status_code == 403
+    assert rdg.client.post("/v1/hooks/okta", json=payload).status_code == 401
+
+
+def test_the_okta_hook_is_absent_until_its_secret_is_set(dg: Deskguard) -> None:
+    response = dg.client.get("/v1/hooks/okta", headers={"x-okta-verification-challenge": "x"})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "hook_not_configured"
 
 
 def test_a_reset_outside_deskguard_raises_an_alert(

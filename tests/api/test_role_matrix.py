@@ -37,6 +37,10 @@ def _receipt(dg: Deskguard, vid: str) -> object:
     return {"receipt": "not.a.grant"}
 
 
+def _recovery(dg: Deskguard, vid: str) -> object:
+    return {"action": "password_reset"}
+
+
 HELPDESK, SECURITY, AUDITOR, ADMIN = "helpdesk", "security", "auditor", "admin"
 READ_STATUS = frozenset({HELPDESK, SECURITY, AUDITOR, ADMIN})
 MATRIX = [
@@ -53,6 +57,18 @@ MATRIX = [
     Row("GET", "/v1/verifications/{verification_id}", READ_STATUS),
     Row("GET", "/v1/audit", frozenset({AUDITOR, ADMIN})),
     Row("POST", "/v1/receipts/verify", READ_STATUS, _receipt),
+    Row(
+        "POST",
+        "/v1/verifications/{verification_id}/recovery",
+        frozenset({HELPDESK, ADMIN}),
+        _recovery,
+    ),
+    Row("GET", "/v1/alerts", frozenset({SECURITY, ADMIN})),
+    Row("POST", "/v1/hooks/entra/poll", frozenset({SECURITY, ADMIN})),
+    # Okta's Event Hook takes no API key: its shared secret is checked instead (tests/api/
+    # test_recovery.py); here it is not configured, so every caller gets 404.
+    Row("GET", "/v1/hooks/okta", PUBLIC),
+    Row("POST", "/v1/hooks/okta", PUBLIC),
 ]
 
 
