@@ -14,10 +14,11 @@ from api.recovery_store import RecoveryStore
 from api.storage import Database
 from context.config import GraphConfig
 from recovery.channels import GraphMailChannel, OutboxChannel, WebhookChannel
-from recovery.contacts import GraphContacts
+from recovery.contacts import Contacts, GraphContacts, OktaContacts
 from recovery.events import EntraAuditPoller
 from recovery.models import Executor, Operation, RecoveryAction, RecoveryError
 from recovery.notify import Channel, Notifier
+from recovery.okta import OktaExecutor
 from recovery.registry import ExecutorDeps, build_executor, operations_for
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class RecoveryKit:
     executor: Executor | None
     operations: dict[RecoveryAction, Operation]
     notifier: Notifier
-    contacts: GraphContacts | None = None
+    contacts: Contacts | None = None
     poller: EntraAuditPoller | None = None
     outbox: OutboxChannel | None = None  # the demo's and tests' in-memory channel
     channel_problems: list[str] = field(default_factory=list)
@@ -74,6 +75,22 @@ def build_recovery(settings: RecoverySettings, db: Database) -> RecoveryKit:
         poller=EntraAuditPoller(graph) if graph and settings.provider == "entra" else None,
         outbox=outbox,
         channel_problems=problems,
+    )
+
+
+def _contacts(
+    settings: RecoverySettings, graph: GraphFactory | None, executor: Executor | None
+) -> Contacts | None:
+    """Personal addresses from Entra when deskguard has a Graph app, else from Okta."""
+    if not settings.notify.personal_from_directory:
+        return None
+    if graph is not None:
+        return GraphContacts(graph)
+    if isinstance(executor, OktaExecutor):
+        return OktaContacts(executor)
+    raise ConfigurationError(
+        "DESKGUARD_RECOVERY__NOTIFY__PERSONAL_FROM_DIRECTORY needs DESKGUARD_RECOVERY__ENTRA__* "
+        "or the okta provider"
     )
 
 

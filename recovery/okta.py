@@ -103,6 +103,17 @@ class OktaExecutor:
             )
             return [Step(name="okta.revoke_sessions", request_id=result)]
 
+    async def contacts(self, login: str) -> tuple[list[str], list[str]]:
+        """The user's secondary address and mobile phone from the Okta profile."""
+        async with self._client() as client:
+            result: Any = await client.get_user(login, **self._auth())
+        if result[-1] is not None:
+            raise _error(result[-1], "read the profile", [])
+        profile = result[0].profile if result[0] else None
+        mails = [profile.second_email] if profile and profile.second_email else []
+        phones = [profile.mobile_phone] if profile and profile.mobile_phone else []
+        return mails, phones
+
     # -- calls -------------------------------------------------------------------------------
 
     async def _user(self, client: Client, login: str) -> dict[str, str]:

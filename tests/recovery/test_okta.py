@@ -156,3 +156,16 @@ async def test_oauth_service_app_with_private_key_jwt(okta: FakeOkta, tmp_path) 
     assert form["client_assertion_type"].endswith("jwt-bearer")
     calls = [r for r in okta.server.requests if r.path.startswith("/api/")]
     assert {r.headers["authorization"] for r in calls} == {f"Bearer {TOKEN}"}
+
+
+async def test_personal_contacts_from_the_okta_profile(okta: FakeOkta) -> None:
+    from recovery.contacts import OktaContacts
+    from recovery.notify import RecipientKind
+
+    user_id = okta.add_user(UPN)
+    okta.users[user_id]["profile"] |= {"secondEmail": "jane@home.example", "mobilePhone": "+1 555"}
+    found = await OktaContacts(executor(okta)).personal(UPN)
+    assert [(r.kind, r.address) for r in found] == [
+        (RecipientKind.PERSONAL_MAIL, "jane@home.example"),
+        (RecipientKind.PHONE, "+1 555"),
+    ]
