@@ -16,6 +16,7 @@ from api.cli import (
     keys_cmd,
     prompts_cmd,
     questions_cmd,
+    recovery_cmd,
     run_cmd,
     signing_cmd,
     tickets_cmd,
@@ -39,6 +40,7 @@ app.add_typer(questions_cmd.app, name="questions")
 app.add_typer(prompts_cmd.app, name="prompts")
 app.add_typer(signing_cmd.app, name="signing")
 app.add_typer(tickets_cmd.app, name="tickets")
+app.add_typer(recovery_cmd.app, name="recovery")
 
 
 def fail(code: str, message: str) -> None:

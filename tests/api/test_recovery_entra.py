@@ -121,3 +121,17 @@ def test_entra_audit_poll_flags_a_reset_without_grant(edg: Deskguard, entra: Fak
         "alerts": 0
     }
     assert edg.client.post("/v1/hooks/entra/poll", headers=edg.keys["helpdesk"]).status_code == 403
+
+
+def test_poll_entra_command(edg: Deskguard, entra: FakeEntra, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from api.cli import app, recovery_cmd
+
+    upn = edg.employee(ADMIN_ROLE)
+    at = edg.clock.now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    entra.audits.append(audit_record(upn, at, "Reset user password", "rogue.admin@corp.example"))
+    monkeypatch.setattr(recovery_cmd, "runtime", lambda: edg.runtime)
+    result = CliRunner().invoke(app, ["recovery", "poll-entra"])
+    assert result.exit_code == 0, result.output
+    assert '"actor": "rogue.admin@corp.example"' in result.output
