@@ -325,3 +325,14 @@ def test_deskguards_own_reset_is_not_a_bypass(rdg: Deskguard) -> None:
         "/v1/hooks/okta", json=payload, headers={"Authorization": HOOK_SECRET}
     )
     assert response.json()["alerts"] == 1
+
+
+def test_disputing_a_denied_attempt_locks_recovery(rdg: Deskguard, okta: FakeOkta) -> None:
+    decide(rdg, genuine=False)  # an impostor was denied; the employee is told
+    link = dispute_link(rdg)
+    outcome = rdg.client.post(link).json()
+    assert [s["name"] for s in outcome["revoked"]] == ["okta.revoke_sessions"]
+    # Now even a genuine allow cannot reset through the help desk for 24 h.
+    locked = recover(rdg, decide(rdg)["id"])
+    assert locked.status_code == 403 and locked.json()["error"]["code"] == "recovery_locked"
+    assert [op for op, _ in okta.performed] == ["revoke_sessions"]  # only the dispute's
