@@ -33,6 +33,7 @@ from grading.models import (
     grader_failure,
 )
 from grading.policy import (
+    AskedQuestion,
     DecisionInput,
     StartInput,
     decide,
@@ -42,12 +43,12 @@ from grading.policy import (
 )
 from prompts.llm import metered
 from questions.engine import EngineRequest
+from questions.exposure import unasked
 from questions.facts import rank_facts
 from questions.models import Question, QuestionSet
 from questions.pipeline import PipelineOptions, build_question_set
 
 log = structlog.get_logger(__name__)
-ROTATION_MIN_FACTS_PER_QUESTION = 2
 RECENT = timedelta(hours=24)
 
 
@@ -152,7 +153,7 @@ class VerificationService:
     async def _questions(
         self, employee: Employee, collection: Collection, recent: Sequence[VerificationRow]
     ) -> QuestionSet:
-        request = _rotate(await self._engine_request(employee, collection), recent)
+        request, withheld = _unasked(await self._engine_request(employee, collection), recent)
         profile = request.profile
         public = [
             *(profile.facts() if profile else []),
@@ -169,7 +170,7 @@ class VerificationService:
             fallback_to_templates=self.rt.settings.questions.on_llm_failure == "templates",
         )
         qset, _ = await build_question_set(request, self.rt.engine, options=options)
-        return qset
+        return qset.model_copy(update={"facts_asked_recently": withheld})
 
     async def _attack_check(self, question: Question, guess: str) -> bool:
         result = await self._grade_one(question, guess, None, None)
@@ -184,6 +185,7 @@ class VerificationService:
             questions_available=len(qset.questions),
             recent_failures=failures,
             ticket=ticket.outcome,
+            facts_asked_recently=qset.facts_asked_recently,
         )
         return decide_start(self.rt.policy, facts)
 
@@ -283,6 +285,10 @@ class VerificationService:
             action=row.action,
             grades=list(grades),
             questions_asked=len(questions),
+            asked=[
+                AskedQuestion(id=q.id, fact=q.fact, guess_probability=q.guess_probability)
+                for q in questions
+            ],
             signal=Signal.model_validate(row.signal) if row.signal else None,
             degraded_sources=list(row.collection.get("degraded_sources", [])),
             attempts=_failures(self._recent(row.employee, row.created_at)) + 1,
@@ -338,11 +344,14 @@ def _failures(rows: Sequence[VerificationRow]) -> int:
     return sum(1 for r in rows if r.decision and r.decision.get("decision") == "deny")
 
 
-def _rotate(request: EngineRequest, recent: Sequence[VerificationRow]) -> EngineRequest:
-    """Skip facts asked about in the last 24 h, so a caller who tries again (an attacker who
-    researched the first questions) gets new ones; kept when too few facts would remain."""
-    used = {e["id"] for row in recent for e in row.collection.get("evidence", [])}
-    fresh = [fact for fact in request.facts if fact.item.id not in used]
-    if not used or len(fresh) < ROTATION_MIN_FACTS_PER_QUESTION * request.count:
-        return request
-    return request.model_copy(update={"facts": fresh})
+def _unasked(
+    request: EngineRequest, recent: Sequence[VerificationRow]
+) -> tuple[EngineRequest, int]:
+    """Withhold every fact asked about in the last 24 h, however few remain: a caller who tries
+    again (an attacker who researched the first questions) never hears one again, and a set that
+    comes out short escalates (the policy says why). Returns the request and how many facts
+    were withheld."""
+    asked = [Question.model_validate(q) for row in recent for q in row.questions]
+    fresh = unasked(request.facts, asked)
+    withheld = len(request.facts) - len(fresh)
+    return request.model_copy(update={"facts": fresh}), withheld

@@ -11,7 +11,9 @@ After the answers (`decide`), in order: an injection attempt denies; too many at
 fewer than the minimum questions escalate; mostly wrong answers deny; otherwise the action's tier
 thresholds, the risk signal, the guessing-entropy floor and the judge's availability must all
 pass to allow, and anything short of that escalates (deny instead when the risk signal is high);
-a grader failure turns an allow into escalate. Any failure of the policy itself escalates
+a grader failure turns an allow into escalate. The entropy counts each correct answer by its
+kind's guess probability, raised (from v2) to the question's own estimate from its audience and
+prior, one fact once. Any failure of the policy itself escalates
 (`fail_closed`). Each rule gives two reasons: one for security and audit (counts, kinds and
 thresholds, never an expected answer) and one for the help-desk agent in policy language (no
 count, score or verdict a caller could learn from: which answers were right stays hidden).
@@ -20,6 +22,8 @@ count, score or verdict a caller could learn from: which answers were right stay
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -91,6 +95,16 @@ class SignalThresholds(BaseModel):
     elevated: float = 0.5
 
 
+class EstimateRules(BaseModel):
+    """How each question's own guess estimate (its audience and the answer's prior in the
+    organisation, computed where the facts are known) enters the entropy: a correct answer is
+    worth -log2(max(p_kind, min(1, weight * estimate))) bits, so a fact a whole repository sees
+    counts for little whatever its kind."""
+
+    model_config = ConfigDict(extra="forbid")
+    weight: float = Field(default=1.0, ge=0.0)
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -104,16 +118,28 @@ class Policy(BaseModel):
     actions: dict[str, ActionRules]
     strict: StrictRules
     ticket: TicketRules = Field(default_factory=TicketRules)
+    question_estimates: EstimateRules | None = None  # None: the per-kind constants alone
 
     @property
     def id(self) -> str:
         return f"{self.name}@v{self.version}"
 
 
+POLICY_FILE = re.compile(r"decision_v(\d+)\.yaml")
+
+
+def packaged_policy() -> str:
+    """The newest packaged policy file's name (decision_vN.yaml with the highest N)."""
+    names = [f.name for f in resources.files("grading").joinpath("policies").iterdir()]
+    versions = {int(m.group(1)): n for n in names if (m := POLICY_FILE.fullmatch(n))}
+    return versions[max(versions)]
+
+
 def load_policy(path: Path | None = None) -> Policy:
-    """The policy in `path`, or the packaged decision_v1.yaml."""
+    """The policy in `path`, or the newest packaged one (see `packaged_policy`)."""
     if path is None:
-        text = resources.files("grading").joinpath("policies/decision_v1.yaml").read_text("utf-8")
+        policies = resources.files("grading").joinpath("policies")
+        text = policies.joinpath(packaged_policy()).read_text("utf-8")
     else:
         text = path.read_text("utf-8")
     return Policy.model_validate(yaml.safe_load(text))
@@ -130,6 +156,17 @@ class StartInput(BaseModel):
     # the ticket named at start, checked in its system (api/ticketing); not_linked: none given
     # or its system is not configured
     ticket: Literal["not_linked", "matched", "mismatch", "not_found", "unreachable"] = "not_linked"
+    facts_asked_recently: int = 0  # facts withheld: asked of this employee in the last 24 h
+
+
+class AskedQuestion(BaseModel):
+    """What the policy weighs of an asked question besides its grade: the fact it rests on
+    (answers on one fact count once) and its own estimate that someone else answers it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: str
+    fact: str = ""
+    guess_probability: float | None = Field(default=None, ge=0.0, le=1.0)
 
 
 class DecisionInput(BaseModel):
@@ -143,6 +180,7 @@ class DecisionInput(BaseModel):
     signal: Signal | None = None  # the device/network risk signal; None = not provided
     degraded_sources: list[str] = Field(default_factory=list)  # sources that failed to answer
     attempts: int = 1  # this attempt's number: 1 + denied verifications in the last 24 h
+    asked: list[AskedQuestion] = Field(default_factory=list)  # by grade id; [] = kinds only
 
 
 @dataclass(frozen=True)
@@ -156,17 +194,32 @@ class _Tally:
     flags: frozenset[str]
 
 
-def entropy_bits(policy: Policy, grades: list[Grade]) -> float:
-    """Guessing entropy: -log2(p_guess(kind)) per correct answer, half for a partial."""
-    bits = 0.0
-    for grade in grades:
-        p = policy.guess_probability.get(grade.kind, 0.5)
-        weight = {Verdict.CORRECT: 1.0, Verdict.PARTIAL: 0.5}.get(grade.verdict, 0.0)
-        bits += weight * -math.log2(p)
-    return round(bits, 2)
+def answer_bits(policy: Policy, grade: Grade, asked: AskedQuestion | None = None) -> float:
+    """What one answer is worth: -log2(p_guess), full for correct, half for partial; p_guess is
+    the kind's constant, raised to the question's own estimate when the policy weighs it."""
+    p = policy.guess_probability.get(grade.kind, 0.5)
+    rules = policy.question_estimates
+    if rules is not None and asked is not None and asked.guess_probability is not None:
+        p = max(p, min(1.0, rules.weight * asked.guess_probability))
+    weight = {Verdict.CORRECT: 1.0, Verdict.PARTIAL: 0.5}.get(grade.verdict, 0.0)
+    return weight * -math.log2(p) if p < 1.0 else 0.0
 
 
-def _tally(policy: Policy, grades: list[Grade], questions_asked: int) -> _Tally:
+def entropy_bits(policy: Policy, grades: list[Grade], asked: Sequence[AskedQuestion] = ()) -> float:
+    """Guessing entropy of the answers. When the policy weighs the questions' own estimates,
+    answers resting on one fact (one lookup gives them all) also count once, by the best."""
+    by_id = {q.id: q for q in asked} if policy.question_estimates is not None else {}
+    best: dict[str, float] = {}
+    for index, grade in enumerate(grades):
+        question = by_id.get(grade.id)
+        fact = question.fact if question and question.fact else f"answer:{index}"
+        best[fact] = max(best.get(fact, 0.0), answer_bits(policy, grade, question))
+    return round(sum(best.values()), 2)
+
+
+def _tally(
+    policy: Policy, grades: list[Grade], questions_asked: int, questions: Sequence[AskedQuestion]
+) -> _Tally:
     verdicts = [g.verdict for g in grades]
     asked = max(questions_asked, len(grades))
     unanswered = asked - len(grades)
@@ -176,7 +229,7 @@ def _tally(policy: Policy, grades: list[Grade], questions_asked: int) -> _Tally:
         partial=verdicts.count(Verdict.PARTIAL),
         incorrect=verdicts.count(Verdict.INCORRECT) + unanswered,
         score=round(sum(g.score for g in grades) / asked, 3) if asked else 0.0,
-        bits=entropy_bits(policy, grades),
+        bits=entropy_bits(policy, grades, questions),
         flags=frozenset(f for g in grades for f in g.flags),
     )
 
@@ -289,6 +342,11 @@ def decide_start(policy: Policy, facts: StartInput) -> Decision | None:
         thin = "not enough recent work context to"
         could = f"ask {policy.min_questions} questions (could ask {facts.questions_available})"
         reasons.append((f"{thin} {could}", f"{thin} verify this caller by questions"))
+        if facts.facts_asked_recently:
+            again = "already asked about in the last 24 h and are not asked again"
+            reasons.append(
+                (f"{facts.facts_asked_recently} facts were {again}", f"recent facts were {again}")
+            )
     if facts.recent_failures + 1 > policy.max_attempts:
         when = "for this employee in the last 24 h"
         count = f"{facts.recent_failures} failed verifications"
@@ -302,7 +360,7 @@ def decide_start(policy: Policy, facts: StartInput) -> Decision | None:
 def decide(policy: Policy, facts: DecisionInput) -> Decision:
     """Fuse the grades and the risk signal into a decision with readable reasons."""
     rules = _rules_for(policy, facts.action)
-    t = _tally(policy, facts.grades, facts.questions_asked)
+    t = _tally(policy, facts.grades, facts.questions_asked, facts.asked)
     state = signal_band(policy, facts.signal)
     strict = state == "elevated" or (state == "unknown" and rules.when_signal_unknown == "strict")
     context = _context_reasons(t, state, facts.signal, facts.degraded_sources, strict)

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from context.models import ASSUMED_LARGE_AUDIENCE, ContextItem, ItemKind
+from questions.engine import RankedFact
 from questions.models import Question
 
 # The chance that one given member of a fact's audience is the caller or lends them an account
@@ -78,6 +79,18 @@ def audience_of(question: Question, items: Mapping[str, ContextItem]) -> int:
     )
 
 
+def knowers_of(cited: Sequence[ContextItem]) -> list[str]:
+    """Who could answer, by name, and the group whose every reader could ("project:ITOPS"):
+    the planner spreads a set over different people, so one colleague's account (or one
+    repository's history) answers as few of its questions as possible."""
+    out: list[str] = []
+    for item in cited:
+        out += item.audience.people
+        if item.audience.group:
+            out.append(f"{item.audience.scope.value}:{item.audience.group}")
+    return list(dict.fromkeys(out))
+
+
 def priors(questions: Sequence[Question]) -> dict[int, float]:
     """Per question (by index), how often the employee's *other* work of the same topic has an
     answer it accepts: the commonest values among someone's work (the team's usual repository,
@@ -118,6 +131,7 @@ def annotate(questions: Sequence[Question], items: Iterable[ContextItem]) -> lis
         update = {
             "fact": fact_of(cited[0]) if cited else q.fact,
             "audience": audience,
+            "knowers": knowers_of(cited),
             "prior": round(prior[index], 6),
             "guess_probability": guess_probability(audience, prior[index]),
         }
@@ -137,3 +151,11 @@ def repeats(question: Question, others: Iterable[Question]) -> str | None:
         if key and key == answer_key(other.expected):
             return "same expected answer as another question"
     return None
+
+
+def unasked(facts: Sequence[RankedFact], asked: Sequence[Question]) -> list[RankedFact]:
+    """The facts no question in `asked` rested on (by item and by fact: a ticket asked about
+    through its creation is not asked again through its transition)."""
+    items = {e for q in asked for e in q.evidence}
+    keys = {q.fact for q in asked if q.fact}
+    return [f for f in facts if f.item.id not in items and fact_of(f.item) not in keys]

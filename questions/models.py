@@ -24,9 +24,11 @@ class Question(BaseModel):
     engine: str = "template"
     # Who else could answer (questions/exposure.py): the fact it rests on (two questions on one
     # ticket are one lookup), how many others could know the answer, how common the answer is
-    # among the employee's work, and from both the chance someone else answers it right.
+    # among the employee's work, who they are (names; "repository:x" for a group), and from
+    # both the chance someone else answers it right.
     fact: str = ""
     audience: int | None = None
+    knowers: list[str] = Field(default_factory=list)  # the people and groups who could answer
     prior: float | None = Field(default=None, ge=0.0, le=1.0)
     guess_probability: float | None = Field(default=None, ge=0.0, le=1.0)
 
@@ -49,6 +51,7 @@ class QuestionSet(BaseModel):
     prompt: str | None = None  # name@vN when an LLM wrote it
     prompt_sha256: str | None = None
     fallback_reason: str | None = None
+    facts_asked_recently: int = 0  # facts withheld: asked of this employee in the last 24 h
     generated_at: datetime
     model_calls: int = 0  # LLM usage for this set (engine plus attacker check)
     prompt_tokens: int = 0

@@ -26,7 +26,9 @@ ROLE_SOURCES: dict[str, dict[Source, float]] = {
     "ciso": {Source.CALENDAR: 1.0, Source.MAIL: 0.9, Source.JIRA: 0.7, Source.GIT: 0.3},
 }
 DEFAULT_SOURCES = {Source.CALENDAR: 1.0, Source.MAIL: 1.0, Source.JIRA: 0.6, Source.GIT: 0.4}
-PENALTY = {"source": 0.35, "day": 0.2, "kind": 0.15, "topic": 0.25}
+# "audience": per chosen question sharing someone who could answer it (one colleague's mailbox
+# or one repository's history should answer as few questions of a set as possible).
+PENALTY = {"source": 0.35, "day": 0.2, "kind": 0.15, "topic": 0.25, "audience": 0.3}
 # Kinds an insider guesses more often carry fewer bits (`deskguard eval`: attendees ~7%, text and
 # identifiers under 0.5%), so they are asked only when they are clearly the better fact.
 KIND_WEIGHT = {"identifier": 1.0, "text": 1.0, "person": 0.75, "datetime": 0.6}
@@ -86,4 +88,6 @@ def _preference(
         score -= PENALTY["day"] * days[question.fact_time.date()]
     score -= PENALTY["kind"] * kinds[question.kind]
     score -= PENALTY["topic"] * topics[question.topic]
+    knowers = set(question.knowers)
+    score -= PENALTY["audience"] * sum(1 for q in chosen if knowers & set(q.knowers))
     return score

@@ -249,3 +249,29 @@ def test_a_second_call_gets_questions_about_other_facts(dg: Deskguard) -> None:
     first_facts = {e["id"] for e in first["evidence"]}
     second_facts = {e["id"] for e in second["evidence"]}
     assert first_facts and not first_facts & second_facts
+
+
+def test_repeat_calls_within_24_h_never_reask_a_fact(dg: Deskguard) -> None:
+    # An impostor who researched the first call's questions calls again, and again: no call
+    # within 24 h asks about a fact an earlier one asked, and once too few fresh facts remain
+    # the call escalates before asking, saying why.
+    upn = dg.employee(ADMIN_ROLE)
+    asked_items: set[str] = set()
+    asked_facts: set[str] = set()
+    for _ in range(12):
+        dg.clock.advance(3600)  # an hour apart: all inside the 24 h
+        started = dg.start(upn)
+        truth = dg.truth(started["id"])
+        if started["status"] == "decided":
+            reasons = started["reasons"]
+            assert started["decision"] == "escalate"
+            assert any("already asked about in the last 24 h" in r for r in reasons), reasons
+            break
+        items = {e for q in truth["question_details"] for e in q["evidence"]}
+        facts = {q["fact"] for q in truth["question_details"]}
+        assert not items & asked_items and not facts & asked_facts
+        asked_items |= items
+        asked_facts |= facts
+    else:
+        raise AssertionError("twelve calls in a day never ran out of fresh facts")
+    assert len(asked_facts) >= 8  # more than one call's worth was asked before escalating

@@ -1,3 +1,4 @@
+import math
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ from grading.models import (
     grader_failure,
 )
 from grading.policy import (
+    AskedQuestion,
     DecisionInput,
+    EstimateRules,
     Policy,
     StartInput,
     UnknownActionError,
@@ -57,7 +60,7 @@ def run(policy: Policy, grades: list[Grade], *, action: str = "password_reset",
 def test_strong_answers_and_a_clean_signal_allow(policy: Policy) -> None:
     d = run(policy, STRONG)
     assert d.decision is ALLOW
-    assert d.policy == "decision@v1"
+    assert d.policy == "decision@v2"  # the newest packaged version is the default
     assert d.entropy_bits >= 20 and d.score == 1.0
 
 
@@ -215,3 +218,75 @@ def test_reasons_do_not_depend_on_which_rule_decided(policy: Policy) -> None:
     for grades in (wrong, STRONG):
         d = run(policy, grades, signal=ELEVATED)
         assert any("stricter thresholds" in r for r in d.reasons), d.reasons
+
+
+POLICIES = Path(__file__).parents[2] / "grading" / "policies"
+
+
+def asked(*estimates: tuple[str, str, float]) -> list[AskedQuestion]:
+    """(grade id, fact, guess estimate) per question."""
+    return [AskedQuestion(id=i, fact=f, guess_probability=p) for i, f, p in estimates]
+
+
+def texts(n: int) -> list[Grade]:
+    return [g("text", C).model_copy(update={"id": f"q{i}"}) for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("estimate", "bits"),
+    [
+        (0.001, 4 * 8.38),  # few others know: the kind's constant (0.003) is the floor
+        (0.1, 4 * 3.32),  # a department of ~50 can look each answer up
+        (1.0, 0.0),  # anyone could answer: worth nothing
+    ],
+)
+def test_each_questions_estimate_raises_its_guess_probability(
+    policy: Policy, estimate: float, bits: float
+) -> None:
+    weighed = policy.model_copy(update={"question_estimates": EstimateRules(weight=1.0)})
+    questions = asked(*((f"q{i}", f"fact{i}", estimate) for i in range(4)))
+    assert entropy_bits(weighed, texts(4), questions) == pytest.approx(bits, abs=0.05)
+    # the packaged policy's weight scales the estimate before comparing it with the kind's
+    rules = policy.question_estimates
+    assert rules is not None and 0 < rules.weight <= 1
+    p = max(policy.guess_probability[AnswerKind.TEXT], min(1.0, rules.weight * estimate))
+    expected = 4 * -math.log2(p) if p < 1 else 0.0
+    assert entropy_bits(policy, texts(4), questions) == pytest.approx(expected, abs=0.05)
+
+
+def test_answers_resting_on_one_fact_count_once(policy: Policy) -> None:
+    # the ticket moved and the ticket created: one lookup answers both
+    one_fact = asked(("q0", "ticket:OPS-7", 0.002), ("q1", "ticket:OPS-7", 0.002))
+    two_facts = asked(("q0", "ticket:OPS-7", 0.002), ("q1", "ticket:OPS-8", 0.002))
+    single = entropy_bits(policy, texts(1), one_fact[:1])
+    assert entropy_bits(policy, texts(2), one_fact) == pytest.approx(single)
+    assert entropy_bits(policy, texts(2), two_facts) == pytest.approx(2 * single)
+
+
+def test_colleague_visible_answers_cannot_allow(policy: Policy) -> None:
+    # Four right answers a whole repository or project of hundreds sees, two wrong: below the
+    # floor.
+    grades = [*texts(4), g("text", X).model_copy(update={"id": "q4"}),
+              g("text", X).model_copy(update={"id": "q5"})]  # fmt: skip
+    questions = asked(*((f"q{i}", f"fact{i}", 0.3) for i in range(6)))
+    d = decide(policy, DecisionInput(action="password_reset", grades=grades, questions_asked=6,
+                                     signal=LOW, asked=questions))  # fmt: skip
+    assert d.decision is ESCALATE and any("entropy" in r for r in d.reasons)
+    # the same answers on facts only the employee and one other know allow
+    private = asked(*((f"q{i}", f"fact{i}", 0.002) for i in range(6)))
+    d = decide(policy, DecisionInput(action="password_reset", grades=grades, questions_asked=6,
+                                     signal=LOW, asked=private))  # fmt: skip
+    assert d.decision is ALLOW
+
+
+def test_version_1_weighs_the_kind_alone_and_every_answer() -> None:
+    v1 = load_policy(POLICIES / "decision_v1.yaml")
+    questions = asked(*((f"q{i}", "one fact", 0.5) for i in range(4)))
+    assert entropy_bits(v1, texts(4), questions) == pytest.approx(4 * 8.38, abs=0.05)
+
+
+def test_a_short_set_says_when_facts_were_withheld_as_asked_recently(policy: Policy) -> None:
+    facts = StartInput(action="password_reset", questions_available=2, facts_asked_recently=9)
+    d = decide_start(policy, facts)
+    assert d is not None and d.decision is ESCALATE
+    assert any("9 facts were already asked about in the last 24 h" in r for r in d.reasons)
