@@ -1,59 +1,196 @@
-"""Append-only audit log. Each record's hash covers the previous one, so edits are detectable."""
+"""The audit log a database administrator cannot rewrite unseen.
+
+- Keyed chain: each record's `hash` is an HMAC-SHA256 over its sequence number, the previous
+  record's hash and its content, with a key that is not in the database (DESKGUARD_AUDIT__KEY, or
+  `audit.key` in the data directory, mode 0600). Editing a record, even recomputing every hash
+  after it, needs that key.
+- Content digests: the records of a verification's start and decision carry a keyed digest of its
+  stored questions (expected answers included), signal, grades and decision. A verification whose
+  row no longer matches its latest digest is refused when read (`IntegrityFailure`), never served.
+- Signed checkpoints (api/audit_checks.py) detect a deleted tail.
+- Appends are serialised across replicas: a PostgreSQL advisory lock, and everywhere a unique
+  previous hash (and sequence number), with retry.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from datetime import UTC, datetime
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from pydantic_core import to_jsonable_python
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from api.storage import AuditRow, Database
+from api.errors import DeskguardError
+from api.storage import AuditRow, Database, VerificationRow
 
 GENESIS = "0" * 64
+CONTENT_EVENTS = ("verification.started", "verification.decided")
+_LOCK = 0x6473_6B67  # pg_advisory_xact_lock id: "dskg"
+_RETRIES = 20
 
 
-def _hash(prev: str, at: datetime, actor: str, event: str, vid: str | None, detail: Any) -> str:
-    body = json.dumps(
-        [prev, at.isoformat(), actor, event, vid, detail], sort_keys=True, default=str
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
+class IntegrityFailure(DeskguardError):
+    """Stored data no longer matches its audit record: it was changed outside deskguard."""
+
+    status, code = 500, "integrity_error"
 
 
-def append(
-    db: Database, *, actor: str, event: str, verification_id: str | None, detail: dict[str, Any]
-) -> None:
-    at = datetime.now(UTC).replace(microsecond=0)
-    with db.session() as session, session.begin():
-        last = session.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).first()
-        prev = last.hash if last else GENESIS
-        session.add(
-            AuditRow(
-                at=at,
-                actor=actor,
-                event=event,
-                verification_id=verification_id,
-                detail=detail,
-                prev_hash=prev,
-                hash=_hash(prev, at, actor, event, verification_id, detail),
+class AuditUnavailable(DeskguardError):
+    status, code = 503, "audit_unavailable"
+
+
+def canonical(value: Any) -> bytes:
+    plain = to_jsonable_python(value)
+    return json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True)
+class Entry:
+    actor: str
+    event: str
+    verification_id: str | None
+    detail: dict[str, Any]
+
+
+class AuditLog:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        key: bytes,
+        clock: Callable[[], datetime],
+        on_append: Callable[[Session, AuditRow], None] | None = None,
+    ) -> None:
+        self.db, self._key, self.clock = db, key, clock
+        self.on_append = on_append  # e.g. write a signed checkpoint every N records
+
+    def mac(self, row: AuditRow) -> str:
+        fields = [
+            row.seq,
+            row.prev_hash,
+            row.at.isoformat(),
+            row.actor,
+            row.event,
+            row.verification_id,
+            row.detail,
+        ]
+        return hmac.new(self._key, canonical(fields), hashlib.sha256).hexdigest()
+
+    def content_digest(self, row: VerificationRow) -> str:
+        """What a verification's decision rests on; a changed row has another digest."""
+        content = {
+            "id": row.id,
+            "employee": row.employee,
+            "action": row.action,
+            "ticket": row.ticket,
+            "signal": row.signal,
+            "questions": row.questions,
+            "grades": row.grades,
+            "decision": row.decision,
+        }
+        return hmac.new(self._key, canonical(content), hashlib.sha256).hexdigest()
+
+    def append(
+        self,
+        *,
+        actor: str,
+        event: str,
+        verification_id: str | None,
+        detail: dict[str, Any],
+        verification: VerificationRow | None = None,
+    ) -> AuditRow:
+        """Appends a record; with `verification`, saves that row in the same transaction and
+        records its content digest, so the two can never disagree."""
+        if verification is not None:
+            detail = {**detail, "content": self.content_digest(verification)}
+        entry = Entry(actor, event, verification_id, detail)
+        for attempt in range(_RETRIES):
+            try:
+                return self._append_once(entry, verification)
+            except IntegrityError:  # another replica appended first: read the new head, retry
+                time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+        raise AuditUnavailable("the audit log is too busy to append; try again")
+
+    def _append_once(self, entry: Entry, verification: VerificationRow | None) -> AuditRow:
+        with self.db.session() as session, session.begin():
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK})
+            last = session.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).first()
+            row = AuditRow(
+                seq=last.seq + 1 if last else 1,
+                at=self.clock().replace(microsecond=0),
+                actor=entry.actor,
+                event=entry.event,
+                verification_id=entry.verification_id,
+                detail=entry.detail,
+                prev_hash=last.hash if last else GENESIS,
             )
-        )
+            row.hash = self.mac(row)
+            session.add(row)
+            if verification is not None:
+                session.merge(verification)
+            if self.on_append:
+                self.on_append(session, row)
+        return row
 
+    def check_verification(self, row: VerificationRow) -> None:
+        """Raises IntegrityFailure unless `row` is what its latest audit record says."""
+        problem = self.verification_problem(row)
+        if problem:
+            raise IntegrityFailure(
+                f"verification {row.id} does not match its audit record ({problem}); it is not "
+                "served: start a new verification and tell the security team"
+            )
 
-def records(db: Database, verification_id: str | None = None, limit: int = 200) -> list[AuditRow]:
-    with db.session() as session:
-        query = select(AuditRow).order_by(AuditRow.seq)
+    def verification_problem(self, row: VerificationRow) -> str | None:
+        record = self.latest_content_record(row.id)
+        if record is None:
+            return "no audit record"
+        if self.mac(record) != record.hash:
+            return "its audit record was altered"
+        if not hmac.compare_digest(str(record.detail["content"]), self.content_digest(row)):
+            return "stored questions, grades or decision were changed"
+        return None
+
+    def latest_content_record(self, verification_id: str) -> AuditRow | None:
+        with self.db.session() as session:
+            query = (
+                select(AuditRow)
+                .where(AuditRow.verification_id == verification_id)
+                .where(AuditRow.event.in_(CONTENT_EVENTS))
+                .order_by(AuditRow.seq.desc())
+            )
+            return next((r for r in session.scalars(query) if "content" in r.detail), None)
+
+    def page(
+        self,
+        *,
+        after: int = 0,
+        limit: int = 100,
+        verification_id: str | None = None,
+        employee: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Sequence[AuditRow]:
+        """Records after sequence number `after`, oldest first, filtered."""
+        query = select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq)
         if verification_id:
             query = query.where(AuditRow.verification_id == verification_id)
-        return list(session.scalars(query.limit(limit)))
-
-
-def verify_chain(db: Database) -> bool:
-    prev = GENESIS
-    for row in records(db, limit=10**9):
-        expected = _hash(prev, row.at, row.actor, row.event, row.verification_id, row.detail)
-        if row.prev_hash != prev or row.hash != expected:
-            return False
-        prev = row.hash
-    return True
+        if employee:
+            ids = select(VerificationRow.id).where(VerificationRow.employee == employee.lower())
+            query = query.where(AuditRow.verification_id.in_(ids))
+        if since:
+            query = query.where(AuditRow.at >= since)
+        if until:
+            query = query.where(AuditRow.at < until)
+        with self.db.session() as session:
+            return list(session.scalars(query.limit(limit)))

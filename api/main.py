@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.console import install as install_console
 from api.errors import DeskguardError
-from api.routes import grants, ops, recovery, verifications
+from api.routes import audit, grants, ops, recovery, verifications
 from api.runtime import Runtime
 from api.ticketing import retry_forever
 
@@ -55,6 +55,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(ops.router)
     app.include_router(grants.router)
     app.include_router(recovery.router)
+    app.include_router(audit.router)
     install_console(app, runtime)
     _install_error_handlers(app)
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from prometheus_client import Counter
 
-from api import audit
 from api.recovery_soc import tell_soc
 from api.recovery_store import AlertRow
 from api.recovery_wiring import RecoveryKit
@@ -64,15 +63,14 @@ class BypassDetector:
         if not self.kit.store.add_alert(alert):
             return None  # this event was already reported (hook deliveries are retried)
         BYPASSES.labels(provider=event.provider, action=event.action.value).inc()
-        audit.append(
-            self.rt.db,
+        self.rt.audit.append(
             actor=f"{event.provider}:{event.actor or 'unknown'}",
             event="recovery.bypass_detected",
             verification_id=None,
             detail=alert.detail,
         )
         await tell_soc(
-            self.rt.db, self.kit.settings.soc_webhook_url, "recovery.bypass_detected",
+            self.rt.audit, self.kit.settings.soc_webhook_url, "recovery.bypass_detected",
             alert.detail, verification_id=None,
         )  # fmt: skip
         return alert

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from api import audit
 from api.errors import Conflict, Gone, NotFound
 from api.recovery_schemas import DisputeOutcome, StepPublic
 from api.recovery_soc import tell_soc
@@ -62,15 +61,14 @@ class Disputes:
             AlertRow(key=f"dispute:{token_digest(token)}", at=now, kind="disputed",
                      employee=row.employee, detail=detail)
         )  # fmt: skip
-        audit.append(
-            self.rt.db,
+        self.rt.audit.append(
             actor="employee",
             event="verification.disputed",
             verification_id=row.verification_id,
             detail=detail,
         )
         await tell_soc(
-            self.rt.db,
+            self.rt.audit,
             self.kit.settings.soc_webhook_url,
             "verification.disputed",
             {"employee": row.employee, **detail},

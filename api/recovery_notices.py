@@ -7,7 +7,6 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from api import audit
 from api.recovery_schemas import DeliveryPublic
 from api.recovery_store import DisputeRow, token_digest
 from api.recovery_wiring import RecoveryKit
@@ -34,8 +33,7 @@ class Notices:
         try:
             return await self.send(row, kinds[decision], what=what)
         except Exception as exc:  # the decision stands; the failure is audited
-            audit.append(
-                self.rt.db,
+            self.rt.audit.append(
                 actor="deskguard",
                 event="notification.failed",
                 verification_id=row.id,
@@ -66,8 +64,7 @@ class Notices:
             recipients.append(Recipient(kind=RecipientKind.MANAGER, address=employee.manager))
         deliveries = await self.kit.notifier.notify(notice, recipients)
         failed = [d for d in deliveries if not d.ok]
-        audit.append(
-            self.rt.db,
+        self.rt.audit.append(
             actor="deskguard",
             event="notification.failed" if failed else "notification.sent",
             verification_id=row.id,
@@ -98,8 +95,7 @@ class Notices:
         try:
             return await self.kit.contacts.personal(upn)
         except RecoveryError as exc:
-            audit.append(
-                self.rt.db,
+            self.rt.audit.append(
                 actor="deskguard",
                 event="notification.failed",
                 verification_id=None,

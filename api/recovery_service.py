@@ -9,7 +9,6 @@ from datetime import datetime
 
 import structlog
 
-from api import audit
 from api.errors import InvalidInput, NotFound
 from api.recovery_errors import AlreadyUsed, ProviderFailed, RecoveryLocked
 from api.recovery_grant import check_grant, use_grant
@@ -110,8 +109,7 @@ class RecoveryService:
             "provider_status": exc.status,
         }
         self.kit.store.save(record)
-        audit.append(
-            self.rt.db,
+        self.rt.audit.append(
             actor=actor,
             event="recovery.failed",
             verification_id=record.verification_id,
@@ -138,8 +136,7 @@ class RecoveryService:
         }
         record.undo = outcome.undo
         self.kit.store.save(record)
-        audit.append(
-            self.rt.db,
+        self.rt.audit.append(
             actor=actor,
             event="recovery.performed",
             verification_id=row.id,

@@ -7,12 +7,11 @@ from typing import Any
 
 import httpx
 
-from api import audit
-from api.storage import Database
+from api.audit import AuditLog
 
 
 async def tell_soc(
-    db: Database,
+    audit: AuditLog,
     url: str | None,
     event: str,
     payload: dict[str, Any],
@@ -30,7 +29,6 @@ async def tell_soc(
         ok, problem = False, type(exc).__name__
     if not ok:
         audit.append(
-            db,
             actor="deskguard",
             event="soc_webhook.failed",
             verification_id=verification_id,

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from api.audit import AuditLog
+from api.audit_checks import Checkpoints
 from api.errors import ConfigurationError
 from api.grants import Grants
+from api.keyfiles import load_or_create_secret
 from api.recovery_wiring import RecoveryKit, build_recovery
 from api.settings import Settings
 from api.signing import KeyRing
@@ -30,6 +33,40 @@ def utcnow() -> datetime:
 
 
 @dataclass
+class Trust:
+    """What signs and what records, bound to a database when used: grant keys, grants, the
+    audit log (its key is never in the database) and its checkpoints."""
+
+    keyring: KeyRing
+    audit_key: bytes
+    checkpoints: Checkpoints
+    grant_ttl: timedelta
+    issuer: str
+
+    def grants(self, db: Database, clock: Callable[[], datetime]) -> Grants:
+        return Grants(self.keyring, db, ttl=self.grant_ttl, issuer=self.issuer, clock=clock)
+
+    def audit(self, db: Database, clock: Callable[[], datetime]) -> AuditLog:
+        on_append = self.checkpoints.after_append
+        return AuditLog(db, key=self.audit_key, clock=clock, on_append=on_append)
+
+
+def build_trust(settings: Settings, clock: Callable[[], datetime]) -> Trust:
+    configured = settings.signing_keys.get_secret_value() if settings.signing_keys else None
+    keyring = KeyRing.open(settings.data_dir, configured, clock=clock)
+    issuer = settings.grants.issuer
+    every = settings.audit.checkpoint_every
+    audit_key = settings.audit.key.get_secret_value() if settings.audit.key else None
+    return Trust(
+        keyring=keyring,
+        audit_key=load_or_create_secret(settings.data_dir / "audit.key", audit_key),
+        checkpoints=Checkpoints(keyring, issuer=issuer, every=every, clock=clock),
+        grant_ttl=timedelta(seconds=settings.grants.ttl_seconds),
+        issuer=issuer,
+    )
+
+
+@dataclass
 class Runtime:
     settings: Settings
     db: Database
@@ -39,13 +76,28 @@ class Runtime:
     judge: Judge | None
     attacker: AttackerLike | None
     policy: Policy
-    keyring: KeyRing
-    grants: Grants
+    trust: Trust
     tickets: TicketDesk
     company_facts: list[str] = field(default_factory=list)
     company_name: str = "your organisation"
     clock: Callable[[], datetime] = utcnow
     recovery: RecoveryKit | None = None  # identity-provider recovery, notifications, alerts
+
+    @property
+    def grants(self) -> Grants:
+        return self.trust.grants(self.db, self.clock)
+
+    @property
+    def audit(self) -> AuditLog:
+        return self.trust.audit(self.db, self.clock)
+
+    @property
+    def keyring(self) -> KeyRing:
+        return self.trust.keyring
+
+    @property
+    def checkpoints(self) -> Checkpoints:
+        return self.trust.checkpoints
 
 
 def build_runtime(
@@ -58,7 +110,7 @@ def build_runtime(
     else:
         directory, connectors, (company_name, company) = _sources(settings, clock())
     db = Database(settings.sqlalchemy_url)
-    keyring = _keyring(settings, clock)
+    trust = build_trust(settings, clock)
     return Runtime(
         settings=settings,
         db=db,
@@ -68,25 +120,13 @@ def build_runtime(
         judge=build_judge(settings),
         attacker=_attacker(settings),
         policy=load_policy(settings.policy_path),
-        keyring=keyring,
-        grants=Grants(
-            keyring,
-            db,
-            ttl=timedelta(seconds=settings.grants.ttl_seconds),
-            issuer=settings.grants.issuer,
-            clock=clock,
-        ),
-        tickets=_ticket_desk(settings, db),
+        trust=trust,
+        tickets=_ticket_desk(settings, db, trust.audit(db, clock)),
         company_facts=company,
         company_name=company_name,
         clock=clock,
         recovery=build_recovery(settings.recovery, db),
     )
-
-
-def _keyring(settings: Settings, clock: Callable[[], datetime]) -> KeyRing:
-    configured = settings.signing_keys.get_secret_value() if settings.signing_keys else None
-    return KeyRing.open(settings.data_dir, configured, clock=clock)
 
 
 Sources = tuple[Directory, list[Connector], tuple[str, list[str]]]
@@ -135,14 +175,14 @@ def _real_connectors(settings: Settings, names: list[str]) -> list[Connector]:
     )
 
 
-def _ticket_desk(settings: Settings, db: Database) -> TicketDesk:
+def _ticket_desk(settings: Settings, db: Database, audit: AuditLog) -> TicketDesk:
     from tickets.registry import build_adapters
 
     try:
         adapters = build_adapters(settings.servicenow, settings.jsm)
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from None
-    return TicketDesk(adapters, db, settings.tickets)
+    return TicketDesk(adapters, db, settings.tickets, audit=audit)
 
 
 def _use_llm(settings: Settings) -> bool:

@@ -150,3 +150,26 @@ class ReceiptVerdict(BaseModel):
     verification_id: str | None = None
     expires_at: datetime | None = None
     problem: ReceiptProblem | None = None
+
+
+class AuditRecordPublic(BaseModel):
+    seq: int
+    at: datetime
+    actor: str
+    event: str
+    verification_id: str | None
+    detail: dict[str, Any]
+    hash: str
+    valid: bool  # its keyed hash matches (edits show up here and in `deskguard audit verify`)
+
+
+class AuditPage(BaseModel):
+    records: list[AuditRecordPublic]
+    next_cursor: str | None = None  # pass as `cursor` for the next page; None: no more
+    intact: bool  # every record of this page is unaltered; the whole chain: `audit verify`
+
+
+class CheckpointPublic(BaseModel):
+    checkpoint: str | None  # JWS (Ed25519) of the head; None while the log is empty
+    seq: int | None = None
+    head: str | None = None

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from api import audit
 from api.errors import Conflict, Gone, InvalidInput, NotFound
 from api.records import collection_meta, set_meta, start_audit, validate_answers
 from api.runtime import Runtime
@@ -92,13 +91,12 @@ class VerificationService:
         early = self._early_decision(row, qset, _failures(recent), check)
         if early is not None:
             self._finish(row, early, grades=[])
-        self.rt.db.save(row)
-        audit.append(
-            self.rt.db,
+        self.rt.audit.append(  # saves the row with its audit record, atomically
             actor=actor,
             event="verification.started",
             verification_id=row.id,
             detail=start_audit(row),
+            verification=row,
         )
         if early is not None:
             self._audit_decision(row, actor)
@@ -213,7 +211,6 @@ class VerificationService:
         row.question_set = {**row.question_set, "llm_usage": llm_usage}
         decision = self._decide(row, questions, grades)
         self._finish(row, decision, grades=grades)
-        self.rt.db.save(row)
         self._audit_decision(row, actor)
         await self._tell_ticket(row, self.rt.tickets.target_of(row.id), actor)
         return row
@@ -317,8 +314,7 @@ class VerificationService:
 
     def _audit_decision(self, row: VerificationRow, actor: str) -> None:
         assert row.decision is not None
-        audit.append(
-            self.rt.db,
+        self.rt.audit.append(
             actor=actor,
             event="verification.decided",
             verification_id=row.id,
@@ -328,6 +324,7 @@ class VerificationService:
                 "reasons": row.decision["reasons"],
                 "verdicts": [g["verdict"] for g in row.grades or []],
             },
+            verification=row,
         )
 
     def get(self, verification_id: str) -> VerificationRow:
@@ -337,6 +334,7 @@ class VerificationService:
         row = self.rt.db.get_verification(verification_id)
         if row is None:
             raise NotFound(f"no verification {verification_id!r}")
+        self.rt.audit.check_verification(row)  # a row changed behind deskguard is never served
         return row
 
 

@@ -46,6 +46,11 @@ class TicketDeliveryConfig(BaseModel):
     retry_every_seconds: float = Field(default=60.0, ge=5)  # `serve`'s background retry
 
 
+class AuditSettings(BaseModel):
+    key: SecretStr | None = None  # keys the chain; default: audit.key in the data dir (0600)
+    checkpoint_every: int = Field(default=100, ge=1, le=1_000_000)  # records between checkpoints
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DESKGUARD_", env_nested_delimiter="__", extra="ignore"
@@ -60,6 +65,7 @@ class Settings(BaseSettings):
     policy_path: Path | None = None
     signing_keys: SecretStr | None = None  # JWKS of private Ed25519 keys; default: the data dir
     grants: GrantSettings = Field(default_factory=GrantSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
     graph: GraphConfig = Field(default_factory=GraphConfig)
     jira: JiraConfig = Field(default_factory=JiraConfig)
     git: GitConfig = Field(default_factory=GitConfig)

@@ -72,8 +72,20 @@ class AuditRow(Base):
     event: Mapped[str] = mapped_column(String(40))
     verification_id: Mapped[str | None] = mapped_column(String(40), index=True, nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    # Unique: two replicas appending after the same record cannot both succeed (see api/audit.py).
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256, keyed outside the database
+
+
+class AuditCheckpointRow(Base):
+    """A signed (Ed25519 JWS) statement of the chain's head; exported copies anchor the tail."""
+
+    __tablename__ = "audit_checkpoints"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    token: Mapped[str] = mapped_column(Text)
 
 
 class GrantUseRow(Base):

@@ -20,7 +20,7 @@ from prometheus_client import Counter
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from api import audit
+from api.audit import AuditLog
 from api.schemas import TicketUpdatePublic
 from api.settings import TicketDeliveryConfig
 from api.storage import Database, TicketUpdateRow, VerificationRow
@@ -47,9 +47,14 @@ class TicketCheck(BaseModel):
 
 class TicketDesk:
     def __init__(
-        self, adapters: Mapping[str, TicketAdapter], db: Database, config: TicketDeliveryConfig
+        self,
+        adapters: Mapping[str, TicketAdapter],
+        db: Database,
+        config: TicketDeliveryConfig,
+        *,
+        audit: AuditLog,
     ) -> None:
-        self.adapters, self.db, self.config = adapters, db, config
+        self.adapters, self.db, self.config, self.audit = adapters, db, config, audit
 
     async def check(self, system: str | None, ticket_id: str | None, upn: str) -> TicketCheck:
         """Is the ticket real and raised for `upn`? Unconfigured systems are labels only."""
@@ -139,8 +144,7 @@ class TicketDesk:
                 update.status = "failed"
             WRITES.labels(system=update.system, outcome="error").inc()
             self.db.save(update)
-            audit.append(
-                self.db,
+            self.audit.append(
                 actor="deskguard",
                 event="ticket.write_failed",
                 verification_id=update.verification_id,

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from pydantic_settings.exceptions import SettingsError
 
 from api.cli import (
+    audit_cmd,
     context_cmd,
     eval_cmd,
     keys_cmd,
@@ -41,6 +42,7 @@ app.add_typer(prompts_cmd.app, name="prompts")
 app.add_typer(signing_cmd.app, name="signing")
 app.add_typer(tickets_cmd.app, name="tickets")
 app.add_typer(recovery_cmd.app, name="recovery")
+app.add_typer(audit_cmd.app, name="audit")
 
 
 def fail(code: str, message: str) -> None:

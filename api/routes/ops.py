@@ -1,4 +1,4 @@
-"""Health, metrics and the audit chain."""
+"""Health and metrics."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from api import audit
-from api.deps import PrincipalDep, RuntimeDep
+from api.deps import RuntimeDep
 
 router = APIRouter(tags=["operations"])
 
@@ -26,27 +25,3 @@ async def health(runtime: RuntimeDep) -> dict[str, Any]:
 @router.get("/metrics")
 async def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
-
-@router.get("/v1/audit")
-async def read_audit(
-    principal: PrincipalDep, runtime: RuntimeDep, verification_id: str | None = None
-) -> dict[str, Any]:
-    """The audit chain (optionally for one verification) and whether it is intact."""
-    principal.require("audit")
-    rows = audit.records(runtime.db, verification_id)
-    return {
-        "intact": audit.verify_chain(runtime.db),
-        "records": [
-            {
-                "seq": r.seq,
-                "at": r.at,
-                "actor": r.actor,
-                "event": r.event,
-                "verification_id": r.verification_id,
-                "detail": r.detail,
-                "hash": r.hash,
-            }
-            for r in rows
-        ],
-    }

@@ -56,6 +56,7 @@ MATRIX = [
     ),
     Row("GET", "/v1/verifications/{verification_id}", READ_STATUS),
     Row("GET", "/v1/audit", frozenset({AUDITOR, ADMIN})),
+    Row("POST", "/v1/audit/checkpoints", frozenset({AUDITOR, ADMIN})),
     Row("POST", "/v1/receipts/verify", READ_STATUS, _receipt),
     Row(
         "POST",
