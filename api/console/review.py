@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
 
-from api import audit
+from api.audit_checks import verify_log
 from api.console.pages import ConsoleRoute, render
 from api.console.session import AnswerReader, Auditor
 from api.console.wording import action_words
@@ -59,14 +59,16 @@ async def verification_detail(
 
 @router.get("/audit")
 async def audit_page(request: Request, principal: Auditor, runtime: RuntimeDep) -> Response:
-    rows = audit.records(runtime.db, limit=10**6)
+    report = verify_log(runtime.audit, runtime.checkpoints)
+    head = report.head.seq if report.head else 0
+    rows = runtime.audit.page(after=max(0, head - AUDIT_TAIL), limit=AUDIT_TAIL)
     return render(
         request,
         "audit.html",
         principal=principal,
-        intact=audit.verify_chain(runtime.db),
-        total=len(rows),
-        records=list(reversed(rows[-AUDIT_TAIL:])),
+        intact=report.intact,
+        total=report.records,
+        records=list(reversed(rows)),
         manifests=manifests(runtime.connectors),
     )
 
