@@ -20,6 +20,7 @@ class Role(StrEnum):
     SECURITY = "security"  # previews questions with answers, tunes prompts and policy
     AUDITOR = "auditor"  # reads verifications' evidence, access log and the audit chain
     ADMIN = "admin"  # everything, including key management
+    SIGNAL = "signal"  # the device/network risk provider: posts signals, reads nothing
 
 
 # Which roles may do what. Admin may do everything.
@@ -28,6 +29,7 @@ PERMISSIONS: dict[str, set[Role]] = {
     "read_status": {Role.HELPDESK, Role.SECURITY, Role.AUDITOR, Role.ADMIN},
     "read_answers": {Role.SECURITY, Role.AUDITOR, Role.ADMIN},
     "audit": {Role.AUDITOR, Role.ADMIN},
+    "post_signal": {Role.SIGNAL, Role.ADMIN},
     "preview": {Role.SECURITY, Role.ADMIN},
 }
 

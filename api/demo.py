@@ -64,6 +64,8 @@ class DemoRun:
         self.echo = echo
         self.helpdesk = {"Authorization": f"Bearer {create_key(self.rt.db, 'helpdesk')[1]}"}
         self.security = {"Authorization": f"Bearer {create_key(self.rt.db, 'security')[1]}"}
+        provider = create_key(self.rt.db, "signal")[1]
+        self.signal_provider = {"Authorization": f"Bearer {provider}"}
 
     def target(self) -> Any:
         employees = asyncio.run(self.rt.directory.list_employees())
@@ -140,10 +142,14 @@ class DemoRun:
     ) -> Outcome:
         self.echo(f"== {title} ==")
         if signal:
-            self.echo(f"   risk signal {signal['score']}: {'; '.join(signal['reasons'])}")
-        body = {"employee": upn, "action": ACTION, "ticket": {"system": "jsm", "id": "HD-4471"}}
-        if signal:
-            body["signal"] = signal
+            reasons = "; ".join(signal["reasons"])
+            self.echo(f"   risk provider posts {signal['score']} for the call: {reasons}")
+        call = f"call-{title.split('.')[0]}"  # each scenario is another phone call
+        if signal:  # the risk provider posts its score for the call; the agent cannot choose it
+            posted = {**signal, "call_id": call}
+            self.client.post("/v1/signals", json=posted, headers=self.signal_provider)
+        ticket = {"system": "jsm", "id": "HD-4471"}
+        body = {"employee": upn, "action": ACTION, "ticket": ticket, "call_id": call}
         started = self.client.post("/v1/verifications", json=body, headers=self.helpdesk).json()
         if started.get("status") == "decided":
             return self._report(title, started, {}, expected, expectation)

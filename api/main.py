@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.console import install as install_console
 from api.errors import DeskguardError
-from api.routes import audit, grants, ops, recovery, verifications
+from api.routes import audit, grants, ops, recovery, signals, verifications
 from api.runtime import Runtime
 from api.ticketing import retry_forever
 
@@ -56,6 +56,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(grants.router)
     app.include_router(recovery.router)
     app.include_router(audit.router)
+    app.include_router(signals.router)
     install_console(app, runtime)
     _install_error_handlers(app)
 

@@ -70,6 +70,7 @@ def start_audit(row: VerificationRow) -> dict[str, Any]:
         "action": row.action,
         "ticket": row.ticket,
         "engine": row.question_set.get("engine"),
+        "signal": (row.signal or {}).get("provenance"),
         "questions": len(row.questions),
         "sources": {s["connector"]: s["status"] for s in row.collection["sources"]},
         "evidence": [e["id"] for e in row.collection["evidence"]],

@@ -14,6 +14,7 @@ from api.grants import Grants
 from api.keyfiles import load_or_create_secret
 from api.recovery_wiring import RecoveryKit, build_recovery
 from api.settings import Settings
+from api.signals import Signals
 from api.signing import KeyRing
 from api.storage import Database
 from api.ticketing import TicketDesk
@@ -90,6 +91,12 @@ class Runtime:
     @property
     def audit(self) -> AuditLog:
         return self.trust.audit(self.db, self.clock)
+
+    @property
+    def signals(self) -> Signals:
+        config = self.settings.signals
+        ttl = timedelta(seconds=config.ttl_seconds)
+        return Signals(self.db, ttl=ttl, providers=config.providers, clock=self.clock)
 
     @property
     def keyring(self) -> KeyRing:

@@ -9,8 +9,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from grading.models import Signal
-
 UPN = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,255}$")
 MAX_ANSWER_BYTES = 1024
 
@@ -20,6 +18,17 @@ class TicketRef(BaseModel):
 
     system: str = Field(min_length=1, max_length=40)
     id: str = Field(min_length=1, max_length=100)
+
+
+class SignalIn(BaseModel):
+    """A risk score in the help desk's own request: recorded, but unproven (see POST /v1/signals
+    and `signal_token` for scores the agent cannot choose)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    score: float = Field(ge=0.0, le=1.0)
+    source: str | None = Field(default=None, max_length=64)
+    reasons: list[str] = Field(default_factory=list, max_length=10)
 
 
 class VerificationCreate(BaseModel):
@@ -35,7 +44,19 @@ class VerificationCreate(BaseModel):
         json_schema_extra={"examples": ["password_reset", "mfa_reset", "privileged_account"]},
     )
     ticket: TicketRef | None = None
-    signal: Signal | None = None
+    signal: SignalIn | None = None
+    call_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="The call, as the risk provider names it",
+    )
+    signal_token: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=8192,
+        description="A JWS from a configured risk provider, bound to this ticket or call",
+    )
 
     @field_validator("employee")
     @classmethod
@@ -111,6 +132,7 @@ class VerificationDetail(VerificationPublic):
 
     question_details: list[dict[str, Any]]
     agent_reasons: list[str] = Field(default_factory=list)  # what the help desk was told
+    signal: dict[str, Any] | None = None  # the risk signal used, with its provenance
     grades: list[dict[str, Any]] = Field(default_factory=list)
     dropped: list[dict[str, Any]] = Field(default_factory=list)
     evidence: list[dict[str, Any]] = Field(default_factory=list)
@@ -173,3 +195,23 @@ class CheckpointPublic(BaseModel):
     checkpoint: str | None  # JWS (Ed25519) of the head; None while the log is empty
     seq: int | None = None
     head: str | None = None
+
+
+class SignalCreate(BaseModel):
+    """A risk score from the provider, for the ticket or the call it names."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    score: float = Field(ge=0.0, le=1.0)
+    source: str = Field(min_length=1, max_length=64)
+    reasons: list[str] = Field(default_factory=list, max_length=10)
+    ticket: TicketRef | None = None
+    call_id: str | None = Field(default=None, min_length=1, max_length=100)
+    employee: str | None = Field(default=None, max_length=320)
+
+
+class SignalPublic(BaseModel):
+    id: str
+    expires_at: datetime
+    ticket: str | None = None  # "system:id"
+    call_id: str | None = None

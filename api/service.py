@@ -17,6 +17,7 @@ from api.errors import Conflict, Gone, InvalidInput, NotFound
 from api.records import collection_meta, set_meta, start_audit, validate_answers
 from api.runtime import Runtime
 from api.schemas import AnswersSubmit, VerificationCreate
+from api.signals import Binding, ticket_key
 from api.storage import VerificationRow
 from api.ticketing import TicketCheck, note_for
 from context.collect import Collection, collect, window_for
@@ -62,6 +63,7 @@ class VerificationService:
         employee = await self.rt.directory.get_employee(body.employee)
         if employee is None:
             raise NotFound(f"no employee {body.employee!r} in the directory")
+        signal = self._signal(body, employee.upn)
         ref = body.ticket
         check = await self.rt.tickets.check(
             ref.system if ref else None, ref.id if ref else None, employee.upn
@@ -82,7 +84,7 @@ class VerificationService:
             created_at=now,
             expires_at=now + timedelta(seconds=self.rt.settings.verification_ttl_seconds),
             ticket=body.ticket.model_dump() if body.ticket else None,
-            signal=body.signal.model_dump() if body.signal else None,
+            signal=signal.model_dump(mode="json") if signal else None,
             questions=[q.model_dump(mode="json") for q in qset.questions],
             question_set=set_meta(qset, employee) | {"llm_usage": {"questions": asdict(usage)}},
             collection=collection_meta(collection, qset),
@@ -109,6 +111,14 @@ class VerificationService:
         band = signal_band(self.rt.policy, signal)
         note = note_for(row, agent=actor, signal_band=band, at=self.rt.clock())
         await self.rt.tickets.record(row, check, note)
+
+    def _signal(self, body: VerificationCreate, upn: str) -> Signal | None:
+        """The provider's signal for this ticket or call if there is one; the agent's otherwise
+        (recorded as such: the policy does not take an agent's word for a low risk)."""
+        ticket = (body.ticket.system, body.ticket.id) if body.ticket else None
+        binding = Binding(ticket=ticket_key(ticket), call_id=body.call_id, employee=upn)
+        agent = Signal(**body.signal.model_dump()) if body.signal else None
+        return self.rt.signals.resolve(binding, token=body.signal_token, agent=agent)
 
     async def collect_for(self, upn: str) -> tuple[Employee, Collection]:
         """The employee and their privacy-filtered context, now; 404 when unknown."""

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from api.recovery_settings import RecoverySettings
+from api.signals import SignalProvider
 from context.config import (
     CollectionConfig,
     GitConfig,
@@ -51,6 +52,11 @@ class AuditSettings(BaseModel):
     checkpoint_every: int = Field(default=100, ge=1, le=1_000_000)  # records between checkpoints
 
 
+class SignalSettings(BaseModel):
+    ttl_seconds: int = Field(default=300, ge=30, le=3600)  # how long a posted signal is used
+    providers: list[SignalProvider] = Field(default_factory=list)  # who may sign signal tokens
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DESKGUARD_", env_nested_delimiter="__", extra="ignore"
@@ -66,6 +72,7 @@ class Settings(BaseSettings):
     signing_keys: SecretStr | None = None  # JWKS of private Ed25519 keys; default: the data dir
     grants: GrantSettings = Field(default_factory=GrantSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    signals: SignalSettings = Field(default_factory=SignalSettings)
     graph: GraphConfig = Field(default_factory=GraphConfig)
     jira: JiraConfig = Field(default_factory=JiraConfig)
     git: GitConfig = Field(default_factory=GitConfig)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, create_engine, select, update
+from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, create_engine, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -116,6 +116,23 @@ class TicketUpdateRow(Base):
     last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SignalRow(Base):
+    """A risk score the provider posted for a ticket or a call; short-lived."""
+
+    __tablename__ = "signals"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    ticket: Mapped[str | None] = mapped_column(String(150), index=True, nullable=True)
+    call_id: Mapped[str | None] = mapped_column(String(100), index=True, nullable=True)
+    employee: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    score: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(64))
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(64))
 
 
 class Database:

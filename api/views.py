@@ -65,6 +65,7 @@ def detail_view(
         accesses=list(row.collection.get("accesses", [])),
         generation={k: v for k, v in row.question_set.items() if k != "dropped"},
         filtered=dict(row.collection.get("filtered", {})),
+        signal=row.signal,
         policy=decision.get("policy"),
         entropy_bits=decision.get("entropy_bits"),
         ticket_updates=ticket_updates or [],

@@ -51,12 +51,22 @@ class Grade(BaseModel):
     )
 
 
+class SignalProvenance(StrEnum):
+    """Where a risk score came from; the policy decides what each is worth."""
+
+    PROVIDER_API = "provider_api"  # the risk provider posted it server to server
+    PROVIDER_JWS = "provider_jws"  # signed by the risk provider, checked against its JWKS
+    AGENT = "agent"  # in the help desk's own request: the agent (or a stolen key) chose it
+
+
 class Signal(BaseModel):
     """Device/network risk from a separate system: 0 = clean, 1 = certainly attacker infra."""
 
     score: float = Field(ge=0.0, le=1.0)
     source: str | None = None
     reasons: list[str] = Field(default_factory=list)
+    provenance: SignalProvenance = SignalProvenance.AGENT  # unproven unless deskguard checked
+    id: str | None = None  # the posted signal's id (provider_api)
 
 
 class DecisionOutcome(StrEnum):

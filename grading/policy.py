@@ -39,6 +39,7 @@ from grading.models import (
     Grade,
     GradeFlag,
     Signal,
+    SignalProvenance,
     Verdict,
 )
 
@@ -93,6 +94,12 @@ class SignalThresholds(BaseModel):
     model_config = ConfigDict(extra="forbid")
     high: float = 0.8
     elevated: float = 0.5
+    # Whose low scores count as low. Anyone else's (the agent's own request) counts as unknown:
+    # an attacker with an agent's key would send 0.0. A high or elevated score counts from
+    # anyone, since it can only ask for more caution.
+    vouched: list[SignalProvenance] = Field(
+        default_factory=lambda: [SignalProvenance.PROVIDER_API, SignalProvenance.PROVIDER_JWS]
+    )
 
 
 class EstimateRules(BaseModel):
@@ -242,7 +249,9 @@ def signal_band(
         return "unknown"
     if signal.score >= policy.signal.high:
         return "high"
-    return "elevated" if signal.score >= policy.signal.elevated else "low"
+    if signal.score >= policy.signal.elevated:
+        return "elevated"
+    return "low" if signal.provenance in policy.signal.vouched else "unknown"
 
 
 def _thresholds(policy: Policy, rules: ActionRules, strict: bool, asked: int) -> ActionRules:
@@ -296,6 +305,9 @@ def _context_reasons(
         reasons.append(("stricter thresholds applied (risk signal elevated or unknown)", ""))
     if signal is None:
         reasons.append(_plain("no device/network risk signal was provided (treated as unknown)"))
+    elif state == "unknown":
+        unproven = "the risk signal came with the help-desk request, not from its provider"
+        reasons.append(_plain(f"{unproven} (treated as unknown)"))
     else:
         reasons.append((f"device/network risk signal {signal.score:.2f} ({state})", ""))
     reasons += [

@@ -12,7 +12,9 @@ app = typer.Typer(no_args_is_help=True, help="Manage API keys.")
 
 
 @app.command("create")
-def create(role: str = typer.Option(..., help="helpdesk | security | auditor | admin")) -> None:
+def create(
+    role: str = typer.Option(..., help="helpdesk | security | auditor | admin | signal"),
+) -> None:
     """Create an API key and print it (it is stored hashed and cannot be shown again)."""
     db = Database(get_settings().sqlalchemy_url)
     _, key = create_key(db, role)

@@ -41,7 +41,11 @@ def _recovery(dg: Deskguard, vid: str) -> object:
     return {"action": "password_reset"}
 
 
-HELPDESK, SECURITY, AUDITOR, ADMIN = "helpdesk", "security", "auditor", "admin"
+def _signal(dg: Deskguard, vid: str) -> object:
+    return {"score": 0.1, "source": "edr", "call_id": "call-1"}
+
+
+HELPDESK, SECURITY, AUDITOR, ADMIN, SIGNAL = "helpdesk", "security", "auditor", "admin", "signal"
 READ_STATUS = frozenset({HELPDESK, SECURITY, AUDITOR, ADMIN})
 MATRIX = [
     Row("GET", "/healthz", PUBLIC),
@@ -70,6 +74,7 @@ MATRIX = [
     # test_recovery.py); here it is not configured, so every caller gets 404.
     Row("GET", "/v1/hooks/okta", PUBLIC),
     Row("POST", "/v1/hooks/okta", PUBLIC),
+    Row("POST", "/v1/signals", frozenset({SIGNAL, ADMIN}), _signal),
 ]
 
 

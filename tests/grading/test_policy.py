@@ -10,6 +10,7 @@ from grading.models import (
     Grade,
     GradeRequest,
     Signal,
+    SignalProvenance,
     Verdict,
     grader_failure,
 )
@@ -28,7 +29,8 @@ from grading.policy import (
 
 ALLOW, DENY, ESCALATE = DecisionOutcome.ALLOW, DecisionOutcome.DENY, DecisionOutcome.ESCALATE
 C, P, X = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
-LOW, ELEVATED, HIGH = Signal(score=0.1), Signal(score=0.6), Signal(score=0.9)
+VOUCHED = SignalProvenance.PROVIDER_API  # posted by the risk provider itself
+LOW, ELEVATED, HIGH = (Signal(score=s, provenance=VOUCHED) for s in (0.1, 0.6, 0.9))
 SECRET = "OPS-1423 Loyalty API Priya"  # stands for expected answers inside grade reasons
 
 
