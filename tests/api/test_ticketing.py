@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.conftest import Clock, Deskguard, make_deskguard, settings_for
+from tests.api.test_signals import post_signal
 from tests.api.test_verifications import genuine_answers
 from tests.fakes.jsm_server import FakeJSM
 from tests.fakes.servicenow_server import FakeServiceNow
@@ -72,7 +73,8 @@ def test_genuine_caller_writes_started_and_allowed_notes(
     desk: Deskguard, sn: FakeServiceNow
 ) -> None:
     upn = desk.employee("it_admin")
-    started = desk.start(upn, ticket=ticket(), signal={"score": 0.05})
+    post_signal(desk, score=0.05, ticket=ticket())  # from the risk provider: it counts as low
+    started = desk.start(upn, ticket=ticket())
     vid = started["id"]
     truth = desk.truth(vid)
     [first] = sn.notes_for(INC)
