@@ -1,13 +1,16 @@
 """Local git repositories: commits the employee authored in the window, across all refs.
 
-`git log` runs in a worker thread with a time-out. Authors are matched by any of the employee's
-names and e-mail addresses (one person often commits under two names). Only metadata is read:
+`git log` runs in a worker thread with a time-out. The log query itself is limited to the
+employee's names and e-mail addresses (`--author`, one per alias, escaped, anchored, case-folded),
+so other authors' commits are never read; matches are checked again here, exactly (one person
+often commits under two names). Only metadata is read:
 repository, branch, short sha, subject, time and the names of the files touched."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,12 +45,18 @@ LOG_PATH = "git log {repository}"
 LOG_FIELDS = ["sha", "author_name", "author_email", "author_date", "source_ref", "subject", "files"]
 LOG_FORMAT = "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%S%x1f%s%x1f"
 MAX_FILES = 20
+# Characters special in a POSIX extended regular expression; a backslash makes each literal.
+ERE_SPECIAL = re.compile(r"([.\[\]()*+?{}|^$\\])")
 
 
 def git_manifest(lookback_days: int = 7) -> SourceManifest:
     return SourceManifest(
         connector="git",
-        description="Commits the employee authored in configured local repositories",
+        description=(
+            "Commits the employee authored in configured local repositories; the log query is"
+            " limited to the employee's names and e-mail addresses (git log --author per alias),"
+            " so no other author's history is read"
+        ),
         endpoints=[EndpointDeclaration(method="EXEC", path=LOG_PATH, fields=LOG_FIELDS)],
         fields=[
             FieldDeclaration(name="commit.author_name", category="user.name"),
@@ -114,7 +123,22 @@ def repository_audience(repository: str) -> Audience:
     return Audience(scope=AudienceScope.REPOSITORY, group=repository)
 
 
-def run_git_log(repo: Path, window: Window, timeout: float) -> str:
+def author_patterns(employee: Employee) -> list[str]:
+    """One `--author` pattern per name or address the employee is known by. git matches them
+    against "Name <email>": anchored so "Ann" does not match "Joanne" (is_employee re-checks)."""
+    values = dict.fromkeys(
+        " ".join(v.split()) for v in (employee.upn, employee.name, *employee.aliases) if v.strip()
+    )
+    patterns = []
+    for value in values:
+        literal = ERE_SPECIAL.sub(r"\\\1", value)
+        patterns.append(f"--author=^{literal} <" if "@" not in value else f"--author=<{literal}>$")
+    return patterns
+
+
+def run_git_log(repo: Path, window: Window, authors: list[str], timeout: float) -> str:
+    if not authors:
+        return ""  # no name to look for: nothing is read
     args = [
         "git",
         "-C",
@@ -126,6 +150,9 @@ def run_git_log(repo: Path, window: Window, timeout: float) -> str:
         "--source",
         "--no-color",
         "--no-merges",
+        "--extended-regexp",
+        "--regexp-ignore-case",
+        *authors,
         f"--since={window.start.isoformat()}",
         f"--until={window.end.isoformat()}",
         f"--format={LOG_FORMAT}",
@@ -155,12 +182,12 @@ class GitConnector:
 
     def _fetch(self, employee: Employee, window: Window) -> FetchResult:
         result = FetchResult()
-        keys = identity_keys(employee)
+        keys, authors = identity_keys(employee), author_patterns(employee)
         failures: list[str] = []
         for path in self.config.repos:
             repo = Path(path).expanduser()
             try:
-                self._fetch_repo(repo, keys, window, result)
+                self._fetch_repo(repo, keys, authors, window, result)
             except (ConnectorError, subprocess.TimeoutExpired, OSError) as exc:
                 failures.append(self._why(repo, exc))
                 self._log(result, repo, 0, "failed")
@@ -169,9 +196,14 @@ class GitConnector:
         return result
 
     def _fetch_repo(
-        self, repo: Path, keys: frozenset[str], window: Window, result: FetchResult
+        self,
+        repo: Path,
+        keys: frozenset[str],
+        authors: list[str],
+        window: Window,
+        result: FetchResult,
     ) -> None:
-        output = run_git_log(repo, window, self.config.timeout_seconds)
+        output = run_git_log(repo, window, authors, self.config.timeout_seconds)
         fetched_at = datetime.now(UTC)
         count = 0
         for record in output.split("\x1e")[1:]:

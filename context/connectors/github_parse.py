@@ -56,7 +56,12 @@ UNKNOWN_WAIT = 60.0  # GitHub: "wait at least one minute" when no header says ho
 def github_manifest(lookback_days: int = 7) -> SourceManifest:
     return SourceManifest(
         connector="github",
-        description="Commits the employee authored in configured GitHub repositories",
+        description=(
+            "Commits the employee authored in configured GitHub repositories, listed with"
+            " author= per alias. Patches are never requested (no .patch/.diff media type): the"
+            " commit detail is read for file names only, and the patch text GitHub includes in"
+            " each files[] entry is dropped at parse time, unread"
+        ),
         endpoints=[
             EndpointDeclaration(path=REPO_PATH, fields=REPO_FIELDS),
             EndpointDeclaration(path=COMMITS_PATH, fields=LIST_FIELDS),

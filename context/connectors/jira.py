@@ -27,18 +27,9 @@ from context.identity import identity_keys, is_employee, normalise
 from context.models import Employee
 
 T = TypeVar("T")
-SEARCH_FIELDS = [
-    "summary",
-    "status",
-    "issuetype",
-    "project",
-    "created",
-    "updated",
-    "resolutiondate",
-    "assignee",
-    "reporter",
-    "comment",
-]
+# Exactly the fields jira_parse reads: no `comment` (Jira cannot send comments without their
+# bodies), no current status (transitions come from the changelog), no other dates.
+SEARCH_FIELDS = ["summary", "issuetype", "project", "created", "assignee", "reporter"]
 SEARCH_SERVER = "/rest/api/2/search"
 SEARCH_CLOUD = "/rest/api/2/search/jql"
 USER_SEARCH = "/rest/api/2/user/search"
@@ -52,7 +43,13 @@ RETRY_STATUSES = frozenset({429, 503})
 def jira_manifest(lookback_days: int = 7) -> SourceManifest:
     return SourceManifest(
         connector="jira",
-        description="Jira issues the employee reported, was assigned, commented on or moved",
+        description=(
+            "Jira issues the employee reported, was assigned or moved. Search names only the"
+            " fields used (no comments, so no comment bodies). The changelog comes whole with"
+            " expand=changelog (Jira's search has no filter for it): only status transitions"
+            " and assignee changes are kept, at parse time; every other change is discarded"
+            " unread"
+        ),
         endpoints=[
             EndpointDeclaration(path=SERVER_INFO),
             # Field metadata (names -> ids); the library reads it before the first search.
@@ -64,16 +61,14 @@ def jira_manifest(lookback_days: int = 7) -> SourceManifest:
             EndpointDeclaration(path=SEARCH_CLOUD, fields=SEARCH_FIELDS),
         ],
         fields=[
-            FieldDeclaration(
-                name="issue.key/project/issuetype/status", category="system.operations"
-            ),
+            FieldDeclaration(name="issue.key/project/issuetype", category="system.operations"),
             FieldDeclaration(name="issue.summary", category="user.workplace"),
-            FieldDeclaration(
-                name="issue.created/updated/resolutiondate", category="user.workplace"
-            ),
+            FieldDeclaration(name="issue.created", category="user.workplace"),
             FieldDeclaration(name="issue.assignee/reporter", category="user.name"),
-            FieldDeclaration(name="comment.author/created", category="user.workplace"),
-            FieldDeclaration(name="changelog.status transitions", category="user.workplace"),
+            FieldDeclaration(
+                name="changelog.status transitions/assignee changes (filtered at parse time)",
+                category="user.workplace",
+            ),
             FieldDeclaration(name="user.accountId/name/key", category="user.unique_id"),
             FieldDeclaration(name="user.emailAddress", category="user.contact.email"),
         ],
@@ -192,14 +187,13 @@ class JiraConnector:
         return next((u for u in mine if u.get(needed)), None)
 
     def _jql(self, user: str, window: Window) -> str:
-        """Issues the user touched. Standard JQL cannot search comment authors; commenters
-        become watchers by default, so `watcher` stands in. Dates are the server's zone: start
-        a day early and let the parser keep only events inside the window."""
+        """Issues the user reported, holds or moved. Dates are the server's zone: start a day
+        early and let the parser keep only events inside the window."""
         since = (window.start - timedelta(days=1)).strftime("%Y-%m-%d")
         who = user.replace("\\", "\\\\").replace('"', '\\"')
         return (
-            f'(assignee = "{who}" OR reporter = "{who}" OR watcher = "{who}" '
-            f'OR status CHANGED BY "{who}") AND updated >= "{since}" ORDER BY updated DESC'
+            f'(assignee = "{who}" OR reporter = "{who}" OR status CHANGED BY "{who}") '
+            f'AND updated >= "{since}" ORDER BY updated DESC'
         )
 
     def _issues(

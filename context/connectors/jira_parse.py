@@ -1,5 +1,5 @@
 """Jira issue JSON -> one ContextItem per thing the employee did on it: reported (created),
-was assigned, commented, moved status. Pure functions; a malformed issue raises MalformedItem.
+was assigned, moved status. Pure functions; a malformed issue raises MalformedItem.
 
 Works on both Cloud (users by `accountId`) and Server/Data Center (users by `name`/`key`)."""
 
@@ -55,6 +55,26 @@ def _person(user: Json | None, role: str) -> Participant | None:
     return Participant(name=user.get("displayName") or user["name"], role=role)
 
 
+KEPT_CHANGES = frozenset({"status", "assignee"})
+
+
+def kept_histories(issue: Json) -> list[Json]:
+    """The changelog reduced to status transitions and assignee changes (Jira's search sends it
+    whole): every other change, with its old and new values, is dropped here, unread."""
+    kept: list[Json] = []
+    for history in (issue.get("changelog") or {}).get("histories") or []:
+        items = [
+            item
+            for item in history.get("items") or []
+            if str(item.get("field") or "").lower() in KEPT_CHANGES
+        ]
+        if items:
+            kept.append(
+                {"created": history.get("created"), "author": history.get("author"), "items": items}
+            )
+    return kept
+
+
 class IssueView:
     """The minimal fields of one issue, read once."""
 
@@ -69,8 +89,7 @@ class IssueView:
             raise MalformedItem(f"{self.key}: no summary")
         self.project = (fields.get("project") or {}).get("key") or self.key.split("-")[0]
         self.issue_type = (fields.get("issuetype") or {}).get("name")
-        self.status = (fields.get("status") or {}).get("name")
-        self.histories: list[Json] = (issue.get("changelog") or {}).get("histories") or []
+        self.histories = kept_histories(issue)
         self.audience = self._audience(keys)
 
     def people(self) -> tuple[Participant, ...]:
@@ -145,24 +164,6 @@ def _history_events(
                 yield _item(view, "assigned", when, Involvement.ASSIGNEE, fetched_at)
 
 
-def _comment_events(
-    view: IssueView, keys: frozenset[str], window: Window, fetched_at: datetime
-) -> Iterator[ContextItem]:
-    comments = (view.fields.get("comment") or {}).get("comments") or []
-    for comment in comments:  # bodies are never read: authors and dates only
-        if not is_employee(keys, user_ids(comment.get("author"))):
-            continue
-        when = parse_jira_time(comment.get("created"))
-        if window.start <= when < window.end:
-            yield _item(
-                view,
-                f"comment-{comment.get('id')}",
-                when,
-                Involvement.COMMENTER,
-                fetched_at,
-            )
-
-
 def issue_events(
     issue: Json, keys: frozenset[str], window: Window, fetched_at: datetime
 ) -> list[ContextItem]:
@@ -174,5 +175,4 @@ def issue_events(
         if window.start <= created < window.end:
             events.append(_item(view, "created", created, Involvement.REPORTER, fetched_at))
     events += _history_events(view, keys, window, fetched_at)
-    events += _comment_events(view, keys, window, fetched_at)
     return events

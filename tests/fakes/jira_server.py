@@ -91,6 +91,20 @@ def recorded_issues(now: datetime) -> list[dict[str, Any]]:
     return [*out, malformed]
 
 
+def only_fields(issues: list[dict[str, Any]], request: Request) -> list[dict[str, Any]]:
+    """Jira answers only the fields a search names (`fields=` repeated or comma-separated)."""
+    wanted = {f for value in request.query.get("fields", []) for f in value.split(",") if f}
+    if not wanted or "*all" in wanted:
+        return issues
+    out = []
+    for issue in issues:
+        issue = copy.deepcopy(issue)
+        if isinstance(issue.get("fields"), dict):
+            issue["fields"] = {k: v for k, v in issue["fields"].items() if k in wanted}
+        out.append(issue)
+    return out
+
+
 def to_cloud(issue: dict[str, Any]) -> dict[str, Any]:
     """The same issue as Jira Cloud shows it: users by accountId, no names or e-mail."""
     issue = copy.deepcopy(issue)
@@ -156,12 +170,13 @@ class FakeJira:
                     "startAt": start,
                     "maxResults": PAGE_SIZE,
                     "total": len(self.issues),
-                    "issues": self.issues[start : start + PAGE_SIZE],
+                    "issues": only_fields(self.issues[start : start + PAGE_SIZE], request),
                 },
             )
         if path == "/rest/api/2/search/jql" and self.cloud:
             start = int(request.param("nextPageToken") or 0)
-            body: dict[str, Any] = {"issues": self.issues[start : start + PAGE_SIZE]}
+            page = only_fields(self.issues[start : start + PAGE_SIZE], request)
+            body: dict[str, Any] = {"issues": page}
             if start + PAGE_SIZE < len(self.issues):
                 body["nextPageToken"] = str(start + PAGE_SIZE)
             else:
