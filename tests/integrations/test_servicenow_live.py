@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.conftest import Clock, Deskguard, make_deskguard, settings_for
-from tests.api.test_verifications import genuine_answers
+from tests.api.test_grants import decide
 from tests.integrations.servicenow_node import properties, run
 
 TICKET = {"system": "servicenow", "id": "INC0010023"}
@@ -46,19 +46,10 @@ def live(demo_data_dir: Path, tmp_path: Path) -> Iterator[tuple[Deskguard, str]]
 
 
 def grant(dg: Deskguard, *, right: bool, ticket: dict[str, str] = TICKET) -> tuple[str, str]:
-    upn = dg.employee("it_admin")
-    started = dg.start(upn, ticket=ticket)
-    if right:
-        answers = genuine_answers(dg.truth(started["id"]))
-    else:
-        answers = [{"question_id": q["id"], "response": "no idea"} for q in started["questions"]]
-    decided = dg.client.post(
-        f"/v1/verifications/{started['id']}/answers",
-        json={"answers": answers},
-        headers=dg.keys["helpdesk"],
-    ).json()
+    """A decided verification's employee and grant (the grants tests' own helper)."""
+    decided = decide(dg, right=right, ticket=ticket)
     assert decided["decision"] == ("allow" if right else "deny"), decided["reasons"]
-    return upn, str(decided["receipt"])
+    return decided["employee"], str(decided["receipt"])
 
 
 def business_rule(tmp: Path, url: str, key: str, upn: str, token: str | None) -> dict:
