@@ -9,8 +9,16 @@ from typing import Any
 from api.errors import InvalidInput
 from api.schemas import AnswerIn
 from api.storage import VerificationRow
+from api.verification_record import (
+    CollectionRecord,
+    EvidenceRef,
+    LlmUsage,
+    ModelUsage,
+    QuestionSetRecord,
+)
 from context.collect import Collection
 from context.models import Employee
+from prompts.llm import Usage
 from questions.facts import screen_facts
 from questions.models import Question, QuestionSet
 
@@ -31,47 +39,51 @@ def validate_answers(answers: Sequence[AnswerIn], questions: Sequence[Question])
     return seen
 
 
-def set_meta(qset: QuestionSet, employee: Employee) -> dict[str, Any]:
-    meta = qset.model_dump(mode="json", exclude={"questions"})
-    meta["timezone"] = employee.timezone
-    return meta
+def set_meta(qset: QuestionSet, employee: Employee, usage: Usage) -> QuestionSetRecord:
+    return QuestionSetRecord.model_validate(
+        {
+            **qset.model_dump(exclude={"questions"}),
+            "timezone": employee.timezone,
+            "llm_usage": LlmUsage(questions=ModelUsage.of(usage)),
+        }
+    )
 
 
-def collection_meta(collection: Collection, qset: QuestionSet) -> dict[str, Any]:
+def collection_meta(collection: Collection, qset: QuestionSet) -> CollectionRecord:
     used = {e for q in qset.questions for e in q.evidence}
     evidence = [
-        {
-            "id": i.id,
-            "source": i.source.value,
-            "kind": i.kind.value,
-            "when": i.when.isoformat(),
-            "connector": i.provenance.connector,
-            "ref": i.provenance.ref,
-        }
+        EvidenceRef(
+            id=i.id,
+            source=i.source,
+            kind=i.kind,
+            when=i.when,
+            connector=i.provenance.connector,
+            ref=i.provenance.ref,
+        )
         for i in collection.items
         if i.id in used
     ]
-    return {
-        "window_start": collection.window_start.isoformat(),
-        "window_end": collection.window_end.isoformat(),
-        "sources": [s.model_dump(mode="json") for s in collection.sources],
-        "degraded_sources": collection.degraded_sources,
-        "filtered": collection.filtered,
-        "screened": screen_facts(collection.items)[1],  # kept out of questions, and why
-        "items_seen": len(collection.items),
-        "accesses": [a.model_dump(mode="json") for a in collection.accesses],
-        "evidence": evidence,
-    }
+    return CollectionRecord(
+        window_start=collection.window_start,
+        window_end=collection.window_end,
+        sources=collection.sources,
+        degraded_sources=collection.degraded_sources,
+        filtered=collection.filtered,
+        screened=screen_facts(collection.items)[1],  # kept out of questions, and why
+        items_seen=len(collection.items),
+        accesses=collection.accesses,
+        evidence=evidence,
+    )
 
 
 def start_audit(row: VerificationRow) -> dict[str, Any]:
     return {
         "employee": row.employee,
         "action": row.action,
-        "ticket": row.ticket,
-        "engine": row.question_set.get("engine"),
-        "signal": (row.signal or {}).get("provenance"),
+        "ticket": row.ticket.model_dump() if row.ticket else None,
+        "engine": row.question_set.engine,
+        "signal": row.signal.provenance.value if row.signal else None,
         "questions": len(row.questions),
-        "sources": {s["connector"]: s["status"] for s in row.collection["sources"]},
-        "evidence": [e["id"] for e in row.collection["evidence"]],
+        "sources": {s.connector: s.status for s in row.collection.sources},
+        "evidence": [e.id for e in row.collection.evidence],
     }

@@ -17,20 +17,20 @@ def check_grant(
 ) -> GrantClaims:
     """Refuses (403) anything but a live allow for this verification, this agent, this action
     and this ticket. Nothing is used up here: `use_grant` does that, last."""
-    decision = (row.decision or {}).get("decision")
+    decision = row.decision.decision.value if row.decision else None
     if row.status != "decided" or decision != "allow":
         raise NotAllowed(f"this verification's decision is {decision or 'pending'}, not allow")
     if row.created_by != actor:
         raise WrongAgent("only the agent who verified this caller may run the recovery")
     if body.action is not None and body.action != row.action:
         raise WrongAction(f"this verification allows {row.action}, not {body.action}")
-    if body.ticket is not None and body.ticket.model_dump() != row.ticket:
+    if body.ticket is not None and body.ticket != row.ticket:
         raise WrongTicket("this verification was for another ticket")
     stored = row.receipt or {}
     token = body.grant or stored.get("token")
     if not token:
         raise NotAllowed("this verification has no grant")
-    ticket = (row.ticket["system"], row.ticket["id"]) if row.ticket else None
+    ticket = (row.ticket.system, row.ticket.id) if row.ticket else None
     claims = grants.verify(token, employee=row.employee, action=row.action, ticket=ticket)
     if claims.verification_id != row.id or claims.jti != stored.get("jti"):
         raise GrantMismatch("this grant is for another verification")

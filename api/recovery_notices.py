@@ -25,7 +25,7 @@ class Notices:
 
     async def after_decision(self, row: VerificationRow) -> list[DeliveryPublic]:
         """A deny or escalate of an MFA or privileged verification is told to the employee."""
-        decision = (row.decision or {}).get("decision")
+        decision = row.decision.decision.value if row.decision else None
         kinds = {"deny": NoticeKind.DENIED, "escalate": NoticeKind.ESCALATED}
         if decision not in kinds or not await self._watched(row):
             return []
@@ -114,5 +114,5 @@ class Notices:
 
 
 def _ticket(row: VerificationRow) -> str | None:
-    ticket = row.ticket or {}
-    return f"{ticket['system']}:{ticket['id']}" if ticket.get("id") else None
+    ticket = row.ticket
+    return f"{ticket.system}:{ticket.id}" if ticket else None

@@ -80,7 +80,7 @@ class RecoveryService:
             operation=self.kit.operations[action].value,
             provider=executor.provider,
             agent=actor,
-            ticket=row.ticket,
+            ticket=row.ticket.model_dump() if row.ticket else None,
             status="running",
             started_at=now,
             result={},

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
+
+from api.verification_record import EvidenceRef, Generation
+from api.verification_record import TicketRef as TicketRef
+from context.connectors.base import AccessRecord
+from grading.models import DecisionOutcome, Grade, Signal
+from questions.models import DroppedQuestion, Question
+from vocabulary.answers import AnswerKind
 
 UPN = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,255}$")
 MAX_ANSWER_BYTES = 1024
-
-
-class TicketRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    system: str = Field(min_length=1, max_length=40)
-    id: str = Field(min_length=1, max_length=100)
 
 
 class SignalIn(BaseModel):
@@ -89,7 +88,7 @@ class AnswersSubmit(BaseModel):
 class QuestionPublic(BaseModel):
     id: str
     text: str
-    kind: str
+    kind: AnswerKind
 
 
 class SourcePublic(BaseModel):
@@ -106,7 +105,7 @@ class VerificationPublic(BaseModel):
     questions: list[QuestionPublic]
     created_at: datetime
     expires_at: datetime
-    decision: str | None = None  # allow | deny | escalate
+    decision: DecisionOutcome | None = None
     reasons: list[str] = Field(default_factory=list)
     receipt: str | None = Field(
         default=None, description="The signed grant (JWS, Ed25519) of the decision; see JWKS"
@@ -130,16 +129,16 @@ class TicketUpdatePublic(BaseModel):
 class VerificationDetail(VerificationPublic):
     """For security and auditor roles: what was asked, expected, answered and why."""
 
-    question_details: list[dict[str, Any]]
+    question_details: list[Question]  # with expected answers, variants and evidence ids
     agent_reasons: list[str] = Field(default_factory=list)  # what the help desk was told
-    signal: dict[str, Any] | None = None  # the risk signal used, with its provenance
-    grades: list[dict[str, Any]] = Field(default_factory=list)
-    dropped: list[dict[str, Any]] = Field(default_factory=list)
-    evidence: list[dict[str, Any]] = Field(default_factory=list)
-    accesses: list[dict[str, Any]] = Field(default_factory=list)
+    signal: Signal | None = None  # the risk signal used, with its provenance
+    grades: list[Grade] = Field(default_factory=list)
+    dropped: list[DroppedQuestion] = Field(default_factory=list)
+    evidence: list[EvidenceRef] = Field(default_factory=list)
+    accesses: list[AccessRecord] = Field(default_factory=list)
     policy: str | None = None
     entropy_bits: float | None = None
-    generation: dict[str, Any] = Field(default_factory=dict)  # engine, prompt@vN + hash, fallback
+    generation: Generation  # engine, prompt@vN + hash, fallback, model usage
     filtered: dict[str, int] = Field(default_factory=dict)  # items the privacy filter dropped
     ticket_updates: list[TicketUpdatePublic] = Field(default_factory=list)  # notes to the ticket
 
@@ -180,7 +179,7 @@ class AuditRecordPublic(BaseModel):
     actor: str
     event: str
     verification_id: str | None
-    detail: dict[str, Any]
+    detail: dict[str, JsonValue]  # as the event wrote it: shapes differ by event
     hash: str
     valid: bool  # its keyed hash matches (edits show up here and in `deskguard audit verify`)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import datetime, timedelta
 
 import structlog
@@ -20,12 +19,14 @@ from api.schemas import AnswersSubmit, VerificationCreate
 from api.signals import Binding, ticket_key
 from api.storage import VerificationRow
 from api.ticketing import TicketCheck, note_for
+from api.verification_record import ModelUsage
 from context.collect import Collection, collect, window_for
 from context.models import Employee
 from grading.cascade import grade
 from grading.models import (
     AnswerKind,
     Decision,
+    DecisionOutcome,
     Grade,
     GradeRequest,
     Signal,
@@ -83,10 +84,10 @@ class VerificationService:
             status="pending",
             created_at=now,
             expires_at=now + timedelta(seconds=self.rt.settings.verification_ttl_seconds),
-            ticket=body.ticket.model_dump() if body.ticket else None,
-            signal=signal.model_dump(mode="json") if signal else None,
-            questions=[q.model_dump(mode="json") for q in qset.questions],
-            question_set=set_meta(qset, employee) | {"llm_usage": {"questions": asdict(usage)}},
+            ticket=body.ticket,
+            signal=signal,
+            questions=qset.questions,
+            question_set=set_meta(qset, employee, usage),
             collection=collection_meta(collection, qset),
             created_by=actor,
         )
@@ -107,8 +108,7 @@ class VerificationService:
 
     async def _tell_ticket(self, row: VerificationRow, check: TicketCheck, actor: str) -> None:
         """The ticket's work note; a failure to write is retried, never changes the decision."""
-        signal = Signal.model_validate(row.signal) if row.signal else None
-        band = signal_band(self.rt.policy, signal)
+        band = signal_band(self.rt.policy, row.signal)
         note = note_for(row, agent=actor, signal_band=band, at=self.rt.clock())
         await self.rt.tickets.record(row, check, note)
 
@@ -205,7 +205,7 @@ class VerificationService:
         self, verification_id: str, body: AnswersSubmit, *, actor: str
     ) -> VerificationRow:
         row = self._load(verification_id)
-        questions = [Question.model_validate(q) for q in row.questions]
+        questions = row.questions
         answers = validate_answers(body.answers, questions)
         now = self.rt.clock()
         if row.status != "pending":
@@ -217,8 +217,9 @@ class VerificationService:
             raise Conflict("this verification has already been answered; start a new one")
         with metered() as usage:  # the judge
             grades = await self._grade_all(row, questions, answers)
-        llm_usage = {**row.question_set.get("llm_usage", {}), "grading": asdict(usage)}
-        row.question_set = {**row.question_set, "llm_usage": llm_usage}
+        meta = row.question_set
+        llm_usage = meta.llm_usage.model_copy(update={"grading": ModelUsage.of(usage)})
+        row.question_set = meta.model_copy(update={"llm_usage": llm_usage})
         decision = self._decide(row, questions, grades)
         self._finish(row, decision, grades=grades)
         self._audit_decision(row, actor)
@@ -228,7 +229,7 @@ class VerificationService:
     async def _grade_all(
         self, row: VerificationRow, questions: Sequence[Question], answers: dict[str, str]
     ) -> list[Grade]:
-        tz = str(row.question_set.get("timezone") or "UTC")
+        tz = row.question_set.timezone
         try:
             people = await self._colleagues(questions)
         except Exception as exc:  # without the directory a name cannot be checked: never allow
@@ -296,8 +297,8 @@ class VerificationService:
                 AskedQuestion(id=q.id, fact=q.fact, guess_probability=q.guess_probability)
                 for q in questions
             ],
-            signal=Signal.model_validate(row.signal) if row.signal else None,
-            degraded_sources=list(row.collection.get("degraded_sources", [])),
+            signal=row.signal,
+            degraded_sources=row.collection.degraded_sources,
             attempts=_failures(self._recent(row.employee, row.created_at)) + 1,
         )
         try:
@@ -309,9 +310,9 @@ class VerificationService:
     def _finish(self, row: VerificationRow, decision: Decision, *, grades: Sequence[Grade]) -> None:
         now = self.rt.clock()
         row.status, row.decided_at = "decided", now
-        row.decision = decision.model_dump(mode="json")
-        row.grades = [g.model_dump(mode="json") for g in grades]
-        ticket = (row.ticket["system"], row.ticket["id"]) if row.ticket else None
+        row.decision = decision
+        row.grades = list(grades)
+        ticket = (row.ticket.system, row.ticket.id) if row.ticket else None
         grant = self.rt.grants.issue(
             verification_id=row.id,
             employee=row.employee,
@@ -329,10 +330,10 @@ class VerificationService:
             event="verification.decided",
             verification_id=row.id,
             detail={
-                "decision": row.decision["decision"],
-                "policy": row.decision["policy"],
-                "reasons": row.decision["reasons"],
-                "verdicts": [g["verdict"] for g in row.grades or []],
+                "decision": row.decision.decision.value,
+                "policy": row.decision.policy,
+                "reasons": row.decision.reasons,
+                "verdicts": [g.verdict.value for g in row.grades or []],
             },
             verification=row,
         )
@@ -349,7 +350,7 @@ class VerificationService:
 
 
 def _failures(rows: Sequence[VerificationRow]) -> int:
-    return sum(1 for r in rows if r.decision and r.decision.get("decision") == "deny")
+    return sum(1 for r in rows if r.decision and r.decision.decision == DecisionOutcome.DENY)
 
 
 def _unasked(
@@ -359,7 +360,7 @@ def _unasked(
     again (an attacker who researched the first questions) never hears one again, and a set that
     comes out short escalates (the policy says why). Returns the request and how many facts
     were withheld."""
-    asked = [Question.model_validate(q) for row in recent for q in row.questions]
+    asked = [q for row in recent for q in row.questions]
     fresh = unasked(request.facts, asked)
     withheld = len(request.facts) - len(fresh)
     return request.model_copy(update={"facts": fresh}), withheld

@@ -7,10 +7,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, create_engine, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from api.verification_record import CollectionRecord, QuestionSetRecord, TicketRef
+from grading.models import Decision, Grade, Signal
+from questions.models import Question
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -24,6 +29,25 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         return value.replace(tzinfo=UTC) if value else None
+
+
+class JSONRecord(TypeDecorator[Any]):
+    """A typed record (pydantic model, or a list of them) stored as JSON. The only place where
+    records become JSON and JSON becomes records."""
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self, record_type: Any) -> None:
+        super().__init__()
+        self.record_type = record_type
+        self._adapter: TypeAdapter[Any] = TypeAdapter(record_type)
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        return None if value is None else self._adapter.dump_python(value, mode="json")
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        return None if value is None else self._adapter.validate_python(value)
 
 
 class Base(DeclarativeBase):
@@ -40,15 +64,16 @@ class VerificationRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    ticket: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    signal: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # server-side: with answers
-    question_set: Mapped[dict[str, Any]] = mapped_column(JSON)  # engine, prompt, dropped
+    ticket: Mapped[TicketRef | None] = mapped_column(JSONRecord(TicketRef), nullable=True)
+    signal: Mapped[Signal | None] = mapped_column(JSONRecord(Signal), nullable=True)
+    # server-side only: with expected answers
+    questions: Mapped[list[Question]] = mapped_column(JSONRecord(list[Question]))
+    question_set: Mapped[QuestionSetRecord] = mapped_column(JSONRecord(QuestionSetRecord))
     # Sources, access log and references (id, source, kind, time) of the items used as evidence.
     # The context items themselves are never persisted: privacy by default.
-    collection: Mapped[dict[str, Any]] = mapped_column(JSON)
-    grades: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
-    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    collection: Mapped[CollectionRecord] = mapped_column(JSONRecord(CollectionRecord))
+    grades: Mapped[list[Grade] | None] = mapped_column(JSONRecord(list[Grade]), nullable=True)
+    decision: Mapped[Decision | None] = mapped_column(JSONRecord(Decision), nullable=True)
     receipt: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_by: Mapped[str] = mapped_column(String(64))
 

@@ -182,9 +182,9 @@ def note_for(
     row: VerificationRow, *, agent: str, signal_band: str, at: datetime
 ) -> VerificationNote:
     """The ticket's note for a verification as it stands: started, or decided with reasons."""
-    decided = row.status == "decided" and row.decision is not None
-    decision = row.decision or {}
-    status: TicketStatus = decision.get("decision", "escalate") if decided else "pending"
+    decision = row.decision if row.status == "decided" else None
+    decided = decision is not None
+    status: TicketStatus = decision.decision.value if decision is not None else "pending"
     grant = row.receipt or {}
     expiry = datetime.fromtimestamp(grant["exp"], UTC) if "exp" in grant else None
     return VerificationNote(
@@ -196,7 +196,7 @@ def note_for(
         action=row.action,
         questions=len(row.questions),
         # the agent's reasons: the ticket is read by agents, so no count, score or verdict
-        reasons=tuple(decision.get("agent_reasons", [])) if decided else (),
+        reasons=tuple(decision.agent_reasons) if decision is not None else (),
         signal_band=signal_band,
         grant_id=grant.get("jti"),
         grant_expires_at=expiry,

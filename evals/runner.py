@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from api.runtime import Runtime, build_runtime
 from api.schemas import AnswerIn, AnswersSubmit, VerificationCreate
@@ -39,7 +38,6 @@ from evals.prior import PriorAttacker
 from evals.stuffer import StufferAttacker
 from evals.trials import ConfigRun, Trial
 from questions.checks import grounded
-from questions.models import Question
 
 EVAL_NOW = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)  # a Wednesday, 11:30 in Chicago
 GENUINE = "genuine"
@@ -136,8 +134,7 @@ class ConfigRunner:
         tickets count as context: they really are in the employee's Jira)."""
         items = {i.id: i for i in self.org.items(employee.upn)}
         out = []
-        for stored in row.questions:
-            question = Question.model_validate(stored)
+        for question in row.questions:
             if any(e.startswith("planted-") for e in question.evidence):
                 continue
             if grounded(question, items) is not None:
@@ -150,12 +147,15 @@ async def _answers(
 ) -> dict[str, str]:
     if isinstance(caller, GenuineCaller):  # stands for the employee's own memory
         return {
-            q["id"]: caller.answer(
-                q, upn=employee.upn, asked_at=row.created_at, timezone=employee.timezone
+            q.id: caller.answer(
+                q.model_dump(mode="json"),
+                upn=employee.upn,
+                asked_at=row.created_at,
+                timezone=employee.timezone,
             )
             for q in row.questions
         }
-    public = [{"id": q["id"], "text": q["text"], "kind": q["kind"]} for q in row.questions]
+    public = [{"id": q.id, "text": q.text, "kind": q.kind.value} for q in row.questions]
     said = await caller.answers(employee.upn, heard(public))
     return {q["id"]: said.get(q["id"], "") for q in public}
 
@@ -169,32 +169,26 @@ def _trial(
     latency: float,
     meter: Meter,
 ) -> Trial:
-    decision: dict[str, Any] = row.decision or {}
+    usage = row.question_set.llm_usage.total()  # the service's meter: engine, attacker, judge
     return Trial(
         config=config,
         caller=caller,
         upn=employee.upn,
         role=employee.role,
         action=row.action,
-        decision=str(decision.get("decision", "escalate")),
-        reasons=list(decision.get("reasons", [])),
+        decision=row.decision.decision.value if row.decision else "escalate",
+        reasons=list(row.decision.reasons) if row.decision else [],
         early=not row.grades,
-        questions=list(row.questions),
+        questions=[q.model_dump(mode="json") for q in row.questions],
         answers=answers,
-        grades=list(row.grades or []),
-        dropped=list(row.question_set.get("dropped", [])),
+        grades=[g.model_dump(mode="json") for g in row.grades or []],
+        dropped=[d.model_dump(mode="json") for d in row.question_set.dropped],
         timezone=employee.timezone,
         asked_at=row.created_at,
         latency_s=latency,
-        model_calls=max(meter.model_calls, _usage(row, "calls")),
-        tokens=_usage(row, "prompt_tokens") + _usage(row, "completion_tokens"),
+        model_calls=max(meter.model_calls, usage.calls),
+        tokens=usage.prompt_tokens + usage.completion_tokens,
     )
-
-
-def _usage(row: VerificationRow, key: str) -> int:
-    """The service's own meter: every model call of the verification (engine, attacker, judge)."""
-    usage: dict[str, dict[str, int]] = row.question_set.get("llm_usage", {})
-    return sum(int(part.get(key, 0)) for part in usage.values())
 
 
 async def run_all(

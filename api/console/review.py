@@ -46,7 +46,7 @@ async def verification_detail(
 ) -> Response:
     view = view_for(principal, service.get(verification_id))
     assert isinstance(view, VerificationDetail)  # read_answers roles get the detail view
-    grades = {g.get("id"): g for g in view.grades}
+    grades = {g.id: g for g in view.grades}
     return render(
         request,
         "security_detail.html",

@@ -18,6 +18,7 @@ from api.audit_checks import verify_log
 from api.runtime import build_trust
 from api.settings import Settings
 from api.storage import AuditCheckpointRow, AuditRow, Database, VerificationRow
+from grading.models import DecisionOutcome
 from tests.api.conftest import Deskguard
 from tests.api.test_demo_and_cli import run_cli
 from tests.api.test_verifications import ADMIN_ROLE, genuine_answers
@@ -101,7 +102,8 @@ def test_a_stored_deny_edited_to_allow_is_never_served(dg: Deskguard) -> None:
     with dg.runtime.db.session() as session, session.begin():
         row = session.get(VerificationRow, vid)
         assert row is not None and row.decision is not None
-        row.decision = {**row.decision, "decision": "allow", "agent_reasons": ["all met"]}
+        forged = {"decision": DecisionOutcome.ALLOW, "agent_reasons": ["all met"]}
+        row.decision = row.decision.model_copy(update=forged)
     for role in ("helpdesk", "auditor"):
         response = read(dg, vid, role)
         assert response.status_code == 500, response.text
@@ -116,7 +118,8 @@ def test_replaced_expected_answers_of_a_pending_verification_are_refused(dg: Des
     with dg.runtime.db.session() as session, session.begin():
         row = session.get(VerificationRow, vid)
         assert row is not None
-        row.questions = [{**q, "expected": "attacker knows this"} for q in row.questions]
+        forged_q = {"expected": "attacker knows this"}
+        row.questions = [q.model_copy(update=forged_q) for q in row.questions]
     forged = [{"question_id": q["id"], "response": "attacker knows this"}
               for q in started["questions"]]  # fmt: skip
     response = dg.client.post(

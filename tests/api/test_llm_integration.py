@@ -117,12 +117,12 @@ def test_llm_questions_are_checked_and_usage_is_recorded(
     assert generate.body["response_format"]  # structured output was requested
     assert "attacker" in kinds_of_prompt(model)
     row = dg.runtime.db.get_verification(truth["id"])
-    assert row is not None and row.question_set["model_calls"] >= 1
-    assert row.question_set["prompt"] == "question_generation@v1"
-    assert row.question_set["prompt_tokens"] > 0
+    assert row is not None and row.question_set.model_calls >= 1
+    assert row.question_set.prompt == "question_generation@v1"
+    assert row.question_set.prompt_tokens > 0
     # Every call is metered per verification: the engine's and the attacker check's.
-    metered = row.question_set["llm_usage"]["questions"]
-    assert metered["calls"] == len(model.requests) >= 2 and metered["prompt_tokens"] > 0
+    metered = row.question_set.llm_usage.questions
+    assert metered.calls == len(model.requests) >= 2 and metered.prompt_tokens > 0
 
 
 def test_an_unavailable_model_falls_back_to_templates_and_says_so(
@@ -132,8 +132,8 @@ def test_an_unavailable_model_falls_back_to_templates_and_says_so(
     dg = with_model(demo_data_dir, tmp_path, model)
     truth = dg.truth(dg.start(dg.employee("it_admin"))["id"])
     row = dg.runtime.db.get_verification(truth["id"])
-    assert row is not None and row.question_set["fallback_reason"]
-    assert truth["generation"]["fallback_reason"] == row.question_set["fallback_reason"]
+    assert row is not None and row.question_set.fallback_reason
+    assert truth["generation"]["fallback_reason"] == row.question_set.fallback_reason
     assert all(q["engine"] == "template" for q in truth["question_details"])
     assert len(truth["question_details"]) >= 4
 
@@ -173,7 +173,8 @@ def test_uncertain_answers_go_to_the_judge_and_never_pass_on_its_failure(
     grade = next(g for g in dg.truth(started["id"])["grades"] if g["id"] == text_q["id"])
     row = dg.runtime.db.get_verification(started["id"])
     assert row is not None
-    assert row.question_set["llm_usage"]["grading"]["calls"] == len(model.requests)
+    assert row.question_set.llm_usage.grading is not None
+    assert row.question_set.llm_usage.grading.calls == len(model.requests)
     assert "judge" in kinds_of_prompt(model)  # the band went to the judge, which was down
     assert grade["verdict"] != "correct" and "judge_unavailable" in grade["flags"]
     assert decided["decision"] != "allow"
