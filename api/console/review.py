@@ -53,6 +53,7 @@ async def verification_detail(
         principal=principal,
         view=view,
         grades=grades,
+        generation=view.generation.model_dump(exclude={"llm_usage"}),
         action=action_words(view.action),
     )
 
