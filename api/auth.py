@@ -23,14 +23,23 @@ class Role(StrEnum):
     SIGNAL = "signal"  # the device/network risk provider: posts signals, reads nothing
 
 
+class Permission(StrEnum):
+    VERIFY = "verify"  # start verifications, submit answers
+    READ_STATUS = "read_status"  # a verification's status and decision
+    READ_ANSWERS = "read_answers"  # expected answers, grades, evidence
+    AUDIT = "audit"  # the audit chain
+    POST_SIGNAL = "post_signal"  # a risk provider's signal for a ticket or call
+    PREVIEW = "preview"  # question previews with answers
+
+
 # Which roles may do what. Admin may do everything.
-PERMISSIONS: dict[str, set[Role]] = {
-    "verify": {Role.HELPDESK, Role.ADMIN},
-    "read_status": {Role.HELPDESK, Role.SECURITY, Role.AUDITOR, Role.ADMIN},
-    "read_answers": {Role.SECURITY, Role.AUDITOR, Role.ADMIN},
-    "audit": {Role.AUDITOR, Role.ADMIN},
-    "post_signal": {Role.SIGNAL, Role.ADMIN},
-    "preview": {Role.SECURITY, Role.ADMIN},
+PERMISSIONS: dict[Permission, set[Role]] = {
+    Permission.VERIFY: {Role.HELPDESK, Role.ADMIN},
+    Permission.READ_STATUS: {Role.HELPDESK, Role.SECURITY, Role.AUDITOR, Role.ADMIN},
+    Permission.READ_ANSWERS: {Role.SECURITY, Role.AUDITOR, Role.ADMIN},
+    Permission.AUDIT: {Role.AUDITOR, Role.ADMIN},
+    Permission.POST_SIGNAL: {Role.SIGNAL, Role.ADMIN},
+    Permission.PREVIEW: {Role.SECURITY, Role.ADMIN},
 }
 
 
@@ -57,11 +66,11 @@ class Principal:
     def __init__(self, key_id: str, role: Role) -> None:
         self.key_id, self.role = key_id, role
 
-    def require(self, permission: str) -> None:
+    def require(self, permission: Permission) -> None:
         if self.role not in PERMISSIONS[permission]:
             raise Forbidden(f"role {self.role.value!r} may not {permission.replace('_', ' ')}")
 
-    def can(self, permission: str) -> bool:
+    def can(self, permission: Permission) -> bool:
         return self.role in PERMISSIONS[permission]
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
-from api.auth import Principal, authenticate
+from api.auth import Permission, Principal, authenticate
 from api.runtime import Runtime
 from api.service import VerificationService
 
@@ -31,3 +31,22 @@ def get_service(runtime: RuntimeDep) -> VerificationService:
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 ServiceDep = Annotated[VerificationService, Depends(get_service)]
+
+
+def _permitted(permission: Permission) -> Any:
+    """A dependency: the authenticated principal, 403 unless its role has `permission`."""
+
+    def dependency(principal: PrincipalDep) -> Principal:
+        principal.require(permission)
+        return principal
+
+    return Depends(dependency)
+
+
+# Who may call a route, in its signature: `principal: CanVerify`.
+CanVerify = Annotated[Principal, _permitted(Permission.VERIFY)]
+CanReadStatus = Annotated[Principal, _permitted(Permission.READ_STATUS)]
+CanReadAnswers = Annotated[Principal, _permitted(Permission.READ_ANSWERS)]
+CanAudit = Annotated[Principal, _permitted(Permission.AUDIT)]
+CanPostSignal = Annotated[Principal, _permitted(Permission.POST_SIGNAL)]
+CanPreview = Annotated[Principal, _permitted(Permission.PREVIEW)]

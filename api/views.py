@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.auth import Principal
+from api.auth import Permission, Principal
 from api.schemas import (
     QuestionPublic,
     SourcePublic,
@@ -73,6 +73,6 @@ def view_for(
     row: VerificationRow,
     ticket_updates: list[TicketUpdatePublic] | None = None,
 ) -> VerificationPublic:
-    if principal.can("read_answers"):
+    if principal.can(Permission.READ_ANSWERS):
         return detail_view(row, ticket_updates)
     return public_view(row)

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 
+from api.auth import Permission
 from api.console.pages import ConsoleRoute, render, see_other
 from api.console.search import search_employees
 from api.console.session import (
@@ -35,9 +36,9 @@ DONT_KNOW = "I don't know"  # what the grader hears when the agent presses "call
 
 
 def _home_for(principal: SignedIn) -> str:
-    if principal.can("verify"):
+    if principal.can(Permission.VERIFY):
         return "/console/start"
-    return "/console/security" if principal.can("preview") else "/console/audit"
+    return "/console/security" if principal.can(Permission.PREVIEW) else "/console/audit"
 
 
 @router.get("")
@@ -136,7 +137,7 @@ async def verification_page(
         view=view,
         action=action_words(view.action),
         seconds_left=left,
-        can_answer=principal.can("verify"),
+        can_answer=principal.can(Permission.VERIFY),
     )
 
 

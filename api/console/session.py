@@ -18,7 +18,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.auth import Principal, Role, authenticate
+from api.auth import Permission, Principal, Role, authenticate
 from api.errors import DeskguardError, Forbidden
 from api.runtime import Runtime
 from api.storage import ApiKeyRow
@@ -105,7 +105,7 @@ def current_principal(request: Request) -> Principal:
     return principal_from_session(request, request.app.state.runtime, console.session_max_age)
 
 
-def require(permission: str) -> object:
+def require(permission: Permission) -> object:
     """A dependency: the signed-in principal, refused unless its API role has `permission`."""
 
     def dependency(request: Request) -> Principal:
@@ -120,9 +120,9 @@ def require(permission: str) -> object:
     return Depends(dependency)
 
 
-Verifier = Annotated[Principal, require("verify")]
-StatusReader = Annotated[Principal, require("read_status")]
-AnswerReader = Annotated[Principal, require("read_answers")]
-Auditor = Annotated[Principal, require("audit")]
+Verifier = Annotated[Principal, require(Permission.VERIFY)]
+StatusReader = Annotated[Principal, require(Permission.READ_STATUS)]
+AnswerReader = Annotated[Principal, require(Permission.READ_ANSWERS)]
+Auditor = Annotated[Principal, require(Permission.AUDIT)]
 SignedIn = Annotated[Principal, Depends(current_principal)]
 Csrf = Annotated[None, Depends(check_csrf)]

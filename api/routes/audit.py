@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import PrincipalDep, RuntimeDep
+from api.deps import CanAudit, RuntimeDep
 from api.errors import InvalidInput
 from api.schemas import AuditPage, AuditRecordPublic, CheckpointPublic
 
@@ -24,7 +24,7 @@ def _after(cursor: str | None) -> int:
 
 @router.get("", response_model=AuditPage)
 async def read_audit(
-    principal: PrincipalDep,
+    principal: CanAudit,
     runtime: RuntimeDep,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -34,7 +34,6 @@ async def read_audit(
     until: datetime | None = None,
 ) -> AuditPage:
     """Records oldest first, after `cursor`, for one verification, employee or time range."""
-    principal.require("audit")
     log = runtime.audit
     rows = log.page(
         after=_after(cursor),
@@ -66,10 +65,9 @@ async def read_audit(
 
 
 @router.post("/checkpoints", response_model=CheckpointPublic)
-async def create_checkpoint(principal: PrincipalDep, runtime: RuntimeDep) -> CheckpointPublic:
+async def create_checkpoint(principal: CanAudit, runtime: RuntimeDep) -> CheckpointPublic:
     """Sign the chain's current head; keep the token outside the database (e.g. in a ticket or
     a write-once bucket) and check it later with `deskguard audit verify --checkpoint FILE`."""
-    principal.require("audit")
     token = runtime.checkpoints.create(runtime.audit)
     if token is None:
         return CheckpointPublic(checkpoint=None)

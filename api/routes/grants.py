@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.deps import PrincipalDep, RuntimeDep
+from api.deps import CanReadStatus, RuntimeDep
 from api.grants import GrantError
 from api.schemas import ReceiptCheck, ReceiptProblem, ReceiptVerdict
 
@@ -21,10 +21,9 @@ async def jwks(runtime: RuntimeDep) -> dict[str, list[dict[str, Any]]]:
 
 @router.post("/v1/receipts/verify", response_model=ReceiptVerdict)
 async def verify_receipt(
-    body: ReceiptCheck, principal: PrincipalDep, runtime: RuntimeDep
+    body: ReceiptCheck, principal: CanReadStatus, runtime: RuntimeDep
 ) -> ReceiptVerdict:
     """Is this receipt authentic, unexpired and for this employee, action and ticket?"""
-    principal.require("read_status")
     ticket = (body.ticket.system, body.ticket.id) if body.ticket else None
     try:
         claims = runtime.grants.verify(

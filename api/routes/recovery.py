@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from api.deps import PrincipalDep, RuntimeDep
+from api.deps import CanPreview, CanVerify, RuntimeDep
 from api.errors import DeskguardError, InvalidInput
 from api.recovery_bypass import BypassDetector
 from api.recovery_deps import RecoveryDep, recovery_kit
@@ -39,19 +39,15 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     responses=RESPONSES,
 )
 async def run_recovery(
-    verification_id: str, body: RecoveryCreate, principal: PrincipalDep, service: RecoveryDep
+    verification_id: str, body: RecoveryCreate, principal: CanVerify, service: RecoveryDep
 ) -> RecoveryPublic:
     """Carry out the reset an allow permits, once, at the identity provider."""
-    principal.require("verify")
     return await service.recover(verification_id, body, actor=principal.key_id)
 
 
 @router.get("/v1/alerts", response_model=AlertsPublic)
-async def list_alerts(
-    principal: PrincipalDep, runtime: RuntimeDep, limit: int = 100
-) -> AlertsPublic:
+async def list_alerts(principal: CanPreview, runtime: RuntimeDep, limit: int = 100) -> AlertsPublic:
     """Resets that bypassed deskguard, and disputed verifications (newest first)."""
-    principal.require("preview")  # the security role (and admin)
     rows = recovery_kit(runtime).store.alerts(limit=max(1, min(limit, 500)))
     return AlertsPublic(
         alerts=[
@@ -142,8 +138,7 @@ async def okta_hook(hook: OktaEventHook, request: Request, runtime: RuntimeDep) 
 
 
 @router.post("/v1/hooks/entra/poll")
-async def entra_poll(principal: PrincipalDep, runtime: RuntimeDep) -> dict[str, int]:
+async def entra_poll(principal: CanPreview, runtime: RuntimeDep) -> dict[str, int]:
     """Read Entra's directory audits since the last poll (run on a schedule)."""
-    principal.require("preview")
     alerts = await BypassDetector(runtime, recovery_kit(runtime)).poll_entra()
     return {"alerts": len(alerts)}

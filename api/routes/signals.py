@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
-from api.deps import PrincipalDep, RuntimeDep
+from api.deps import CanPostSignal, RuntimeDep
 from api.schemas import SignalCreate, SignalPublic
 
 router = APIRouter(prefix="/v1/signals", tags=["signals"])
@@ -21,11 +21,10 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     "", status_code=status.HTTP_201_CREATED, response_model=SignalPublic, responses=RESPONSES
 )
 async def post_signal(
-    body: SignalCreate, principal: PrincipalDep, runtime: RuntimeDep
+    body: SignalCreate, principal: CanPostSignal, runtime: RuntimeDep
 ) -> SignalPublic:
     """Record a risk score for the ticket or call it names; a verification started for that
     ticket or call within the signal's lifetime uses it instead of anything the agent sends."""
-    principal.require("post_signal")
     ticket = (body.ticket.system, body.ticket.id) if body.ticket else None
     row = runtime.signals.post(
         score=body.score,

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
-from api.deps import PrincipalDep, ServiceDep
+from api.deps import CanReadStatus, CanVerify, ServiceDep
 from api.recovery_deps import NoticesDep
 from api.schemas import AnswersSubmit, VerificationCreate, VerificationDetail, VerificationPublic
 from api.views import public_view, view_for
@@ -29,10 +29,9 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     "", status_code=status.HTTP_201_CREATED, response_model=VerificationPublic, responses=RESPONSES
 )
 async def start_verification(
-    body: VerificationCreate, principal: PrincipalDep, service: ServiceDep, notices: NoticesDep
+    body: VerificationCreate, principal: CanVerify, service: ServiceDep, notices: NoticesDep
 ) -> VerificationPublic:
     """Collect the employee's recent work context and return the questions to ask."""
-    principal.require("verify")
     row = await service.start(body, actor=principal.key_id)
     await notices.after_decision(row)  # an escalate before asking is told too
     return public_view(row)
@@ -42,12 +41,11 @@ async def start_verification(
 async def submit_answers(
     verification_id: str,
     body: AnswersSubmit,
-    principal: PrincipalDep,
+    principal: CanVerify,
     service: ServiceDep,
     notices: NoticesDep,
 ) -> VerificationPublic:
     """Grade what the caller said and return allow / deny / escalate with a signed receipt."""
-    principal.require("verify")
     row = await service.submit(verification_id, body, actor=principal.key_id)
     await notices.after_decision(row)  # NIST 63B-4: a deny/escalate of MFA is told
     return public_view(row)
@@ -59,9 +57,8 @@ async def submit_answers(
     responses=RESPONSES,
 )
 async def read_verification(
-    verification_id: str, principal: PrincipalDep, service: ServiceDep
+    verification_id: str, principal: CanReadStatus, service: ServiceDep
 ) -> VerificationPublic:
     """Status for the help desk; questions, grades and evidence for security and audit roles."""
-    principal.require("read_status")
     row = service.get(verification_id)
     return view_for(principal, row, service.rt.tickets.updates_for(row.id))
