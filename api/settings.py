@@ -3,11 +3,12 @@ offline on the embedded demo tenant with SQLite. The names are a user-facing con
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from api.recovery_settings import RecoverySettings
@@ -88,6 +89,20 @@ class Settings(BaseSettings):
 
     _split = field_validator("connectors", mode="before")(split_commas)
 
+    @model_validator(mode="after")
+    def _no_placeholder_secrets(self) -> Settings:
+        """Outside development a secret left at a placeholder is refused, so a copied example
+        configuration cannot reach production."""
+        if self.environment == "development":
+            return self
+        found = [name for name, value in _secrets(self) if _is_placeholder(value)]
+        if found:
+            raise ValueError(
+                f"{', '.join(found)} still hold a placeholder value; set real secrets "
+                "(or DESKGUARD_ENVIRONMENT=development for a local setup)"
+            )
+        return self
+
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'deskguard.db'}"
@@ -95,6 +110,22 @@ class Settings(BaseSettings):
     @property
     def demo_mode(self) -> bool:
         return "demo" in self.connectors
+
+
+PLACEHOLDER_SECRETS = frozenset({"changethis", "changeme", "change-me", "placeholder", "secret"})
+
+
+def _is_placeholder(value: SecretStr) -> bool:
+    return value.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS
+
+
+def _secrets(model: BaseModel, prefix: str = "DESKGUARD_") -> Iterator[tuple[str, SecretStr]]:
+    """Every secret in the settings, named by its environment variable."""
+    for name, value in model:
+        if isinstance(value, SecretStr):
+            yield f"{prefix}{name.upper()}", value
+        elif isinstance(value, BaseModel):
+            yield from _secrets(value, f"{prefix}{name.upper()}__")
 
 
 @lru_cache

@@ -59,10 +59,6 @@ class Generation(BaseModel):
     prompt_sha256: str | None = None
     fallback_reason: str | None = None
     generated_at: datetime
-    model_calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
     timezone: str = "UTC"  # the employee's: anchors "yesterday" when grading
     llm_usage: LlmUsage = Field(default_factory=LlmUsage)
 

@@ -33,7 +33,6 @@ from evals.colleague import ColleagueAttacker
 from evals.config import EvalConfig
 from evals.injection import PlantingConnector
 from evals.memory import GenuineCaller
-from evals.metering import Meter, metered
 from evals.prior import PriorAttacker
 from evals.stuffer import StufferAttacker
 from evals.trials import ConfigRun, Trial
@@ -58,7 +57,6 @@ class ConfigRunner:
         self.dir = work_dir / config.name
         self.settings = config.build_settings(self.dir)
         self.base = build_runtime(self.settings, clock=lambda: org.now, org=org)
-        self.meter = Meter()
 
     def attackers(self) -> tuple[list[AttackerCaller], dict[str, str]]:
         skipped: dict[str, str] = {}
@@ -83,7 +81,7 @@ class ConfigRunner:
         rt = dataclasses.replace(self.base, db=Database(f"sqlite:///{self.dir / caller}.db"))
         if caller == "injection":
             rt = dataclasses.replace(rt, connectors=[PlantingConnector(c) for c in rt.connectors])
-        return metered(rt, self.meter)
+        return rt
 
     async def run(self, advance: Advance = lambda: None) -> ConfigRun:
         attackers, skipped = self.attackers()
@@ -111,7 +109,6 @@ class ConfigRunner:
         caller: GenuineCaller | AttackerCaller,
         employee: Employee,
     ) -> Trial:
-        self.meter.reset()
         started = time.perf_counter()
         body = VerificationCreate(employee=employee.upn, action=self.config.action)
         row = await service.start(body, actor=f"eval:{name}")
@@ -125,7 +122,7 @@ class ConfigRunner:
             )
             row = await service.submit(row.id, submit, actor=f"eval:{name}")
         latency = time.perf_counter() - started
-        trial = _trial(self.config.name, name, employee, row, answers, latency, self.meter)
+        trial = _trial(self.config.name, name, employee, row, answers, latency)
         trial.ungrounded = self.recheck(row, employee)
         return trial
 
@@ -167,7 +164,6 @@ def _trial(
     row: VerificationRow,
     answers: dict[str, str],
     latency: float,
-    meter: Meter,
 ) -> Trial:
     usage = row.question_set.llm_usage.total()  # the service's meter: engine, attacker, judge
     return Trial(
@@ -186,7 +182,7 @@ def _trial(
         timezone=employee.timezone,
         asked_at=row.created_at,
         latency_s=latency,
-        model_calls=max(meter.model_calls, usage.calls),
+        model_calls=usage.calls,
         tokens=usage.prompt_tokens + usage.completion_tokens,
     )
 

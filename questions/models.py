@@ -1,5 +1,6 @@
 """Questions and question sets. Expected answers, variants and evidence are server-side only:
-the help-desk role sees `Question.public()` and nothing else."""
+the help-desk role sees a question's id, text and kind (api/schemas.py `QuestionPublic`).
+Model usage is counted once, by the service's meter (prompts.llm.metered)."""
 
 from __future__ import annotations
 
@@ -32,10 +33,6 @@ class Question(BaseModel):
     prior: float | None = Field(default=None, ge=0.0, le=1.0)
     guess_probability: float | None = Field(default=None, ge=0.0, le=1.0)
 
-    def public(self) -> dict[str, str]:
-        """The only view of a question the help-desk agent gets."""
-        return {"id": self.id, "text": self.text, "kind": self.kind}
-
 
 class DroppedQuestion(BaseModel):
     text: str
@@ -53,7 +50,3 @@ class QuestionSet(BaseModel):
     fallback_reason: str | None = None
     facts_asked_recently: int = 0  # facts withheld: asked of this employee in the last 24 h
     generated_at: datetime
-    model_calls: int = 0  # LLM usage for this set (engine plus attacker check)
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0

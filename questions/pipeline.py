@@ -73,10 +73,6 @@ async def build_question_set(
         prompt_sha256=output.prompt_sha256,
         fallback_reason=fallback,
         generated_at=request.now,
-        model_calls=output.model_calls,
-        prompt_tokens=output.prompt_tokens,
-        completion_tokens=output.completion_tokens,
-        cost_usd=output.cost_usd,
     )
     return qset, output
 

@@ -117,9 +117,9 @@ def test_llm_questions_are_checked_and_usage_is_recorded(
     assert generate.body["response_format"]  # structured output was requested
     assert "attacker" in kinds_of_prompt(model)
     row = dg.runtime.db.get_verification(truth["id"])
-    assert row is not None and row.question_set.model_calls >= 1
+    assert row is not None and row.question_set.llm_usage.questions.calls >= 1
     assert row.question_set.prompt == "question_generation@v1"
-    assert row.question_set.prompt_tokens > 0
+    assert row.question_set.llm_usage.questions.prompt_tokens > 0
     # Every call is metered per verification: the engine's and the attacker check's.
     metered = row.question_set.llm_usage.questions
     assert metered.calls == len(model.requests) >= 2 and metered.prompt_tokens > 0

@@ -58,3 +58,18 @@ def test_invalid_values_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DESKGUARD_QUESTIONS__COUNT", "2")  # NIST: at least 4
     with pytest.raises(ValueError, match="count"):
         Settings()
+
+
+def test_placeholder_secrets_are_refused_outside_development(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    environment = "production"
+    monkeypatch.setenv("DESKGUARD_LLM__API_KEY", "changethis")
+    monkeypatch.setenv("DESKGUARD_JIRA__TOKEN", "jira-token")
+    assert Settings().llm.api_key is not None  # development: a local setup may use anything
+    monkeypatch.setenv("DESKGUARD_ENVIRONMENT", environment)
+    with pytest.raises(ValueError, match="DESKGUARD_LLM__API_KEY") as info:
+        Settings()
+    assert "DESKGUARD_JIRA__TOKEN" not in str(info.value)  # a real secret is not named
+    monkeypatch.setenv("DESKGUARD_LLM__API_KEY", "sk-real")
+    assert Settings().environment == environment
