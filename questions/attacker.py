@@ -115,14 +115,8 @@ class LLMAttacker:
         if not questions:
             return {}
         spec = get_prompt(self.versions.ref("attacker"))
-        local_ids = {f"a{i}": q for i, q in enumerate(questions, start=1)}
-        variables: dict[str, object] = {
-            # The leaked personal record (birth date, phone...) stays here: it does not help answer
-            # work questions and need not reach a model provider.
-            "profile": profile.model_dump(mode="json", exclude={"leaked"}) if profile else None,
-            "company_facts": company_facts,
-            "questions": [{"id": key, "text": q.text} for key, q in local_ids.items()],
-        }
+        local_ids = _local_ids(questions)
+        variables = attacker_variables(questions, profile, company_facts)
         try:
             result = await complete_structured(
                 self.config, render(spec, variables), AttackerAnswers,
@@ -137,3 +131,21 @@ class LLMAttacker:
             for g in result.parsed.answers
             if g.question_id in local_ids
         }
+
+
+def _local_ids(questions: list[Question]) -> dict[str, Question]:
+    """Questions renamed a1, a2...: the model never sees the verification's own ids."""
+    return {f"a{i}": q for i, q in enumerate(questions, start=1)}
+
+
+def attacker_variables(
+    questions: list[Question], profile: PublicProfile | None, company_facts: list[str]
+) -> dict[str, object]:
+    """What the attacker prompt is rendered with: public data and the question texts only."""
+    return {
+        # The leaked personal record (birth date, phone...) stays here: it does not help answer
+        # work questions and need not reach a model provider.
+        "profile": profile.model_dump(mode="json", exclude={"leaked"}) if profile else None,
+        "company_facts": company_facts,
+        "questions": [{"id": key, "text": q.text} for key, q in _local_ids(questions).items()],
+    }

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import sys
+from importlib.metadata import version
 
 import typer
 from pydantic import ValidationError
 from pydantic_settings.exceptions import SettingsError
+from typer.exceptions import TyperException
 
 from api.cli import (
     audit_cmd,
@@ -50,9 +52,24 @@ def fail(code: str, message: str) -> None:
     raise SystemExit(2)
 
 
+def _version(show: bool) -> None:
+    if show:
+        print(f"deskguard {version('deskguard')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_version, help="Print the version and exit."
+    ),
+) -> None:
+    """deskguard: help-desk caller verification from recent work context."""
+
+
 def main() -> None:
-    configure_logging(os.environ.get("DESKGUARD_LOG_LEVEL", "WARNING"))
     try:
+        configure_logging(os.environ.get("DESKGUARD_LOG_LEVEL", "WARNING"))
         app(standalone_mode=False)
     except DeskguardError as exc:
         fail(exc.code, exc.message)
@@ -67,9 +84,7 @@ def main() -> None:
         fail("llm_error", str(exc))
     except (typer.Abort, KeyboardInterrupt):
         fail("aborted", "aborted")
-    except Exception as exc:  # click usage errors and anything unexpected: no stack trace
-        from click import ClickException
-
-        if isinstance(exc, ClickException):
-            fail("usage", exc.format_message())
+    except TyperException as exc:  # Typer's bundled click: bad option, missing argument...
+        fail("usage_error", exc.format_message())
+    except Exception as exc:  # anything unexpected: no stack trace
         fail("internal_error", f"{type(exc).__name__}: {exc}"[:500])

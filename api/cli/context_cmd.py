@@ -62,7 +62,7 @@ async def _pull(rt: Runtime, upn: str) -> dict[str, Any]:
 @app.command("pull")
 def pull(
     employee: str = typer.Option(..., help="The employee's UPN."),
-    as_json: bool = typer.Option(True, "--json/--text", help="Print JSON (default)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """The normalised, privacy-filtered items for one employee, plus the access log."""
     result = run(_pull(runtime(), employee))

@@ -1,11 +1,13 @@
-"""`deskguard prompts list | show NAME@vN | render NAME@vN --employee UPN`."""
+"""`deskguard prompts list | show NAME@vN | render NAME@vN --employee UPN` (every prompt)."""
 
 from __future__ import annotations
 
 import typer
 
 from api.cli.common import emit, run, runtime
+from api.errors import InvalidInput
 from api.service import VerificationService
+from grading.models import GradeRequest
 
 app = typer.Typer(no_args_is_help=True, help="Versioned prompts (security team).")
 
@@ -35,13 +37,49 @@ def show(ref: str = typer.Argument(..., help="name@vN, or name for the newest"))
 
 @app.command("render")
 def render_(
-    ref: str = typer.Argument(..., help="question_generation@vN"),
+    ref: str = typer.Argument(..., help="name@vN: question_generation, attacker or answer_judge"),
     employee: str = typer.Option(..., help="The employee's UPN."),
+    question: str = typer.Option("q1", help="answer_judge: which previewed question to judge."),
+    response: str = typer.Option(
+        "I don't remember", help="answer_judge: the caller's answer to render."
+    ),
 ) -> None:
-    """Render the question-generation prompt for an employee exactly as a model would get it."""
+    """Render a prompt for an employee exactly as a model would get it: question_generation
+    with their ranked facts, attacker with a previewed question set, answer_judge with one
+    previewed question and `--response`."""
     from prompts.registry import get_prompt, render
+
+    spec = get_prompt(ref)
+    variables = run(_variables(spec.output_schema, employee, question, response))
+    emit(render(spec, variables).model_dump(mode="json"))
+
+
+async def _variables(schema: str, upn: str, question_id: str, response: str) -> dict[str, object]:
+    from grading.judge import judge_variables
+    from questions.attacker import attacker_variables
     from questions.llm_engine import generation_variables
 
-    request = run(VerificationService(runtime()).engine_request(employee))
-    rendered = render(get_prompt(ref), generation_variables(request))
-    emit(rendered.model_dump(mode="json"))
+    rt = runtime()
+    service = VerificationService(rt)
+    if schema == "GeneratedQuestions":
+        return generation_variables(await service.engine_request(upn))
+    qset, _ = await service.preview(upn)
+    if schema == "AttackerAnswers":
+        profile = await rt.directory.public_profile(qset.employee)
+        return attacker_variables(qset.questions, profile, rt.company_facts)
+    if schema == "JudgeVerdict":
+        q = next((q for q in qset.questions if q.id == question_id), None)
+        if q is None:
+            known = ", ".join(q.id for q in qset.questions)
+            raise InvalidInput(f"no previewed question {question_id!r}; this set has {known}")
+        request = GradeRequest(
+            id=q.id,
+            question=q.text,
+            expected=q.expected,
+            kind=q.kind,
+            variants=q.variants,
+            response=response,
+            asked_at=qset.generated_at,
+        )
+        return judge_variables(request, reference=q.expected)
+    raise InvalidInput(f"no renderer for prompts returning {schema}")

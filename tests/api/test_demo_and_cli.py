@@ -123,11 +123,32 @@ def test_grade_lines_in_and_out_with_a_labelled_summary(
     assert summary["false_accept_rate"] == 0.0 and summary["total"] == 2
 
 
-@pytest.mark.parametrize("args", [["grade", "--input", "/nonexistent.jsonl"], ["nonsense"]])
-def test_usage_errors_are_json(demo_data_dir: Path, args: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["grade", "--input", "/nonexistent.jsonl"], "invalid_input"),
+        (["nonsense"], "usage_error"),  # Typer's own (bundled click) usage errors
+        (["grade"], "usage_error"),  # a missing required option
+        (["context", "pull", "--employee"], "usage_error"),  # an option without its value
+    ],
+)
+def test_usage_errors_are_json(demo_data_dir: Path, args: list[str], code: str) -> None:
     result = run_cli(demo_data_dir, *args)
     assert result.returncode == 2
-    assert "error" in json.loads(result.stderr)
+    assert json.loads(result.stderr)["error"]["code"] == code
+
+
+def test_version_and_lower_case_log_level(demo_data_dir: Path) -> None:
+    result = run_cli(demo_data_dir, "--version")
+    assert result.returncode == 0 and result.stdout.startswith("deskguard ")
+    env = {**os.environ, "DESKGUARD_DATA_DIR": str(demo_data_dir), "DESKGUARD_LOG_LEVEL": "info"}
+    listed = subprocess.run([*DESKGUARD, "prompts", "list"], capture_output=True, text=True,
+                            env=env, check=False)  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    env["DESKGUARD_LOG_LEVEL"] = "loud"
+    bad = subprocess.run([*DESKGUARD, "prompts", "list"], capture_output=True, text=True,
+                         env=env, check=False)  # fmt: skip
+    assert json.loads(bad.stderr)["error"]["code"] == "configuration_error"
 
 
 def test_serve_answers_http_on_the_requested_port(demo_data_dir: Path) -> None:
@@ -176,6 +197,9 @@ def test_prompts_list_show_and_render(demo_data_dir: Path) -> None:
     )
     assert rendered["ref"] == "question_generation@v1" and len(rendered["rendered_sha256"]) == 64
     assert '<data name="facts">' in rendered["messages"][-1]["content"]
+    for ref in ("attacker@v1", "answer_judge@v1"):  # every prompt renders, not only one
+        out = run_cli(demo_data_dir, "prompts", "render", ref, "--employee", upn)
+        assert json.loads(out.stdout)["ref"] == ref, out.stderr
     missing = run_cli(demo_data_dir, "prompts", "show", "nope@v9")
     assert missing.returncode == 2
     assert json.loads(missing.stderr)["error"]["code"] == "not_found"
@@ -186,8 +210,12 @@ def test_context_sources_and_pull(demo_data_dir: Path) -> None:
     assert sources[0]["connector"] == "demo" and sources[0]["fields"]
     employees = json.loads(run_cli(demo_data_dir, "context", "employees", "--json").stdout)
     upn = employees["employees"][0]["employee"]
-    pulled = json.loads(run_cli(demo_data_dir, "context", "pull", "--employee", upn).stdout)
+    pulled = json.loads(
+        run_cli(demo_data_dir, "context", "pull", "--employee", upn, "--json").stdout
+    )
     assert pulled["items"] and pulled["accesses"]
+    text = run_cli(demo_data_dir, "context", "pull", "--employee", upn).stdout
+    assert pulled["items"][0]["title"] in text and not text.lstrip().startswith("{")
     assert all(i["sensitivity"] == "normal" and not i["cancelled"] for i in pulled["items"])
 
 
