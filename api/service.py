@@ -7,7 +7,7 @@ Fail closed: any error, time-out, missing context or grader failure ends in `esc
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import structlog
@@ -22,7 +22,7 @@ from api.ticketing import TicketCheck, note_for
 from api.verification_record import ModelUsage
 from context.collect import Collection, collect, window_for
 from context.models import Employee
-from grading.cascade import grade
+from grading.cascade import Judge, grade
 from grading.models import (
     AnswerKind,
     Decision,
@@ -47,7 +47,7 @@ from questions.engine import EngineRequest
 from questions.exposure import unasked
 from questions.facts import rank_facts
 from questions.models import Question, QuestionSet
-from questions.pipeline import PipelineOptions, build_question_set
+from questions.pipeline import AttackCheck, PipelineOptions, build_question_set
 
 log = structlog.get_logger(__name__)
 RECENT = timedelta(hours=24)
@@ -174,15 +174,16 @@ class VerificationService:
             public_facts=public,
             company_facts=self.rt.company_facts,
             attacker=self.rt.attacker,
-            attack_check=self._attack_check if self.rt.attacker else None,
+            attack_check=self._attack_check() if self.rt.attacker else None,
             fallback_to_templates=self.rt.settings.questions.on_llm_failure == "templates",
         )
         qset, _ = await build_question_set(request, self.rt.engine, options=options)
         return qset.model_copy(update={"facts_asked_recently": withheld})
 
-    async def _attack_check(self, question: Question, guess: str) -> bool:
-        result = await self._grade_one(question, guess, None, None)
-        return result.verdict == Verdict.CORRECT
+    def _attack_check(self) -> AttackCheck:
+        return attack_check(
+            self.rt.judge, timeout=self.rt.settings.judge_timeout_seconds, clock=self.rt.clock
+        )
 
     def _early_decision(
         self, row: VerificationRow, qset: QuestionSet, failures: int, ticket: TicketCheck
@@ -253,8 +254,8 @@ class VerificationService:
         self,
         question: Question,
         response: str,
-        row: VerificationRow | None,
-        tz: str | None,
+        row: VerificationRow,
+        tz: str,
         people: list[str] | None = None,
     ) -> GradeRequest:
         return GradeRequest(
@@ -264,7 +265,7 @@ class VerificationService:
             kind=question.kind,
             variants=question.variants,
             response=response,
-            asked_at=row.created_at if row else self.rt.clock(),
+            asked_at=row.created_at,
             timezone=tz,
             people=people,
         )
@@ -273,8 +274,8 @@ class VerificationService:
         self,
         question: Question,
         response: str,
-        row: VerificationRow | None,
-        tz: str | None,
+        row: VerificationRow,
+        tz: str,
         people: list[str] | None = None,
     ) -> Grade:
         request = self._request(question, response, row, tz, people)
@@ -347,6 +348,32 @@ class VerificationService:
             raise NotFound(f"no verification {verification_id!r}")
         self.rt.audit.check_verification(row)  # a row changed behind deskguard is never served
         return row
+
+
+def attack_check(
+    judge: Judge | None, *, timeout: float, clock: Callable[[], datetime]
+) -> AttackCheck:
+    """The question pipeline's attacker check as a grading function: would the grader accept
+    this guess as the answer? A grader failure keeps the question (the guess did not pass)."""
+
+    async def passes(question: Question, guess: str) -> bool:
+        request = GradeRequest(
+            id=question.id,
+            question=question.text,
+            expected=question.expected,
+            kind=question.kind,
+            variants=question.variants,
+            response=guess,
+            asked_at=clock(),
+        )
+        try:
+            result = await grade(request, judge=judge, timeout=timeout)
+        except Exception as exc:
+            log.error("grader_failed", question=question.id, error=type(exc).__name__)
+            return False
+        return result.verdict is Verdict.CORRECT
+
+    return passes
 
 
 def _failures(rows: Sequence[VerificationRow]) -> int:
