@@ -33,6 +33,7 @@ MONTHS = (
     "december",
 )
 PARTS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24)}
+NEAR_MINUTES = 45
 CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\b", re.I)
 TICKET_KEY = re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d+\b")
 PROJECT = re.compile(r"\b([A-Z][A-Z0-9]{1,9})\b(?= (?:ticket|issue|project))")
@@ -75,6 +76,7 @@ class Clues:
     day: date | None = None
     part: str | None = None  # morning | afternoon | evening
     clock: time | None = None
+    approximate: bool = False  # "around 3 pm": within NEAR_MINUTES of the clock time
     keys: tuple[str, ...] = ()  # ticket keys named in the question
     project: str | None = None
     status: str | None = None  # "move ... to Done": the status a ticket was moved to
@@ -155,6 +157,7 @@ def hear(text: str, *, asked_at: datetime, timezone: str) -> Clues:
         day=_day(text, today),
         part=part,
         clock=_clock(text),
+        approximate=bool(re.search(r"\b(around|about|roughly|approximately|ish)\b", lowered)),
         keys=tuple(TICKET_KEY.findall(text)),
         project=project.group(1) if project else None,
         status=status.group(1) if status else None,

@@ -16,7 +16,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from context.models import ContextItem, Involvement, ItemKind
-from evals.hearing import PARTS, TICKET_KEY, Clues, Field
+from evals.hearing import NEAR_MINUTES, PARTS, TICKET_KEY, Clues, Field
 
 # What the employee did, as questions say it.
 DEEDS: tuple[tuple[str, Involvement], ...] = (
@@ -105,10 +105,10 @@ def _contradicts_when(item: ContextItem, clues: Clues, reader: Reader) -> bool:
         low, high = PARTS[clues.part]
         if not low <= when.hour < high:
             return True
-    return clues.clock is not None and (when.hour, when.minute) != (
-        clues.clock.hour,
-        clues.clock.minute,
-    )
+    if clues.clock is None:
+        return False
+    minutes = abs(when.hour * 60 + when.minute - clues.clock.hour * 60 - clues.clock.minute)
+    return minutes > (NEAR_MINUTES if clues.approximate else 0)
 
 
 def _deed(clues: Clues) -> Involvement | None:

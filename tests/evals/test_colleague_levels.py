@@ -322,6 +322,33 @@ def test_stuffer_includes_the_colleagues_answer(org, colleague) -> None:
     assert checked
 
 
+def test_colleague_finds_a_mail_it_received_from_an_approximate_time(org, colleague) -> None:
+    found = 0
+    for target in chicago_targets(org):
+        account = colleague.account(target)
+        for item in org.items(target):
+            if item.kind != ItemKind.MAIL or (ASKED - item.when).days >= 6:
+                continue
+            if account.upn not in {p.email for p in item.participants}:
+                continue
+            local = item.when.astimezone(ZoneInfo(CHICAGO))
+            near = [
+                i
+                for i in org.items(target)
+                if i.kind == ItemKind.MAIL and abs((i.when - item.when).total_seconds()) < 5400
+            ]
+            if len(near) > 1:
+                continue  # another mail the same hour: the question does not single it out
+            days = (ASKED.astimezone(local.tzinfo).date() - local.date()).days
+            day = {0: "today", 1: "yesterday"}.get(days) or f"on {local:%A}"
+            rounded = (local + timedelta(minutes=30)).replace(minute=0)  # "around 1 pm" for 12:50
+            text = f"You sent an email {day} around {rounded:%-I %p}. What was it about?"
+            said = asyncio.run(colleague.answers(target, [Heard("q", text)]))["q"]
+            assert said == item.title, text
+            found += 1
+    assert found
+
+
 def test_reader_says_times_as_a_caller_would() -> None:
     reader = Reader(target_names=frozenset(), timezone=CHICAGO, asked_at=ASKED)
     assert reader.spoken_time(datetime(2026, 11, 24, 21, 0, tzinfo=UTC)) == "yesterday at 3 pm"
