@@ -27,6 +27,8 @@ from grading.policy import (
     load_policy,
 )
 
+V2 = Path(__file__).parents[2] / "grading" / "policies" / "decision_v2.yaml"
+
 ALLOW, DENY, ESCALATE = DecisionOutcome.ALLOW, DecisionOutcome.DENY, DecisionOutcome.ESCALATE
 C, P, X = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
 VOUCHED = SignalProvenance.PROVIDER_API  # posted by the risk provider itself
@@ -36,7 +38,7 @@ SECRET = "OPS-1423 Loyalty API Priya"  # stands for expected answers inside grad
 
 @pytest.fixture(scope="module")
 def policy() -> Policy:
-    return load_policy()
+    return load_policy(V2)  # the rules, tested with a released version's numbers
 
 
 def g(kind: str, verdict: Verdict, *flags: str) -> Grade:
@@ -62,7 +64,7 @@ def run(policy: Policy, grades: list[Grade], *, action: str = "password_reset",
 def test_strong_answers_and_a_clean_signal_allow(policy: Policy) -> None:
     d = run(policy, STRONG)
     assert d.decision is ALLOW
-    assert d.policy == "decision@v2"  # the newest packaged version is the default
+    assert d.policy == "decision@v2"  # the released file the rule tests use
     assert d.entropy_bits >= 20 and d.score == 1.0
 
 
