@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from context.models import ASSUMED_LARGE_AUDIENCE, ContextItem, ItemKind
+from context.models import ASSUMED_LARGE_AUDIENCE, ContextItem, Employee, ItemKind, Source
 from questions.engine import RankedFact
 from questions.models import Question
 
@@ -40,6 +40,9 @@ ALTERNATIVES: dict[str, int] = {
     "ticket.transition": 50,  # ticket numbers: the project's open tickets
 }
 DEFAULT_ALTERNATIVES = 12  # titles and subjects: a role's usual vocabulary
+# Systems whose history every reader of a project or repository sees: a teammate's account reads
+# the ticket moves, summaries and commits of the team's projects and repositories.
+SHARED_SYSTEMS = frozenset({Source.JIRA, Source.GIT})
 
 
 TICKET_KEY = re.compile(r"\b([A-Z][A-Z0-9]+-\d+)\b")
@@ -109,17 +112,54 @@ def priors(questions: Sequence[Question]) -> dict[int, float]:
     return out
 
 
-def guess_probability(audience: int, prior: float) -> float:
-    """Someone other than the employee answers right: an informed member of the audience, or a
-    guess of the commonest value."""
-    informed = 1.0 - (1.0 - COLLEAGUE_RATE) ** max(audience, 0)
+def shares_a_system(question: Question) -> bool:
+    """True when the answer is in a Jira project's or a repository's history: anyone on the
+    team reads it there, however few people the item names."""
+    return question.source in SHARED_SYSTEMS
+
+
+def team_of(items: Iterable[ContextItem], employee: Employee | None = None) -> frozenset[str]:
+    """The employee's team as their calendar shows it: everyone in their recurring meetings (the
+    standup, the team weekly, 1:1s with the manager and reports). A compromised colleague
+    account is likeliest to be one of these, and each sees whatever the team shares."""
+    me = {employee.name.casefold()} if employee else set()
+    return frozenset(
+        p.name
+        for item in items
+        if item.kind is ItemKind.MEETING and item.series_id
+        for p in item.participants
+        if p.name.casefold() not in me
+    )
+
+
+def team_share(question: Question, team: frozenset[str]) -> float:
+    """The chance that one teammate's account (drawn at random from `team`) can read the answer:
+    every one for a shared system's history, otherwise the share of the team the item names."""
+    if shares_a_system(question):
+        return VISIBILITY.get(question.topic, 1.0)
+    if not team:
+        return 0.0
+    return len(team.intersection(question.knowers)) / len(team)
+
+
+def guess_probability(audience: int, prior: float, team: float = 0.0) -> float:
+    """Someone other than the employee answers right: an informed member of the audience (a
+    teammate's account with probability `team`, anyone else at COLLEAGUE_RATE each), or a guess
+    of the commonest value."""
+    informed = max(1.0 - (1.0 - COLLEAGUE_RATE) ** max(audience, 0), team)
     return round(1.0 - (1.0 - informed) * (1.0 - prior), 6)
 
 
-def annotate(questions: Sequence[Question], items: Iterable[ContextItem]) -> list[Question]:
+def annotate(
+    questions: Sequence[Question],
+    items: Iterable[ContextItem],
+    employee: Employee | None = None,
+) -> list[Question]:
     """The questions with `fact`, `audience`, `prior` and `guess_probability` filled in from the
-    items they cite; questions that already carry them keep theirs."""
+    items they cite (and the team those items show); questions that already carry them keep
+    theirs."""
     by_id = {item.id: item for item in items}
+    team = team_of(by_id.values(), employee)
     prior = priors(questions)
     out = []
     for index, q in enumerate(questions):
@@ -128,12 +168,14 @@ def annotate(questions: Sequence[Question], items: Iterable[ContextItem]) -> lis
             continue
         cited = [by_id[i] for i in q.evidence if i in by_id]
         audience = audience_of(q, by_id)
+        knowers = knowers_of(cited)
+        share = team_share(q.model_copy(update={"knowers": knowers}), team)
         update = {
             "fact": fact_of(cited[0]) if cited else q.fact,
             "audience": audience,
-            "knowers": knowers_of(cited),
+            "knowers": knowers,
             "prior": round(prior[index], 6),
-            "guess_probability": guess_probability(audience, prior[index]),
+            "guess_probability": guess_probability(audience, prior[index], share),
         }
         out.append(q.model_copy(update=update))
     return out

@@ -2,8 +2,10 @@
 
 Greedy and deterministic: each step takes the candidate with the best preference score after
 penalties for repeating a source, a day, an answer kind or a topic. A question on a fact already
-used, or with an answer already expected, is never taken (questions/exposure.py `repeats`), and
-questions few others could answer (a small audience, an uncommon answer) are preferred.
+used, or with an answer already expected, is never taken (questions/exposure.py `repeats`), a set
+holds at most one question whose answer is in a shared system's history (a Jira project, a
+repository: every teammate reads it), and questions few others could answer (a small audience
+outside the caller's team, an uncommon answer) are preferred.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from context.models import Source
-from questions.exposure import repeats
+from questions.exposure import repeats, shares_a_system
 from questions.models import Question
 
 # How much each role's work shows in each source (1.0 = the role lives there).
@@ -37,6 +39,10 @@ KIND_WEIGHT = {"identifier": 1.0, "text": 1.0, "person": 0.75, "datetime": 0.6}
 # repository), never below WEAKEST.
 STRONG_BITS = 8.0
 WEAKEST = 0.15
+# Questions per set whose answer a shared system's history holds: a teammate's account reads
+# them all (`deskguard eval`: the colleague answers 93-100% of ticket moves, summaries and
+# commit subjects), so a second one adds nothing against it.
+MAX_SHARED_SYSTEM = 1
 
 
 def plan(
@@ -50,15 +56,23 @@ def plan(
     """Choose up to `count - len(taken)` more questions from `pool` (ordered best first)."""
     weights = ROLE_SOURCES.get(role, DEFAULT_SOURCES)
     chosen: list[Question] = list(taken)
-    remaining = [q for q in pool if q.evidence and repeats(q, chosen) is None]
+    remaining = [q for q in pool if q.evidence and _fits(q, chosen)]
     while len(chosen) < count and remaining:
         best = max(
             enumerate(remaining),
             key=lambda pair: (_preference(pair[0], pair[1], len(pool), weights, chosen), -pair[0]),
         )[1]
         chosen.append(best)
-        remaining = [q for q in remaining if repeats(q, [best]) is None]
+        remaining = [q for q in remaining if _fits(q, chosen)]
     return chosen[len(taken) :]
+
+
+def _fits(question: Question, chosen: Sequence[Question]) -> bool:
+    """May `question` join `chosen`: a new fact and answer, and no shared system over its cap."""
+    if repeats(question, chosen) is not None:
+        return False
+    shared = sum(1 for q in chosen if shares_a_system(q))
+    return not (shares_a_system(question) and shared >= MAX_SHARED_SYSTEM)
 
 
 def strength(question: Question) -> float:

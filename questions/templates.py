@@ -10,7 +10,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from context.models import ContextItem, Employee, Involvement, ItemKind
+from context.models import (
+    MEETING_RESPONSE,
+    ContextItem,
+    Employee,
+    Involvement,
+    ItemKind,
+    MeetingResponse,
+)
 from questions.engine import EngineOutput, EngineRequest, RankedFact
 from questions.exposure import annotate
 from questions.models import Question
@@ -97,6 +104,11 @@ def meeting_attendees(
     return _question(item, "meeting.attendees", text, AnswerKind.PERSON, ", ".join(others))
 
 
+def _reply(item: ContextItem) -> str | None:
+    """The employee's answer to an invitation when `item` is their reply to one."""
+    return item.extra.get(MEETING_RESPONSE) if item.kind == ItemKind.MAIL else None
+
+
 def _sent_near(item: ContextItem, pool: Sequence[ContextItem]) -> list[ContextItem]:
     """Other mails sent within NEAR of this one: "around 3 pm" fits them just as well."""
     return [
@@ -104,6 +116,7 @@ def _sent_near(item: ContextItem, pool: Sequence[ContextItem]) -> list[ContextIt
         for other in pool
         if other.kind == ItemKind.MAIL
         and other.id != item.id
+        and _reply(other) is None
         and abs((other.when - item.when).total_seconds()) <= NEAR.total_seconds()
     ]
 
@@ -114,12 +127,35 @@ def mail_subject(
     # The recipient is not named: they are the one other person who knows the answer.
     if item.kind != ItemKind.MAIL or not item.participants or not item.title.strip():
         return None
+    if _reply(item) is not None:
+        return None  # a reply to an invitation: see meeting_declined
     day, at = day_phrase(item.when, now, emp.timezone), clock(item.when, emp.timezone)
     text = f"You sent an email {day} around {at}. What was it about?"
     same = _sent_near(item, pool)
     return _question(
         item,
         "mail.subject",
+        text,
+        AnswerKind.TEXT,
+        item.title,
+        [o.title for o in same],
+        [o.id for o in same],
+    )
+
+
+def meeting_declined(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    # Only the organiser got the reply, and a declined meeting is on nobody else's calendar as
+    # declined: a teammate's account sees the invitation at most, not the answer.
+    if _reply(item) != MeetingResponse.DECLINED or not item.title.strip():
+        return None
+    when = when_phrase(item.when, now, emp.timezone)
+    text = f"You declined a meeting invitation {when}. Which meeting was it?"
+    same = _same_slot(item, pool, emp.timezone, now, _reply)
+    return _question(
+        item,
+        "meeting.declined",
         text,
         AnswerKind.TEXT,
         item.title,
@@ -193,7 +229,7 @@ def commit_subject(
 # Per item kind, the shapes in order of preference (typed answers first: they grade exactly).
 TEMPLATES: dict[ItemKind, tuple[Template, ...]] = {
     ItemKind.MEETING: (meeting_attendees, meeting_subject),
-    ItemKind.MAIL: (mail_subject,),
+    ItemKind.MAIL: (mail_subject, meeting_declined),
     ItemKind.TICKET: (ticket_moved, ticket_summary),
     ItemKind.COMMIT: (commit_subject, commit_repository),
 }
@@ -209,7 +245,7 @@ def candidates(facts: Sequence[RankedFact], employee: Employee, now: datetime) -
             question = template(fact.item, employee, now, pool)
             if question is not None:
                 out.append(question)
-    return annotate(out, pool)
+    return annotate(out, pool, employee)
 
 
 class TemplateEngine:

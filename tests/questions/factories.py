@@ -149,4 +149,19 @@ def workload() -> list[ContextItem]:
             involvement=Involvement.SENDER,
             people=(person("Leah Ortiz", "to"),),
         ),
+        # Facts outside the shared systems (a set asks at most one Jira or git question).
+        item(
+            ItemKind.MAIL,
+            "Printer fleet refresh quote",
+            52,
+            involvement=Involvement.SENDER,
+            people=(person("Dana Wu", "to"),),
+        ),
+        item(
+            ItemKind.MEETING,
+            "Okta tenant migration planning",
+            46,
+            involvement=Involvement.ORGANIZER,
+            people=(maya, person("Sam Lee")),
+        ),
     ]

@@ -120,12 +120,12 @@ async def test_engine_failure_without_fallback_leaves_a_short_set() -> None:
 
 
 class OneRightAttacker:
-    """Answers the repository question correctly, everything else wrong."""
+    """Answers the mail question correctly (a recipient's account), everything else wrong."""
 
     async def answer(
         self, questions: list[Question], profile: PublicProfile | None, company_facts: list[str]
     ) -> dict[str, str]:
-        return {q.id: (q.expected if q.topic == "commit.subject" else "no idea") for q in questions}
+        return {q.id: (q.expected if q.topic == "mail.subject" else "no idea") for q in questions}
 
 
 async def test_questions_the_attacker_answers_are_dropped() -> None:
@@ -135,5 +135,5 @@ async def test_questions_the_attacker_answers_are_dropped() -> None:
     options = PipelineOptions(min_questions=4, attacker=OneRightAttacker(), attack_check=passes)
     qset, _ = await build_question_set(request(), TemplateEngine(), options=options)
     assert any(d.check == "attacker" for d in qset.dropped)
-    assert all(q.topic != "commit.subject" for q in qset.questions)
+    assert all(q.topic != "mail.subject" for q in qset.questions)
     assert len(qset.questions) >= 4
