@@ -44,6 +44,20 @@ class Involvement(StrEnum):
     AUTHOR = "author"
 
 
+class MeetingResponse(StrEnum):
+    """The employee's answer to a meeting invitation (`extra["meeting_response"]`): a response
+    is a sent message to the organiser, and Outlook takes a declined meeting off the calendar,
+    so only the employee and the organiser know it was declined."""
+
+    ACCEPTED = "accepted"
+    TENTATIVE = "tentative"
+    DECLINED = "declined"
+
+
+# The extra key holding a MeetingResponse; such an item's title is the meeting's subject.
+MEETING_RESPONSE = "meeting_response"
+
+
 class Participant(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -107,7 +121,8 @@ class Provenance(BaseModel):
 class ContextItem(BaseModel):
     """One minimised work fact. `identifiers` holds typed keys questions can ask for exactly:
     ticket_key, project, repository, branch, sha, status_from, status_to; `extra` holds the few
-    other fields a question may use (location, files, issue_type); `audience` says who else
+    other fields a question may use (location, files, issue_type, meeting_response on a sent
+    reply to an invitation); `audience` says who else
     could know it (see Audience)."""
 
     model_config = ConfigDict(frozen=True)

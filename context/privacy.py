@@ -19,7 +19,7 @@ from context.special_categories import Lexicon, default_lexicon
 ALLOWED_IDENTIFIERS: frozenset[str] = frozenset(
     {"ticket_key", "project", "repository", "branch", "sha", "status_from", "status_to"}
 )
-ALLOWED_EXTRA: frozenset[str] = frozenset({"location", "files", "issue_type"})
+ALLOWED_EXTRA: frozenset[str] = frozenset({"location", "files", "issue_type", "meeting_response"})
 
 DROP_SENSITIVITY = "sensitivity"
 DROP_CANCELLED = "cancelled"

@@ -80,6 +80,7 @@ class Clues:
     keys: tuple[str, ...] = ()  # ticket keys named in the question
     project: str | None = None
     status: str | None = None  # "move ... to Done": the status a ticket was moved to
+    declined: bool = False  # "you declined an invitation": a reply, not a meeting attended
     words: frozenset[str] = field(default_factory=frozenset)  # every lower-case word
     text: str = ""
 
@@ -161,6 +162,7 @@ def hear(text: str, *, asked_at: datetime, timezone: str) -> Clues:
         keys=tuple(TICKET_KEY.findall(text)),
         project=project.group(1) if project else None,
         status=status.group(1) if status else None,
+        declined=bool(re.search(r"\bdeclin\w*|\bturned down\b", lowered)),
         words=frozenset(re.findall(r"[a-z0-9]+", lowered)),
         text=text,
     )

@@ -111,6 +111,11 @@ def _contradicts_when(item: ContextItem, clues: Clues, reader: Reader) -> bool:
     return minutes > (NEAR_MINUTES if clues.approximate else 0)
 
 
+def _is_decline(item: ContextItem) -> bool:
+    """A reply declining an invitation, as the record of it says (the demo marks replies)."""
+    return item.kind == ItemKind.MAIL and item.extra.get("meeting_response") == "declined"
+
+
 def _deed(clues: Clues) -> Involvement | None:
     text = clues.text.lower()
     return next((inv for pattern, inv in DEEDS if re.search(pattern, text)), None)
@@ -124,8 +129,10 @@ def _named(clues: Clues, reader: Reader) -> list[str]:
 def fits(item: ContextItem, clues: Clues, reader: Reader, *, shape_only: bool = False) -> int:
     """How many clues `item` satisfies, or -1 when one contradicts it. `shape_only` ignores
     what is particular to one employee's week (day, time, names, ticket keys)."""
+    if clues.declined != _is_decline(item):
+        return -1  # a declined invitation is the reply in Sent Items, never a meeting attended
     kinds = clues.kinds | FIELD_KINDS.get(clues.wants, frozenset())
-    if kinds and item.kind not in kinds:
+    if kinds and item.kind not in kinds and not clues.declined:
         return -1
     score = 1
     deed = _deed(clues)

@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from context.connectors.malformed import MalformedItem
 from context.identity import is_employee
 from context.models import (
+    MEETING_RESPONSE,
     Audience,
     ContextItem,
     Employee,
     Involvement,
     ItemKind,
+    MeetingResponse,
     Participant,
     Provenance,
     Sensitivity,
@@ -149,6 +151,16 @@ def message_item(message: Message, keys: frozenset[str], fetched_at: datetime) -
     people += [_person(r, "cc") for r in message.cc_recipients or []]
     sent = message.sent_date_time
     recipients = _others(people, keys)
+    audience = Audience.named(p.name for p in recipients)  # to and cc; bcc is never read
+    extra: dict[str, str] = {}
+    response = _response(message)
+    if response is not None:
+        # A reply to an invitation: the question is about the meeting, so the title is its
+        # subject. The reply names only the organiser, but every invitee's attendee list shows
+        # who declined: the audience is the invitation's, which Sent Items does not give.
+        extra[MEETING_RESPONSE] = response.value
+        subject = REPLY_PREFIX.sub("", subject, count=1) or subject
+        audience = audience.model_copy(update={"size": None})  # unknown: assumed large
     return ContextItem(
         id=f"graph:mail:{message.id}",
         source=Source.MAIL,
@@ -157,9 +169,29 @@ def message_item(message: Message, keys: frozenset[str], fetched_at: datetime) -
         title=subject,
         involvement=Involvement.SENDER,
         participants=recipients,
-        audience=Audience.named(p.name for p in recipients),  # to and cc; bcc is never read
+        extra=extra,
+        audience=audience,
         provenance=Provenance(connector="graph", ref=message.id, fetched_at=fetched_at),
     )
+
+
+# "Declined: Q3 review" (the client writes the prefix in the sender's language: any one word).
+REPLY_PREFIX = re.compile(r"^[^\s:]{2,20}:\s*")
+RESPONSES = {
+    "accepted": MeetingResponse.ACCEPTED,
+    "tentativelyAccepted": MeetingResponse.TENTATIVE,
+    "declined": MeetingResponse.DECLINED,
+}
+
+
+def _response(message: Message) -> MeetingResponse | None:
+    """The employee's answer when `message` is their reply to an invitation (Graph serves it as
+    an eventMessageResponse, whose responseType says which answer)."""
+    from msgraph.generated.models.event_message_response import EventMessageResponse
+
+    if not isinstance(message, EventMessageResponse):
+        return None
+    return RESPONSES.get(_enum_value(message.response_type) or "")
 
 
 def user_employee(user: User, manager_upn: str | None) -> Employee:

@@ -18,6 +18,11 @@ from context.models import (
     Source,
 )
 
+# Share of sent mails that go only to people outside the sender's teams (a buyer to a supplier
+# manager in another department, an engineer to the store they fixed): drawn from its own seeded
+# stream, so every other draw of a mail stays as it was.
+OUTSIDE_ONLY = 0.3
+
 FLOWS = {  # status transitions a ticket goes through, per project kind
     "HELP": (
         ("Open", "In Progress"),
@@ -38,6 +43,9 @@ def _mail(scene: Scene, person: Person, day: date, slot: int) -> ContextItem:
     subject = fill(rnd.choice(ROLES[person.employee.role].mails), rnd, day=day, store=person.store)
     sent = at(day, time(slot // 12, slot % 12 * 5), person.employee.timezone)
     people = scene.colleagues(person.upn, rnd, rnd.randint(1, 2))
+    elsewhere = scene.rng("mail-outside", person.upn, day, slot)
+    if elsewhere.random() < OUTSIDE_ONLY:
+        people = scene.outsiders(person.upn, elsewhere, elsewhere.randint(1, 2)) or people
     roles = ["to"] * max(1, len(people) - 1) + ["cc"]
     recipients = tuple(scene.participant(u, r) for u, r in zip(people, roles, strict=False))
     return ContextItem(

@@ -11,13 +11,19 @@ from context.demo.records import Person, Team
 from context.demo.scene import Scene, at
 from context.demo.seeding import digest, rng
 from context.models import (
+    MEETING_RESPONSE,
     ContextItem,
     Involvement,
     ItemKind,
+    MeetingResponse,
     Participant,
     Sensitivity,
     Source,
 )
+
+# Share of the invitations someone else sends that the employee declines (its own seeded stream).
+# A declined meeting leaves the calendar (Outlook's default); the reply stays in Sent Items.
+DECLINE = 0.4
 
 
 def _meeting(
@@ -108,8 +114,37 @@ def _one_off(scene: Scene, person: Person, day: date, busy: list[ContextItem]) -
     start = _free_slot(rnd, day, person.employee.timezone, busy)
     crew = _crew(scene, organizer, [person.upn, *others])
     location = rnd.choice(("Teams meeting", "HQ 4th floor - Bluestem", "HQ 2nd floor - Juniper"))
-    return _meeting(
+    meeting = _meeting(
         scene, person, title, start, rnd.choice((30, 60)), crew, extra={"location": location}
+    )
+    answer = scene.rng("decline", person.upn, day)
+    if organizer != person.upn and answer.random() < DECLINE:
+        return _declined(scene, person, meeting, crew[0], answer)
+    return meeting
+
+
+def _declined(
+    scene: Scene, person: Person, meeting: ContextItem, organizer: Participant, rnd: random.Random
+) -> ContextItem:
+    """The reply declining `meeting`, sent half an hour to two hours before it (meetings start
+    at 10 at the earliest: the reply is sent in working hours). It goes to the
+    organiser; the invitation it answers names the other invitees, and an attendee list shows
+    every invitee who declined, so all of them can know (its audience is the meeting's)."""
+    sent = meeting.when - timedelta(minutes=rnd.randrange(30, 120, 5))
+    to = scene.participant(organizer.email or person.upn, "to")  # the reply's one recipient
+    rest = (p for p in meeting.participants if p.email not in (person.upn, organizer.email))
+    invited = (to, *rest)  # and the invitation's other invitees
+    return ContextItem(
+        id=scene.new_id("mail", person.upn, "declined", meeting.id),
+        source=Source.MAIL,
+        kind=ItemKind.MAIL,
+        when=sent,
+        title=meeting.title,  # connectors give a reply the meeting's subject, prefix removed
+        involvement=Involvement.SENDER,
+        participants=invited,
+        extra={MEETING_RESPONSE: MeetingResponse.DECLINED.value},
+        audience=scene.named_audience(person.upn, invited),
+        provenance=scene.provenance(f"AAMk{digest('reply', scene.seed, meeting.id)[:24]}"),
     )
 
 

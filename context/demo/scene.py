@@ -91,6 +91,12 @@ class Scene:
             self._participants[key] = Participant(name=name, email=upn, role=role)
         return self._participants[key]
 
+    def outsiders(self, upn: str, rnd: random.Random, count: int) -> list[str]:
+        """People in none of `upn`'s teams: another department, another store's manager."""
+        mates = {m for t in self.teams_of[upn] for m in t.members} | {upn}
+        pool = [p.upn for p in self.roster.people if p.upn not in mates]
+        return rnd.sample(pool, min(count, len(pool)))
+
     def colleagues(self, upn: str, rnd: random.Random, count: int) -> list[str]:
         """Mostly teammates, sometimes someone from elsewhere in the company."""
         mates = sorted({m for t in self.teams_of[upn] for m in t.members} - {upn})

@@ -3,6 +3,7 @@ recorded Microsoft 365 responses."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,8 +19,16 @@ from context.connectors.graph_client import check_base_url, credential_for
 from context.connectors.graph_directory import GraphDirectory
 from context.connectors.graph_parse import parse_graph_time, role_for
 from context.connectors.malformed import MalformedItem
-from context.models import AudienceScope, Employee, Involvement, Source
-from tests.fakes.graph_server import UPN, FakeGraph
+from context.models import (
+    ASSUMED_LARGE_AUDIENCE,
+    MEETING_RESPONSE,
+    AudienceScope,
+    Employee,
+    Involvement,
+    MeetingResponse,
+    Source,
+)
+from tests.fakes.graph_server import UPN, FakeGraph, recorded_messages
 from tests.fakes.local_http import Reply
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -295,3 +304,31 @@ async def test_app_only_credentials_come_from_azure_identity(tmp_path: Path) -> 
     (tmp_path / "bad.pem").write_text("not a certificate")
     with pytest.raises(ValueError):
         credential_for(GraphConfig(**app, certificate_path=str(tmp_path / "bad.pem")))
+
+
+async def test_a_reply_declining_an_invitation_is_marked_with_the_meetings_subject() -> None:
+    # Graph serves a reply in Sent Items as an eventMessageResponse (its responseType says the
+    # answer); a plain mail with a colon in its subject is not a reply.
+    base = recorded_messages(NOW)[0]
+    declined = copy.deepcopy(base) | {
+        "id": "derived-declined",
+        "@odata.type": "#microsoft.graph.eventMessageResponse",
+        "subject": "Declined: Q3 vendor review",
+        "meetingMessageType": "meetingDeclined",
+        "responseType": "declined",
+    }
+    plain = copy.deepcopy(base) | {"id": "derived-plain", "subject": "Re: Q3 vendor review"}
+    fake = FakeGraph(NOW, messages=[declined, plain])
+    fake.server.start()
+    try:
+        result = await GraphConnector(config(fake)).fetch(MEGAN, WINDOW)
+    finally:
+        fake.server.stop()
+    by_id = {i.provenance.ref: i for i in result.items if i.source is Source.MAIL}
+    reply = by_id["derived-declined"]
+    assert reply.title == "Q3 vendor review"
+    assert reply.extra == {MEETING_RESPONSE: MeetingResponse.DECLINED}
+    # the invitees who could see the decline are not in the reply: unknown, assumed large
+    assert reply.audience.size is None and reply.audience.reach == ASSUMED_LARGE_AUDIENCE
+    other = by_id["derived-plain"]
+    assert other.title == "Re: Q3 vendor review" and other.extra == {}

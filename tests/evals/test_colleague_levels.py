@@ -329,6 +329,8 @@ def test_colleague_finds_a_mail_it_received_from_an_approximate_time(org, collea
         for item in org.items(target):
             if item.kind != ItemKind.MAIL or (ASKED - item.when).days >= 6:
                 continue
+            if item.extra.get("meeting_response"):
+                continue  # a reply to an invitation is asked about as a declined meeting
             if account.upn not in {p.email for p in item.participants}:
                 continue
             local = item.when.astimezone(ZoneInfo(CHICAGO))
@@ -353,3 +355,64 @@ def test_reader_says_times_as_a_caller_would() -> None:
     reader = Reader(target_names=frozenset(), timezone=CHICAGO, asked_at=ASKED)
     assert reader.spoken_time(datetime(2026, 11, 24, 21, 0, tzinfo=UTC)) == "yesterday at 3 pm"
     assert reader.spoken_time(datetime(2026, 11, 23, 15, 30, tzinfo=UTC)) == "Monday at 9:30 am"
+
+
+def declines(org, colleague, *, invited: bool) -> list[tuple[str, ContextItem]]:
+    """(target, a reply declining an invitation in the last week, the only one of its day part)
+    with or without the colleague among the invitees."""
+    out = []
+    for target in chicago_targets(org):
+        account = colleague.account(target)
+        replies = [i for i in org.items(target) if i.extra.get("meeting_response") == "declined"]
+        for item in replies:
+            if (ASKED - item.when).days >= 6:
+                continue
+            local = item.when.astimezone(ZoneInfo(CHICAGO))
+            same_part = [
+                r
+                for r in replies
+                if r.when.astimezone(ZoneInfo(CHICAGO)).date() == local.date()
+                and (r.when.astimezone(ZoneInfo(CHICAGO)).hour < 12) == (local.hour < 12)
+            ]
+            on_it = account.upn in {p.email for p in item.participants}
+            if on_it == invited and len(same_part) == 1:
+                out.append((target, item))
+    return out
+
+
+def decline_question(item: ContextItem) -> str:
+    local = item.when.astimezone(ZoneInfo(CHICAGO))
+    days = (ASKED.astimezone(local.tzinfo).date() - local.date()).days
+    day = {0: "this", 1: "yesterday"}.get(days) or f"on {local:%A}"
+    part = "morning" if local.hour < 12 else "afternoon"
+    return f"You declined a meeting invitation {day} {part}. Which meeting was it?"
+
+
+def test_colleague_knows_a_decline_of_an_invitation_it_also_got(org, colleague) -> None:
+    # Invited too (or the organiser): the attendee list shows who declined.
+    cases = declines(org, colleague, invited=True)
+    assert cases, "the organisation should hold declined invitations shared with the colleague"
+    for target, item in cases:
+        said = asyncio.run(colleague.answers(target, [Heard("q", decline_question(item))]))
+        assert said["q"] == item.title, decline_question(item)
+
+
+def test_colleague_cannot_read_a_decline_of_an_invitation_it_did_not_get(org, colleague) -> None:
+    cases = declines(org, colleague, invited=False)
+    assert cases
+    right = 0
+    for target, item in cases:
+        said = asyncio.run(colleague.answers(target, [Heard("q", decline_question(item))]))
+        right += said["q"] == item.title
+    assert right < len(cases) / 4  # only the prior's lucky guesses
+
+
+def test_a_decline_question_is_not_heard_as_a_meeting_attended() -> None:
+    clues = hear(
+        "You declined a meeting invitation yesterday afternoon. Which meeting was it?",
+        asked_at=ASKED,
+        timezone=CHICAGO,
+    )
+    assert clues.declined and clues.wants == Field.MEETING and clues.part == "afternoon"
+    assert not hear("Who else was in your meeting today at 3 pm?", asked_at=ASKED,
+                    timezone=CHICAGO).declined  # fmt: skip
