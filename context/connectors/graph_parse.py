@@ -191,7 +191,12 @@ def _response(message: Message) -> MeetingResponse | None:
 
     if not isinstance(message, EventMessageResponse):
         return None
-    return RESPONSES.get(_enum_value(message.response_type) or "")
+    answer = RESPONSES.get(_enum_value(message.response_type) or "")
+    if answer is None and (message.subject or "").startswith("Declined:"):
+        # $select names message fields only, so responseType may be absent: Outlook's English
+        # prefix then says it (other languages' replies stay unmarked, never misread)
+        return MeetingResponse.DECLINED
+    return answer
 
 
 def user_employee(user: User, manager_upn: str | None) -> Employee:

@@ -318,7 +318,9 @@ async def test_a_reply_declining_an_invitation_is_marked_with_the_meetings_subje
         "responseType": "declined",
     }
     plain = copy.deepcopy(base) | {"id": "derived-plain", "subject": "Re: Q3 vendor review"}
-    fake = FakeGraph(NOW, messages=[declined, plain])
+    # without responseType (not in $select): the English prefix of Outlook's reply says it
+    bare = {k: v for k, v in declined.items() if k != "responseType"} | {"id": "derived-bare"}
+    fake = FakeGraph(NOW, messages=[declined, plain, bare])
     fake.server.start()
     try:
         result = await GraphConnector(config(fake)).fetch(MEGAN, WINDOW)
@@ -330,5 +332,7 @@ async def test_a_reply_declining_an_invitation_is_marked_with_the_meetings_subje
     assert reply.extra == {MEETING_RESPONSE: MeetingResponse.DECLINED}
     # the invitees who could see the decline are not in the reply: unknown, assumed large
     assert reply.audience.size is None and reply.audience.reach == ASSUMED_LARGE_AUDIENCE
+    assert by_id["derived-bare"].extra == reply.extra
+    assert by_id["derived-bare"].title == "Q3 vendor review"
     other = by_id["derived-plain"]
     assert other.title == "Re: Q3 vendor review" and other.extra == {}
