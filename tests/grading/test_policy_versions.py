@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from grading.models import AnswerKind, DecisionOutcome, Grade, Signal, SignalProvenance, Verdict
-from grading.policy import DecisionInput, Policy, decide, load_policy
+from grading.policy import AskedQuestion, DecisionInput, Policy, decide, load_policy
 
 POLICIES = Path(str(resources.files("grading").joinpath("policies")))
 KINDS = (AnswerKind.TEXT, AnswerKind.PERSON, AnswerKind.IDENTIFIER)
@@ -76,3 +76,30 @@ def test_password_reset_allows_a_caller_who_forgot_one_answer(current: Policy) -
     # the reason the policy is usable: a genuine caller may forget one of six
     verdicts = (Verdict.CORRECT,) * 5 + (Verdict.INCORRECT,)
     assert allowed(current, verdicts, Signal(score=0.0, provenance=VOUCHED))
+
+
+def asked(estimate: float, count: int) -> list[AskedQuestion]:
+    return [
+        AskedQuestion(id=f"q{i}", fact=f"fact{i}", guess_probability=estimate) for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("estimate", "allows"),
+    [
+        (0.98, False),  # six Jira / git facts every teammate reads: about 0.9 bits each
+        (0.8, False),  # six facts most of the team could read: 6 x 1.06 bits, below the floor
+        (0.003, True),  # six facts only strangers know: the kind's floor counts
+    ],
+)
+def test_the_current_policy_counts_what_a_teammate_could_read(
+    current: Policy, estimate: float, allows: bool
+) -> None:
+    facts = DecisionInput(
+        action="password_reset",
+        grades=grades((Verdict.CORRECT,) * 6),
+        questions_asked=6,
+        signal=Signal(score=0.0, provenance=VOUCHED),
+        asked=asked(estimate, 6),
+    )
+    assert (decide(current, facts).decision is DecisionOutcome.ALLOW) is allows
