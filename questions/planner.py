@@ -11,7 +11,6 @@ outside the caller's team, an uncommon answer) are preferred.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -28,8 +27,9 @@ ROLE_SOURCES: dict[str, dict[Source, float]] = {
     "ciso": {Source.CALENDAR: 1.0, Source.MAIL: 0.9, Source.JIRA: 0.7, Source.GIT: 0.3},
 }
 DEFAULT_SOURCES = {Source.CALENDAR: 1.0, Source.MAIL: 1.0, Source.JIRA: 0.6, Source.GIT: 0.4}
-# "audience": per chosen question sharing someone who could answer it (one colleague's mailbox
-# or one repository's history should answer as few questions of a set as possible).
+# Discount per chosen question repeating the candidate's source, day, kind or topic; "audience":
+# per chosen question sharing someone who could answer it (one colleague's mailbox or one
+# repository's history should answer as few questions of a set as possible).
 PENALTY = {"source": 0.35, "day": 0.2, "kind": 0.15, "topic": 0.25, "audience": 0.3}
 # Kinds an insider guesses more often carry fewer bits (`deskguard eval`: attendees ~7%, text and
 # identifiers under 0.5%), so they are asked only when they are clearly the better fact.
@@ -90,18 +90,21 @@ def _preference(
     weights: dict[Source, float],
     chosen: Sequence[Question],
 ) -> float:
+    """The candidate's worth, discounted for each chosen question it repeats a source, day,
+    kind, topic or knower of. The discounts multiply: a second fact only strangers know can
+    still beat a first fact the caller's team knows (penalties subtracted made variety win
+    over strength)."""
     rank = 1.0 - index / max(total, 1)
     score = rank * weights.get(question.source, 0.3) * KIND_WEIGHT.get(question.kind, 1.0)
     score *= strength(question)
-    sources = Counter(q.source for q in chosen)
-    days = Counter(q.fact_time.date() for q in chosen if q.fact_time)
-    kinds = Counter(q.kind for q in chosen)
-    topics = Counter(q.topic for q in chosen)
-    score -= PENALTY["source"] * sources[question.source]
-    if question.fact_time:
-        score -= PENALTY["day"] * days[question.fact_time.date()]
-    score -= PENALTY["kind"] * kinds[question.kind]
-    score -= PENALTY["topic"] * topics[question.topic]
-    knowers = set(question.knowers)
-    score -= PENALTY["audience"] * sum(1 for q in chosen if knowers & set(q.knowers))
+    day = question.fact_time.date() if question.fact_time else None
+    repeats = {
+        "source": sum(1 for q in chosen if q.source == question.source),
+        "kind": sum(1 for q in chosen if q.kind == question.kind),
+        "topic": sum(1 for q in chosen if q.topic == question.topic),
+        "audience": sum(1 for q in chosen if set(question.knowers) & set(q.knowers)),
+        "day": sum(1 for q in chosen if day and q.fact_time and q.fact_time.date() == day),
+    }
+    for what, count in repeats.items():
+        score *= (1.0 - PENALTY[what]) ** count
     return score
