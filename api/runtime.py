@@ -18,7 +18,7 @@ from api.signals import Signals
 from api.signing import KeyRing
 from api.storage import Database
 from api.ticketing import TicketDesk
-from context.connectors.base import Connector, Directory
+from context.connectors.base import Connector, Directory, DirectorySource
 from grading.cascade import Judge
 from grading.policy import Policy, load_policy
 from questions.engine import QuestionEngine
@@ -140,24 +140,34 @@ Sources = tuple[Directory, list[Connector], tuple[str, list[str]]]
 
 
 def _org_sources(org: Organisation) -> Sources:
-    from context.connectors.demo import DemoConnector, DemoDirectory
+    """A synthetic organisation in place of the demo tenant (evaluations)."""
+    from context.connectors.demo import DemoConnector
 
-    return DemoDirectory(org), [DemoConnector(org)], (org.company.name, org.company.facts())
+    demo = DemoConnector(org)
+    return demo.directory(), [demo], demo.company()
 
 
 def _sources(settings: Settings, now: datetime) -> Sources:
-    """`demo` gives the demo tenant's directory and activity; any of graph, jira, git add real
-    sources (without `demo`, the directory comes from Graph)."""
-    real = [name for name in settings.connectors if name != "demo"]
-    try:
-        connectors = _real_connectors(settings, real) if real else []
-    except ValueError as exc:
-        raise ConfigurationError(f"DESKGUARD_CONNECTORS: {exc}; or 'demo'") from None
-    if settings.demo_mode:
-        from context.demo import load_demo_tenant
+    """The connectors DESKGUARD_CONNECTORS enables, each built from its settings section. The
+    directory comes from a connector that serves one (the demo tenant), otherwise from Graph."""
+    from context.registry import build_connectors
 
-        directory, demo, company = _org_sources(load_demo_tenant(settings.data_dir, now=now))
-        return directory, demo + connectors, company
+    try:
+        connectors = build_connectors(
+            settings.connectors,
+            lookback_days=settings.collection.lookback_days,
+            data_dir=settings.data_dir,
+            now=now,
+            graph=settings.graph,
+            jira=settings.jira,
+            git=settings.git,
+            github=settings.github,
+        )
+    except ValueError as exc:
+        raise ConfigurationError(f"DESKGUARD_CONNECTORS: {exc}") from None
+    own = next((c for c in connectors if isinstance(c, DirectorySource)), None)
+    if own is not None:
+        return own.directory(), connectors, own.company()
     from context.connectors.graph import GraphDirectory
 
     if not settings.graph.access_token and not settings.graph.client_id:
@@ -167,19 +177,6 @@ def _sources(settings: Settings, now: datetime) -> Sources:
             "DESKGUARD_CONNECTORS)"
         )
     return GraphDirectory(settings.graph), connectors, ("your organisation", [])
-
-
-def _real_connectors(settings: Settings, names: list[str]) -> list[Connector]:
-    from context.registry import build_connectors
-
-    return build_connectors(
-        names,
-        graph=settings.graph,
-        jira=settings.jira,
-        git=settings.git,
-        github=settings.github,
-        lookback_days=settings.collection.lookback_days,
-    )
 
 
 def _ticket_desk(settings: Settings, db: Database, audit: AuditLog) -> TicketDesk:

@@ -21,6 +21,7 @@ from context.connectors.base import (
     FetchResult,
     Window,
 )
+from context.manifest import ManifestViolation, assert_within_manifest
 from context.models import ContextItem, Employee
 from context.privacy import filter_items
 
@@ -77,6 +78,7 @@ async def _run_one(
     result = FetchResult()
     try:
         result = await asyncio.wait_for(connector.fetch(employee, window), timeout)
+        _check_manifest(connector, result)
         status = SourceStatus(
             connector=name, status="ok", items=len(result.items), skipped=result.skipped
         )
@@ -90,6 +92,17 @@ async def _run_one(
     if status.status != "ok":
         result = FetchResult(accesses=[_attempt(name, status.status)])
     return status, result
+
+
+def _check_manifest(connector: Connector, result: FetchResult) -> None:
+    """A source that read an endpoint or a field its manifest does not declare has failed: its
+    items are not used (the privacy reviewer approved the manifest, not the code)."""
+    manifest = connector.manifest()
+    for access in result.accesses:
+        try:
+            assert_within_manifest(manifest, access.endpoint, access.fields)
+        except ManifestViolation as exc:
+            raise ConnectorError(connector.name, f"read outside its manifest: {exc}") from None
 
 
 def _attempt(connector: str, status: str) -> AccessRecord:

@@ -1,50 +1,79 @@
 """Connector registry: names in DESKGUARD_CONNECTORS -> configured connector instances.
 
-The demo connector is registered by its owner (context/connectors/demo.py); this module builds
-the real ones. Connector modules are imported here, but their heavy clients load lazily."""
+Each connector class declares itself, as presidio's recognizers do: its `name`, the settings
+section it is configured from (`config_type`, read from DESKGUARD_<NAME>__*; None when it needs
+none), its manifest, and `from_config`, how it is built. The demo connector is registered like
+the others. Connector modules are imported here, but their heavy clients load lazily."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
 
-from context.config import GitConfig, GitHubConfig, GraphConfig, JiraConfig
-from context.connectors.base import Connector
+from pydantic import BaseModel
+
+from context.connectors.base import BuildContext, Connector
+from context.connectors.demo import DemoConnector
 from context.connectors.git import GitConnector
 from context.connectors.github import GitHubConnector
 from context.connectors.graph import GraphConnector
 from context.connectors.jira import JiraConnector
 
-Builder = Callable[[GraphConfig, JiraConfig, GitConfig, GitHubConfig, int], Connector]
 
-# The look-back goes to each connector so its manifest states what is really read.
-BUILDERS: dict[str, Builder] = {
-    "graph": lambda graph, jira, git, github, days: GraphConnector(graph, lookback_days=days),
-    "jira": lambda graph, jira, git, github, days: JiraConnector(jira, lookback_days=days),
-    "git": lambda graph, jira, git, github, days: GitConnector(git, lookback_days=days),
-    "github": lambda graph, jira, git, github, days: GitHubConnector(github, lookback_days=days),
-}
+class DeclaredConnector(Protocol):
+    name: ClassVar[str]
+    config_type: ClassVar[type[BaseModel] | None]
+
+    @classmethod
+    def from_config(cls, config: Any, context: BuildContext) -> Connector: ...
+
+
+def _registry(classes: Sequence[type[DeclaredConnector]]) -> dict[str, type[DeclaredConnector]]:
+    """Name -> class; two classes declaring one name refuse to load."""
+    registry: dict[str, type[DeclaredConnector]] = {}
+    for cls in classes:
+        if cls.name in registry:
+            raise TypeError(f"connector name {cls.name!r} declared twice")
+        registry[cls.name] = cls
+    return registry
+
+
+REGISTRY = _registry((DemoConnector, GraphConnector, JiraConnector, GitConnector, GitHubConnector))
 
 
 def known_connectors() -> list[str]:
-    return sorted(BUILDERS)
+    return sorted(REGISTRY)
 
 
 def build_connectors(
     names: Sequence[str],
     *,
-    graph: GraphConfig,
-    jira: JiraConfig,
-    git: GitConfig,
-    github: GitHubConfig | None = None,
     lookback_days: int = 7,
+    data_dir: Path | None = None,
+    now: datetime | None = None,
+    **configs: BaseModel,
 ) -> list[Connector]:
-    """One connector per name, in order; an unknown name is a configuration error that lists
-    the known ones."""
+    """One connector per name, in order, each from its settings section in `configs` (keyed by
+    connector name; a missing section is that section's defaults). An unknown name is a
+    configuration error that lists the known ones."""
     cleaned = [n.strip().lower() for n in names if n.strip()]
-    unknown = [n for n in cleaned if n not in BUILDERS]
+    unknown = [n for n in cleaned if n not in REGISTRY]
     if unknown:
         raise ValueError(
             f"unknown connector(s) {', '.join(unknown)}; known: {', '.join(known_connectors())}"
         )
-    hub = github if github is not None else GitHubConfig()
-    return [BUILDERS[n](graph, jira, git, hub, lookback_days) for n in dict.fromkeys(cleaned)]
+    context = BuildContext(lookback_days=lookback_days, data_dir=data_dir, now=now)
+    return [_build(REGISTRY[n], configs, context) for n in dict.fromkeys(cleaned)]
+
+
+def _build(
+    cls: type[DeclaredConnector], configs: Mapping[str, BaseModel], context: BuildContext
+) -> Connector:
+    if cls.config_type is None:
+        return cls.from_config(None, context)
+    config = configs.get(cls.name) or cls.config_type()
+    if not isinstance(config, cls.config_type):
+        raise TypeError(f"{cls.name} is configured by {cls.config_type.__name__}")
+    return cls.from_config(config, context)

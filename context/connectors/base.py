@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
@@ -92,3 +93,22 @@ class ConnectorError(Exception):
     def __init__(self, connector: str, message: str) -> None:
         super().__init__(f"{connector}: {message}")
         self.connector = connector
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What every connector is built with besides its own settings section."""
+
+    lookback_days: int = 7  # stated in the manifest: what is really read
+    data_dir: Path | None = None  # local state (the demo tenant's repositories)
+    now: datetime | None = None
+
+
+@runtime_checkable
+class DirectorySource(Protocol):
+    """A connector that also serves the employee directory and the company's public facts (the
+    demo tenant does); without one, the directory comes from Microsoft Graph."""
+
+    def directory(self) -> Directory: ...
+
+    def company(self) -> tuple[str, list[str]]: ...

@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import ClassVar
 
+from pydantic import BaseModel
+
 from context.connectors.base import (
     AccessRecord,
+    BuildContext,
     EndpointDeclaration,
     FetchResult,
     FieldDeclaration,
@@ -40,9 +43,25 @@ class DemoConnector:
     """All four sources of the demo tenant (calendar, mail, Jira, git) as one connector."""
 
     name: ClassVar[str] = "demo"
+    config_type: ClassVar[type[BaseModel] | None] = None  # no settings: the tenant is embedded
 
     def __init__(self, org: Organisation) -> None:
         self.org = org
+
+    @classmethod
+    def from_config(cls, config: None, context: BuildContext) -> DemoConnector:
+        """The embedded tenant, its repositories materialised under the data directory."""
+        from context.demo import load_demo_tenant
+
+        if context.data_dir is None:
+            raise ValueError("the demo connector needs a data directory for its repositories")
+        return cls(load_demo_tenant(context.data_dir, now=context.now))
+
+    def directory(self) -> DemoDirectory:
+        return DemoDirectory(self.org)
+
+    def company(self) -> tuple[str, list[str]]:
+        return self.org.company.name, self.org.company.facts()
 
     def manifest(self) -> SourceManifest:
         names = [name for name, _ in FIELDS]

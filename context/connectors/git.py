@@ -16,9 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
+from pydantic import BaseModel
+
 from context.config import GitConfig
 from context.connectors.base import (
     AccessRecord,
+    BuildContext,
     ConnectorError,
     EndpointDeclaration,
     FetchResult,
@@ -169,6 +172,11 @@ class GitConnector:
     """Commits from the repositories in GitConfig.repos."""
 
     name: ClassVar[str] = "git"
+    config_type: ClassVar[type[BaseModel] | None] = GitConfig  # DESKGUARD_GIT__*
+
+    @classmethod
+    def from_config(cls, config: GitConfig, context: BuildContext) -> GitConnector:
+        return cls(config, lookback_days=context.lookback_days)
 
     def __init__(self, config: GitConfig, *, lookback_days: int = 7) -> None:
         self.config = config

@@ -18,10 +18,12 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import httpx
+from pydantic import BaseModel
 
 from context.config import GitHubConfig
 from context.connectors.base import (
     AccessRecord,
+    BuildContext,
     ConnectorError,
     FetchResult,
     SourceManifest,
@@ -122,6 +124,11 @@ class GitHubConnector:
     """Commits from the repositories in GitHubConfig.repos."""
 
     name: ClassVar[str] = NAME
+    config_type: ClassVar[type[BaseModel] | None] = GitHubConfig  # DESKGUARD_GITHUB__*
+
+    @classmethod
+    def from_config(cls, config: GitHubConfig, context: BuildContext) -> GitHubConnector:
+        return cls(config, lookback_days=context.lookback_days)
 
     def __init__(self, config: GitHubConfig, *, lookback_days: int = 7) -> None:
         self.config = config

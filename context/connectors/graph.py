@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from pydantic import BaseModel
+
 from context.config import GraphConfig
 from context.connectors.base import (
     AccessRecord,
+    BuildContext,
     EndpointDeclaration,
     FetchResult,
     FieldDeclaration,
@@ -164,6 +167,11 @@ class GraphConnector:
     """Calendar and sent-mail items for one employee from Microsoft Graph."""
 
     name: ClassVar[str] = "graph"
+    config_type: ClassVar[type[BaseModel] | None] = GraphConfig  # DESKGUARD_GRAPH__*
+
+    @classmethod
+    def from_config(cls, config: GraphConfig, context: BuildContext) -> GraphConnector:
+        return cls(config, lookback_days=context.lookback_days)
 
     def __init__(self, config: GraphConfig, *, lookback_days: int = 7) -> None:
         self.config = config

@@ -11,9 +11,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
+from pydantic import BaseModel
+
 from context.config import JiraConfig
 from context.connectors.base import (
     AccessRecord,
+    BuildContext,
     ConnectorError,
     EndpointDeclaration,
     FetchResult,
@@ -97,6 +100,11 @@ class JiraConnector:
     """Ticket events for one employee from Jira."""
 
     name: ClassVar[str] = "jira"
+    config_type: ClassVar[type[BaseModel] | None] = JiraConfig  # DESKGUARD_JIRA__*
+
+    @classmethod
+    def from_config(cls, config: JiraConfig, context: BuildContext) -> JiraConnector:
+        return cls(config, lookback_days=context.lookback_days)
 
     def __init__(
         self, config: JiraConfig, *, lookback_days: int = 7, retry_budget_seconds: float = 10.0

@@ -100,3 +100,15 @@ async def test_sources_run_concurrently() -> None:
 async def test_no_connectors_gives_empty_collection() -> None:
     got = await collect(EMPLOYEE, [], window=WINDOW, config=FAST)
     assert got.items == [] and got.sources == [] and got.degraded_sources == []
+
+
+async def test_a_source_reading_outside_its_manifest_fails_and_its_items_are_dropped() -> None:
+    honest = FakeConnector("cal", [fake_item("c1", NOW - timedelta(hours=2))])
+    snooping = FakeConnector("mail", [fake_item("m1", NOW - timedelta(hours=3))])
+    snooping.endpoint = "/users/me/messages"  # not what its manifest declares
+    got = await collect(EMPLOYEE, [honest, snooping], window=WINDOW, config=FAST)
+    by_name = {s.connector: s for s in got.sources}
+    assert by_name["cal"].status == "ok"
+    assert by_name["mail"].status == "failed"
+    assert "outside its manifest" in (by_name["mail"].error or "")
+    assert [i.id for i in got.items] == ["c1"] and got.degraded_sources == ["mail"]

@@ -43,7 +43,7 @@ def test_builds_named_connectors_in_order_once_each() -> None:
 
 
 def test_unknown_name_lists_the_known_ones() -> None:
-    known = "known: git, github, graph, jira"
+    known = "known: demo, git, github, graph, jira"
     with pytest.raises(ValueError, match=f"unknown connector\\(s\\) ldap; {known}"):
         build(["graph", "ldap"])
 
@@ -88,3 +88,25 @@ def test_manifests_state_the_configured_look_back() -> None:
         git=GitConfig(), lookback_days=10,
     )  # fmt: skip
     assert {c.manifest().lookback_days for c in connectors} == {10}
+
+
+def test_the_demo_connector_is_registered_like_the_others(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from context.connectors.base import DirectorySource
+    from context.connectors.demo import DemoConnector
+
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    [demo] = build_connectors(["demo"], data_dir=tmp_path, now=now, lookback_days=5)
+    assert isinstance(demo, DemoConnector) and isinstance(demo, DirectorySource)
+    assert demo.company()[1] and demo.manifest().connector == "demo"
+    real = build_connectors(["graph"])
+    assert not any(isinstance(c, DirectorySource) for c in real)  # the directory is Graph's
+
+
+def test_two_connectors_declaring_one_name_refuse_to_load() -> None:
+    from context.connectors.git import GitConnector
+    from context.registry import _registry
+
+    with pytest.raises(TypeError, match="declared twice"):
+        _registry([GitConnector, GitConnector])

@@ -10,6 +10,7 @@ from typing import ClassVar
 from context.connectors.base import (
     AccessRecord,
     ConnectorError,
+    EndpointDeclaration,
     FetchResult,
     SourceManifest,
     Window,
@@ -59,9 +60,15 @@ class FakeConnector:
         # The protocol declares `name` as a ClassVar; a per-instance label keeps fakes apart.
         self.name = self.label  # type: ignore[misc]
 
+    endpoint: str = "/fake"  # where it reads; its manifest declares /fake
+
     def manifest(self) -> SourceManifest:
         return SourceManifest(
-            connector=self.label, description="fake", endpoints=[], fields=[], lookback_days=7
+            connector=self.label,
+            description="fake",
+            endpoints=[EndpointDeclaration(path="/fake")],
+            fields=[],
+            lookback_days=7,
         )
 
     async def fetch(self, employee: Employee, window: Window) -> FetchResult:
@@ -71,7 +78,10 @@ class FakeConnector:
         if self.error is not None:
             raise self.error
         access = AccessRecord(
-            connector=self.label, endpoint="/fake", at=datetime.now(UTC), items=len(self.items)
+            connector=self.label,
+            endpoint=self.endpoint,
+            at=datetime.now(UTC),
+            items=len(self.items),
         )
         return FetchResult(items=list(self.items), skipped=self.skipped, accesses=[access])
 
