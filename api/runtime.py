@@ -200,7 +200,8 @@ def _engine(settings: Settings) -> QuestionEngine:
     if _use_llm(settings):
         from questions.llm_engine import LLMQuestionEngine
 
-        return LLMQuestionEngine(settings.llm, settings.prompts)
+        budget = settings.questions.llm_budget_seconds
+        return LLMQuestionEngine(settings.llm, settings.prompts, budget_seconds=budget)
     return TemplateEngine()
 
 

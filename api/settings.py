@@ -33,6 +33,9 @@ class QuestionSettings(BaseModel):
     engine: Literal["auto", "template", "llm"] = "auto"  # auto: llm when a model is configured
     on_llm_failure: Literal["templates", "escalate"] = "templates"
     attacker_check: bool = True
+    # The LLM engine's whole generation, in seconds; past it the templates write the set and the
+    # reason is recorded. None: only the per-call DESKGUARD_LLM__TIMEOUT_SECONDS applies.
+    llm_budget_seconds: float | None = Field(default=None, gt=0)
 
 
 class GrantSettings(BaseModel):

@@ -30,6 +30,7 @@ class ModelUsage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
+    seconds: float = 0.0  # waiting for the model (the engine's latency, per verification)
 
     @classmethod
     def of(cls, usage: Usage) -> ModelUsage:

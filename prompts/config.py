@@ -19,10 +19,12 @@ class LLMConfig(BaseModel):
     timeout_seconds: float = Field(default=20.0, gt=0)  # per attempt
     num_retries: int = Field(default=1, ge=0)  # extra attempts after a transient failure
     retry_backoff_seconds: float = Field(default=0.5, ge=0)  # wait before retry n: n * this
-    # How structured output is requested: "json_schema" (OpenAI-style strict schema) or
-    # "json_object" for servers that only accept {"type": "json_object"} (llama.cpp's Python
-    # server); the schema then travels in the prompt and the reply is validated as always.
-    structured_output: Literal["json_schema", "json_object"] = "json_schema"
+    # How structured output is requested: "json_schema" (OpenAI-style strict schema);
+    # "json_object" for servers that only accept {"type": "json_object"}, the schema then
+    # travelling in the prompt; "json_object_schema": {"type": "json_object", "schema": ...},
+    # which llama.cpp's servers turn into a grammar the output must follow (no schema in the
+    # prompt). The reply is validated against the schema in every mode.
+    structured_output: Literal["json_schema", "json_object", "json_object_schema"] = "json_schema"
 
     @property
     def configured(self) -> bool:
@@ -32,7 +34,7 @@ class LLMConfig(BaseModel):
 class PromptVersions(BaseModel):
     """The prompt version each LLM feature uses ("v1", or "name@v1")."""
 
-    question_generation: str = "v1"
+    question_generation: str = "v2"
     answer_judge: str = "v1"
     attacker: str = "v1"
 

@@ -3,6 +3,11 @@ pipeline falls back to templates and the grading cascade turns it into a conserv
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prompts.llm import Usage
+
 
 class LLMError(Exception):
     """Root: any failure to render a prompt or get a usable answer from a model."""
@@ -34,6 +39,16 @@ class LLMTimeout(LLMError):
 
 class LLMInvalidOutput(LLMError):
     """The model's output did not validate against the schema, even after one repair attempt."""
+
+
+class LLMTruncated(LLMInvalidOutput):
+    """The reply hit max_tokens and was cut off (finish_reason "length"). `partial` is what
+    arrived: a caller may salvage its complete parts; a repair would be cut off again."""
+
+    def __init__(self, message: str, *, partial: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.partial = partial
+        self.usage = usage
 
 
 class PromptError(LLMError):

@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,7 +23,14 @@ import structlog
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from prompts.config import LLMConfig
-from prompts.errors import LLMError, LLMInvalidOutput, LLMNotConfigured, LLMTimeout, LLMUnavailable
+from prompts.errors import (
+    LLMError,
+    LLMInvalidOutput,
+    LLMNotConfigured,
+    LLMTimeout,
+    LLMTruncated,
+    LLMUnavailable,
+)
 from prompts.registry import ModelDefaults, RenderedPrompt
 
 log = structlog.get_logger(__name__)
@@ -44,6 +52,7 @@ class ModelRequest:
     api_base: str | None = None
     api_key: SecretStr | None = None
     json_object_only: bool = False  # send {"type": "json_object"} instead of the schema
+    schema_in_json_object: bool = False  # ... with the schema inside it (llama.cpp's servers)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class ModelReply:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
+    finish_reason: str | None = None  # "length": cut off at max_tokens
 
 
 class ModelClient(Protocol):
@@ -66,6 +76,7 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
+    seconds: float = 0.0  # wall time spent waiting for the model
 
     def add(self, reply: ModelReply) -> None:
         self.prompt_tokens += reply.prompt_tokens
@@ -113,27 +124,35 @@ async def complete_structured(
         raise LLMNotConfigured()
     client = client or await LiteLLMClient.create()
     messages = list(rendered.messages)
-    json_object_only = config.structured_output == "json_object"
-    if json_object_only:
+    mode = config.structured_output
+    if mode == "json_object":  # the schema travels in the prompt
         messages.append({"role": "user", "content": schema_instruction(schema)})
+    attempts = ("first", "repair") if defaults.repair else ("first",)
     usage, raw = Usage(), []
-    for attempt in ("first", "repair"):
+    for attempt in attempts:
         request = ModelRequest(
             model=config.model, messages=list(messages), schema=schema,
             temperature=defaults.temperature, max_tokens=defaults.max_tokens,
             timeout_seconds=config.timeout_seconds, api_base=config.api_base,
-            api_key=config.api_key, json_object_only=json_object_only,
+            api_key=config.api_key, json_object_only=mode != "json_schema",
+            schema_in_json_object=mode == "json_object_schema",
         )  # fmt: skip
         reply = await _call_with_retries(client, request, config, usage)
         raw.append(reply.content)
+        if reply.finish_reason == "length":  # never "repair" a cut-off reply: it would be again
+            log.warning("llm_truncated", prompt=rendered.ref, max_tokens=defaults.max_tokens)
+            raise LLMTruncated(
+                f"{rendered.ref}: the reply was cut off at {defaults.max_tokens} tokens",
+                partial=reply.content, usage=usage,
+            )  # fmt: skip
         try:
             parsed = parse_reply(reply.content, schema)
         except ValidationError as exc:
             log.warning("llm_invalid_output", prompt=rendered.ref, attempt=attempt)
-            if attempt == "repair":
+            if attempt == attempts[-1]:
                 raise LLMInvalidOutput(
-                    f"{rendered.ref}: output failed {schema.__name__} validation after one "
-                    f"repair attempt: {describe(exc)}"
+                    f"{rendered.ref}: output failed {schema.__name__} validation"
+                    f"{' after one repair attempt' if defaults.repair else ''}: {describe(exc)}"
                 ) from exc
             messages += [
                 {"role": "assistant", "content": reply.content},
@@ -143,7 +162,7 @@ async def complete_structured(
         # Metadata only: prompts carry employee context, so their text is never logged.
         log.info("llm_call", prompt=rendered.ref, model=config.model, calls=usage.calls,
                  prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
-                 repaired=attempt == "repair")  # fmt: skip
+                 seconds=round(usage.seconds, 2), repaired=attempt == "repair")  # fmt: skip
         return StructuredResult(
             parsed=parsed, usage=usage, prompt=rendered.ref, prompt_sha256=rendered.sha256,
             rendered_sha256=rendered.rendered_sha256, model=config.model,
@@ -161,6 +180,7 @@ async def _call_with_retries(
         usage.calls += 1
         if meter is not None:
             meter.calls += 1
+        started = time.monotonic()
         try:
             grace = min(_GRACE_SECONDS, config.timeout_seconds / 2)
             async with asyncio.timeout(config.timeout_seconds + grace):
@@ -175,11 +195,20 @@ async def _call_with_retries(
                 raise
             await asyncio.sleep(config.retry_backoff_seconds * (attempt + 1))
             continue
+        finally:  # also when an outer budget cancels the call
+            _spent(usage, meter, started)
         usage.add(reply)
         if meter is not None:
             meter.add(reply)
         return reply
     raise AssertionError("unreachable")
+
+
+def _spent(usage: Usage, meter: Usage | None, started: float) -> None:
+    elapsed = time.monotonic() - started
+    usage.seconds += elapsed
+    if meter is not None:
+        meter.seconds += elapsed
 
 
 def parse_reply(content: str, schema: type[T]) -> T:
@@ -228,10 +257,11 @@ class LiteLLMClient:
             response = await litellm.acompletion(**_arguments(request))
         except Exception as exc:
             raise map_litellm_error(exc, request.model) from exc
-        message = response.choices[0].message
+        choice = response.choices[0]
         usage = getattr(response, "usage", None)
         return ModelReply(
-            content=message.content or "",
+            content=choice.message.content or "",
+            finish_reason=getattr(choice, "finish_reason", None),
             prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
             completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
             cost_usd=_cost(litellm, response),
@@ -245,7 +275,7 @@ def _arguments(request: ModelRequest) -> dict[str, Any]:
     arguments: dict[str, Any] = {
         "model": request.model,
         "messages": request.messages,
-        "response_format": {"type": "json_object"} if request.json_object_only else request.schema,
+        "response_format": _response_format(request),
         "temperature": request.temperature,
         "max_tokens": request.max_tokens,
         "timeout": request.timeout_seconds,
@@ -261,6 +291,17 @@ def _arguments(request: ModelRequest) -> dict[str, Any]:
         # OpenAI SDK refuses to send a request without one.
         arguments["api_key"] = "no-key-configured"
     return arguments
+
+
+def _response_format(request: ModelRequest) -> Any:
+    """The schema as OpenAI-style `json_schema` (litellm converts the pydantic class), or
+    `json_object`, optionally carrying the schema as llama.cpp's servers accept it (they then
+    constrain generation to it with a grammar)."""
+    if not request.json_object_only:
+        return request.schema
+    if request.schema_in_json_object:
+        return {"type": "json_object", "schema": request.schema.model_json_schema()}
+    return {"type": "json_object"}
 
 
 def _keyless_openai_compatible(request: ModelRequest) -> bool:

@@ -31,6 +31,9 @@ class ModelDefaults(BaseModel):
 
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     max_tokens: int = Field(default=1024, gt=0)
+    # One repair turn after invalid output (resends the prompt and the reply): affordable on a
+    # hosted model, a second full-length call on a small local one.
+    repair: bool = True
 
 
 class PromptSpec(BaseModel):

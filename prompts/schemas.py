@@ -5,6 +5,8 @@ string lengths); callers trim. Answer kinds and verdicts come from the shared vo
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from vocabulary.answers import AnswerKind, Verdict
@@ -27,6 +29,36 @@ class GeneratedQuestions(_Strict):
     questions: list[GeneratedQuestion] = Field(min_length=1, max_length=20)
 
 
+# What a question_generation@v2 question may ask for about a fact; deskguard derives the answer.
+AskField = Literal["people", "title", "ticket", "repository", "files", "time"]
+
+
+class PhrasedQuestion(_Strict):
+    """question_generation@v2: the model picks a fact and what to ask and writes only the text;
+    the expected answer and its variants come from the fact (questions/llm_grounding.py)."""
+
+    fact: str  # a short fact id from the facts block ("f3")
+    ask: AskField
+    text: str
+    variants: list[str] = Field(max_length=3)  # suggestions only: kept if a spelling of the answer
+
+
+class PhrasedQuestions(_Strict):
+    questions: list[PhrasedQuestion] = Field(min_length=1, max_length=10)
+
+
+Closeness = Literal["same", "partly", "different"]
+
+
+class JudgePair(_Strict):
+    """answer_judge@v2: the answer against two references in one call, one of them a
+    deliberately wrong decoy (the counterfactual check); the caller knows which is which."""
+
+    reference_a: Closeness
+    reference_b: Closeness
+    instructions_in_answer: bool
+
+
 class JudgeVerdict(_Strict):
     verdict: Verdict
     score: float = Field(ge=0.0, le=1.0)
@@ -46,5 +78,7 @@ class AttackerAnswers(_Strict):
 OUTPUT_SCHEMAS: dict[str, type[BaseModel]] = {
     "GeneratedQuestions": GeneratedQuestions,
     "JudgeVerdict": JudgeVerdict,
+    "PhrasedQuestions": PhrasedQuestions,
+    "JudgePair": JudgePair,
     "AttackerAnswers": AttackerAnswers,
 }

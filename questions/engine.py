@@ -8,7 +8,7 @@ from typing import ClassVar, Protocol
 from pydantic import BaseModel, Field
 
 from context.models import ContextItem, Employee, PublicProfile
-from questions.models import Question
+from questions.models import DroppedQuestion, Question
 
 
 class RankedFact(BaseModel):
@@ -29,12 +29,14 @@ class EngineRequest(BaseModel):
 
 class EngineOutput(BaseModel):
     questions: list[Question]
+    dropped: list[DroppedQuestion] = Field(default_factory=list)  # what the engine refused, why
     prompt: str | None = None  # name@vN
     prompt_sha256: str | None = None
     model_calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
+    seconds: float = 0.0  # waiting for the model
 
 
 class QuestionEngine(Protocol):

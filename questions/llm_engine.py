@@ -1,28 +1,37 @@
-"""The LLM question engine: ONE model call per verification, through prompts/llm.py.
+"""The LLM question engine, through prompts/llm.py; the prompt version picks the contract.
 
-Only the top-K ranked, minimised facts go to the model, each as quoted JSON data with its item id.
-The engine turns the model's questions into `Question`s and keeps the evidence ids it cited,
-grounded or not: questions/checks.py (run by questions/pipeline.py) decides what is used, and the
-pipeline falls back to templates when this engine raises a prompts.errors exception.
+- question_generation@v2 (PhrasedQuestions, the default): the model picks facts by short id and
+  what to ask and writes only the text; deskguard derives the answers (questions/llm_grounding.py).
+  One call sized to the questions wanted; a reply cut off at max_tokens keeps its complete
+  questions, and only when none is complete is the call made once more for half as many.
+- question_generation@v1 (GeneratedQuestions): the model writes answers too; they pass through
+  with their evidence ids and questions/checks.py decides what is used.
+Only the top-K ranked, minimised facts are sent, as quoted JSON data. The pipeline falls back to
+templates when this engine raises a prompts.errors exception, the spent `budget_seconds` included.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import ClassVar
 
 from context.models import ContextItem, Employee, Source
 from prompts.config import LLMConfig, PromptVersions
-from prompts.errors import PromptError
-from prompts.llm import ModelClient, complete_structured
-from prompts.registry import get_prompt, render
-from prompts.schemas import GeneratedQuestion, GeneratedQuestions
+from prompts.errors import LLMTimeout, LLMTruncated, PromptError
+from prompts.llm import ModelClient, Usage, complete_structured
+from prompts.registry import PromptSpec, get_prompt, render
+from prompts.schemas import GeneratedQuestion, GeneratedQuestions, PhrasedQuestions
 from questions.engine import EngineOutput, EngineRequest
-from questions.models import Question
+from questions.llm_grounding import Offer, ground, offer_data, offers_for, salvage
+from questions.models import DroppedQuestion, Question
 from questions.phrasing import local, when_phrase
 
 DEFAULT_TOP_K = 12
-EXTRA_CANDIDATES = 2  # ask for a few more than needed: the checks drop some
+EXTRA_CANDIDATES = 2  # v1: ask for a few more than needed: the checks drop some
+SPARE_PHRASED = 1  # v2: one spare (its answers are grounded by construction; leaks still drop)
+TOKENS_PER_QUESTION = 40  # v2: {"fact", "ask", "text", "variants"} with a short text
+TOKENS_OVERHEAD = 20
 
 
 class LLMQuestionEngine:
@@ -35,18 +44,34 @@ class LLMQuestionEngine:
         *,
         client: ModelClient | None = None,
         top_k: int = DEFAULT_TOP_K,
+        budget_seconds: float | None = None,
     ) -> None:
         self.config = config
         self.versions = versions or PromptVersions()
         self.client = client
         self.top_k = top_k
+        self.budget_seconds = budget_seconds  # the whole generation; then templates, with why
 
     async def generate(self, request: EngineRequest) -> EngineOutput:
         spec = get_prompt(self.versions.ref("question_generation"))
-        if spec.output_schema != GeneratedQuestions.__name__:
-            raise PromptError(f"{spec.ref} returns {spec.output_schema}, not GeneratedQuestions")
+        if spec.output_schema not in (GeneratedQuestions.__name__, PhrasedQuestions.__name__):
+            raise PromptError(f"{spec.ref} returns {spec.output_schema}, not questions")
         if not request.facts:  # nothing to ask about: no call; the pipeline escalates
             return EngineOutput(questions=[], prompt=spec.ref, prompt_sha256=spec.sha256)
+        run = self._phrased if spec.output_schema == PhrasedQuestions.__name__ else self._written
+        if self.budget_seconds is None:
+            return await run(spec, request)
+        try:
+            async with asyncio.timeout(self.budget_seconds):
+                return await run(spec, request)
+        except TimeoutError as exc:
+            raise LLMTimeout(
+                f"question budget of {self.budget_seconds:g} s spent "
+                "(DESKGUARD_QUESTIONS__LLM_BUDGET_SECONDS)"
+            ) from exc
+
+    async def _written(self, spec: PromptSpec, request: EngineRequest) -> EngineOutput:
+        """v1: the model's questions, answers included, for the checks to judge."""
         rendered = render(spec, generation_variables(request, top_k=self.top_k))
         result = await complete_structured(
             self.config, rendered, GeneratedQuestions, defaults=spec.model, client=self.client
@@ -57,15 +82,85 @@ class LLMQuestionEngine:
             to_question(generated, index, items, default_source)
             for index, generated in enumerate(result.parsed.questions, start=1)
         ]
-        return EngineOutput(
-            questions=questions,
-            prompt=result.prompt,
-            prompt_sha256=result.rendered_sha256,
-            model_calls=result.usage.calls,
-            prompt_tokens=result.usage.prompt_tokens,
-            completion_tokens=result.usage.completion_tokens,
-            cost_usd=result.usage.cost_usd,
-        )
+        return _output(questions, [], result.prompt, result.rendered_sha256, result.usage)
+
+    async def _phrased(self, spec: PromptSpec, request: EngineRequest) -> EngineOutput:
+        """v2: one call for what is wanted; a truncated reply keeps its complete questions."""
+        offers = offers_for(request, self.top_k)
+        if not offers:
+            return EngineOutput(questions=[], prompt=spec.ref, prompt_sha256=spec.sha256)
+        usage, notes = Usage(), []
+        want = min(request.count + SPARE_PHRASED, len(offers))
+        while True:
+            rendered = render(spec, phrasing_variables(request, offers, want))
+            defaults = spec.model.model_copy(update={"max_tokens": reply_budget(spec, want)})
+            try:
+                result = await complete_structured(
+                    self.config, rendered, PhrasedQuestions, defaults=defaults, client=self.client
+                )
+            except LLMTruncated as exc:
+                _merge(usage, exc.usage)
+                parsed = salvage(exc.partial)
+                notes.append(f"reply cut off at {defaults.max_tokens} tokens asking for {want}")
+                if parsed is None and want > 1:
+                    want = max(1, want // 2)  # never a "repair": a smaller request
+                    continue
+                if parsed is None:
+                    raise
+            else:
+                _merge(usage, result.usage)
+                parsed = result.parsed
+            questions, dropped = ground(parsed, offers, request)
+            dropped += [DroppedQuestion(text="(reply)", check="truncated", reason=n) for n in notes]
+            return _output(questions, dropped, spec.ref, rendered.rendered_sha256, usage)
+
+
+def reply_budget(spec: PromptSpec, questions: int) -> int:
+    """max_tokens for a reply of `questions` questions, within the prompt file's budget."""
+    return min(spec.model.max_tokens, TOKENS_OVERHEAD + TOKENS_PER_QUESTION * questions)
+
+
+def _merge(total: Usage, part: Usage | None) -> None:
+    if part is not None:
+        total.calls += part.calls
+        total.prompt_tokens += part.prompt_tokens
+        total.completion_tokens += part.completion_tokens
+        total.cost_usd += part.cost_usd
+        total.seconds += part.seconds
+
+
+def _output(
+    questions: list[Question],
+    dropped: list[DroppedQuestion],
+    prompt: str,
+    rendered_sha256: str,
+    usage: Usage,
+) -> EngineOutput:
+    return EngineOutput(
+        questions=questions,
+        dropped=dropped,
+        prompt=prompt,
+        prompt_sha256=rendered_sha256,
+        model_calls=usage.calls,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        cost_usd=usage.cost_usd,
+        seconds=round(usage.seconds, 3),
+    )
+
+
+def phrasing_variables(
+    request: EngineRequest, offers: list[Offer], count: int
+) -> dict[str, object]:
+    """The question_generation@v2 variables: facts by short id, nothing that is an answer."""
+    employee, now = request.employee, request.now
+    moment = local(now, employee.timezone)
+    return {
+        "now": f"{moment:%A %Y-%m-%d %H:%M}",
+        "employee": {"role": employee.role, "title": employee.title},
+        "count": count,
+        "facts": [offer_data(offer, employee, now) for offer in offers],
+    }
 
 
 def generation_variables(

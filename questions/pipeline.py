@@ -54,6 +54,7 @@ async def build_question_set(
     builder = _SetBuilder(
         request, options, allow_templates=fallback is None or options.fallback_to_templates
     )
+    builder.dropped += output.dropped  # the engine's own refusals
     proposed = annotate(output.questions, builder.items.values())  # an LLM's get theirs here
     checked = builder.accept(proposed, [])
     planned = plan(checked, role=request.employee.role, count=request.count, now=request.now)

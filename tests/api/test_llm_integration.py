@@ -20,40 +20,22 @@ FACTS = re.compile(r'<data name="facts">\s*(\[.*?\])\s*</data>', re.S)
 
 
 def write_questions(body: dict[str, Any]) -> dict[str, Any]:
-    """A plausible model: good questions from the facts, plus one invented answer and one leak."""
+    """A plausible model (question_generation@v2): good picks from the facts, plus one id that
+    was never offered and one text that quotes its own answer."""
     user = body["messages"][-1]["content"]
     facts = json.loads(FACTS.search(user).group(1))  # type: ignore[union-attr]
-    first = facts[0]
+    titled = next(f for f in facts if "title" in f["asks"])
     bad = [
-        {
-            "text": f"What happened {first['day']}?",
-            "expected": "Quarterly budget for Atlantis",
-            "variants": [],
-            "kind": "text",
-            "evidence": [first["id"]],
-            "topic": "invented",
-        },
-        {
-            "text": f"What was '{first['title']}' about?",
-            "expected": first["title"],
-            "variants": [],
-            "kind": "text",
-            "evidence": [first["id"]],
-            "topic": "leak",
-        },
-    ]
+        {"fact": "f99", "ask": "title", "text": "What happened?", "variants": []},
+        {"fact": titled["id"], "ask": "title", "variants": [],
+         "text": f"Was '{titled['title']}' the thing you did {titled['day']}?"},
+    ]  # fmt: skip
     good = [
-        {
-            "text": f"What was the {fact['kind']} {fact['day']} at position {i} about?",
-            "expected": fact["title"],
-            "variants": [],
-            "kind": "text",
-            "evidence": [fact["id"]],
-            "topic": f"{fact['kind']}.title",
-        }
-        for i, fact in enumerate(facts[1:9], start=1)
-    ]
-    return {"questions": bad + good}
+        {"fact": fact["id"], "ask": fact["asks"][0], "variants": [],
+         "text": f"About the {fact['type']} {fact['day']} at {fact['at']}: what do you recall?"}
+        for fact in facts[:8] if fact is not titled
+    ]  # fmt: skip
+    return {"questions": (bad + good)[:10]}
 
 
 def responder(body: dict[str, Any]) -> FakeReply:
@@ -118,11 +100,12 @@ def test_llm_questions_are_checked_and_usage_is_recorded(
     assert "attacker" in kinds_of_prompt(model)
     row = dg.runtime.db.get_verification(truth["id"])
     assert row is not None and row.question_set.llm_usage.questions.calls >= 1
-    assert row.question_set.prompt == "question_generation@v1"
+    assert row.question_set.prompt == "question_generation@v2"
     assert row.question_set.llm_usage.questions.prompt_tokens > 0
     # Every call is metered per verification: the engine's and the attacker check's.
     metered = row.question_set.llm_usage.questions
     assert metered.calls == len(model.requests) >= 2 and metered.prompt_tokens > 0
+    assert metered.seconds > 0  # the engine's latency, per verification
 
 
 def test_an_unavailable_model_falls_back_to_templates_and_says_so(

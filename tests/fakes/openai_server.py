@@ -26,6 +26,7 @@ class FakeReply:
     prompt_tokens: int = 120
     completion_tokens: int = 40
     error_message: str = "The server had an error while processing your request."
+    finish_reason: str = "stop"  # "length": cut off at max_tokens
 
 
 @dataclass
@@ -95,7 +96,7 @@ def completion_body(model: str, reply: FakeReply) -> dict[str, Any]:
                 "index": 0,
                 "message": {"role": "assistant", "content": reply.content, "refusal": None},
                 "logprobs": None,
-                "finish_reason": "stop",
+                "finish_reason": reply.finish_reason,
             }
         ],
         "usage": {

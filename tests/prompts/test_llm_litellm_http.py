@@ -9,9 +9,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from prompts.config import LLMConfig
+from prompts.config import LLMConfig, PromptVersions
 from prompts.datablocks import block_contents
-from prompts.errors import LLMInvalidOutput, LLMNotConfigured, LLMTimeout, LLMUnavailable
+from prompts.errors import (
+    LLMInvalidOutput,
+    LLMNotConfigured,
+    LLMTimeout,
+    LLMTruncated,
+    LLMUnavailable,
+)
 from prompts.llm import complete_structured
 from prompts.registry import get_prompt, render
 from prompts.schemas import JudgeVerdict
@@ -128,7 +134,8 @@ async def test_engine_over_http_keeps_a_hostile_ticket_title_inside_the_facts_bl
     server: FakeOpenAIServer, config: LLMConfig
 ) -> None:
     server.enqueue(FakeReply(content=json.dumps({"questions": [generated()]})))
-    output = await LLMQuestionEngine(config).generate(engine_request())
+    v1 = PromptVersions(question_generation="v1")
+    output = await LLMQuestionEngine(config, v1).generate(engine_request())
     assert [q.expected for q in output.questions] == ["OPS-1423"]
     assert output.model_calls == 1 and output.prompt == "question_generation@v1"
     [sent] = server.requests
@@ -180,3 +187,42 @@ async def test_json_object_mode_for_servers_without_json_schema(
     [sent] = server.requests
     assert sent.body["response_format"] == {"type": "json_object"}
     assert '"injection_suspected"' in sent.body["messages"][-1]["content"]
+
+
+async def test_json_object_with_the_schema_inside_for_llama_cpp(
+    server: FakeOpenAIServer, config: LLMConfig
+) -> None:
+    # llama.cpp's servers take {"type": "json_object", "schema": ...} and constrain the output
+    # to it with a grammar: the schema is sent there and not repeated in the prompt.
+    server.enqueue(FakeReply(content=GOOD))
+    result = await judge(config.model_copy(update={"structured_output": "json_object_schema"}))
+    assert result.parsed.verdict == "correct"
+    [sent] = server.requests
+    assert sent.body["response_format"] == {
+        "type": "json_object",
+        "schema": JudgeVerdict.model_json_schema(),
+    }
+    assert len(sent.body["messages"]) == 2
+    assert "injection_suspected" not in sent.body["messages"][-1]["content"]
+
+
+async def test_a_reply_cut_off_at_max_tokens_is_detected_and_never_repaired(
+    server: FakeOpenAIServer, config: LLMConfig
+) -> None:
+    server.enqueue(FakeReply(content='{"verdict": "corr', finish_reason="length"))
+    with pytest.raises(LLMTruncated) as raised:
+        await judge(config)
+    assert raised.value.partial == '{"verdict": "corr' and len(server.requests) == 1
+
+
+async def test_engine_v2_over_http_salvages_a_cut_off_reply(
+    server: FakeOpenAIServer, config: LLMConfig
+) -> None:
+    whole = {"fact": "f1", "ask": "ticket", "text": "Which ticket did you close?", "variants": []}
+    cut = json.dumps({"questions": [whole]})[:-2] + ', {"fact": "f2", "ask": "peo'
+    server.enqueue(FakeReply(content=cut, finish_reason="length", completion_tokens=260))
+    output = await LLMQuestionEngine(config).generate(engine_request())
+    assert [q.expected for q in output.questions] == ["OPS-1423"]
+    assert output.prompt == "question_generation@v2" and len(server.requests) == 1
+    assert output.completion_tokens == 260 and output.seconds > 0
+    assert server.requests[0].body["max_tokens"] == 20 + 40 * 5

@@ -20,6 +20,7 @@ COMMITTED = {
     "answer_judge@v1": "23a37a5b66700b774f959d1d3bee86d324b96c1bf5248503f71ce2a8a9fb2de5",
     "attacker@v1": "060af47d3b329de83db3188a8c46a3c8da8de0365a4a8231eb262681b5b59e9e",
     "question_generation@v1": "312d9b888d07c64bf9844e8e53737a860a9f31539b80a93dc8999d66974bfc06",
+    "question_generation@v2": "f957d0ae478527e207484ddb7aa00e0cf1c514c1b845e82f1e678d6748e02bd3",
 }
 
 JUDGE_VARIABLES: dict[str, object] = {

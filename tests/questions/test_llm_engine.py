@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from prompts.config import LLMConfig
+from prompts.config import LLMConfig, PromptVersions
 from prompts.datablocks import block_contents
 from prompts.errors import LLMError, LLMInvalidOutput, LLMTimeout
 from prompts.registry import get_prompt, render
@@ -18,6 +18,7 @@ from tests.fakes.fake_model import FakeModel
 from tests.prompts.samples import EMPLOYEE, FACTS, INJECTION_TITLE, _item, engine_request, generated
 
 CONFIG = LLMConfig(model="openai/test-questions", retry_backoff_seconds=0)
+V1 = PromptVersions(question_generation="v1")  # the model writes answers too (kept as it was)
 
 
 def reply(*questions: dict[str, object]) -> dict[str, object]:
@@ -37,7 +38,7 @@ async def test_good_output_becomes_llm_questions_with_usage() -> None:
     )  # fmt: skip
     model = FakeModel([reply(generated(), attendees)], tokens=(900, 150))
     request = engine_request()
-    output = await LLMQuestionEngine(CONFIG, client=model).generate(request)
+    output = await LLMQuestionEngine(CONFIG, V1, client=model).generate(request)
     assert [q.expected for q in output.questions] == ["OPS-1423", "Priya Natarajan, Tom Becker"]
     first, second = output.questions
     assert first.engine == "llm" and first.source.value == "jira"
@@ -60,7 +61,7 @@ async def test_ungrounded_answers_pass_through_with_their_evidence_ids() -> None
     wrong_answer = generated("demo:item:3", expected="payments-gateway", kind="text")
     model = FakeModel([reply(invented, wrong_answer)])
     request = engine_request()
-    output = await LLMQuestionEngine(CONFIG, client=model).generate(request)
+    output = await LLMQuestionEngine(CONFIG, V1, client=model).generate(request)
     assert [q.evidence for q in output.questions] == [["demo:item:999"], ["demo:item:3"]]
     items = {f.item.id: f.item for f in request.facts}
     assert all(grounded(q, items) for q in output.questions)  # the checks will drop both
@@ -72,7 +73,7 @@ async def test_injection_following_output_is_returned_for_the_checks_to_judge() 
         expected="yes", variants=[], kind="text", topic="ticket.comment",
     )  # fmt: skip
     model = FakeModel([reply(obeyed)])
-    output = await LLMQuestionEngine(CONFIG, client=model).generate(engine_request())
+    output = await LLMQuestionEngine(CONFIG, V1, client=model).generate(engine_request())
     [question] = output.questions
     assert question.evidence == ["demo:item:4"] and question.engine == "llm"
     # what the model saw: the hostile title only inside the facts block, as a JSON string
@@ -90,7 +91,7 @@ async def test_only_the_top_k_minimised_facts_are_sent() -> None:
         for n in range(15)
     ]  # fmt: skip
     model = FakeModel([reply(generated())])
-    await LLMQuestionEngine(CONFIG, client=model, top_k=12).generate(engine_request(many))
+    await LLMQuestionEngine(CONFIG, V1, client=model, top_k=12).generate(engine_request(many))
     facts = sent_facts(model)
     assert [f["id"] for f in facts] == [item.id for item in many[:12]]
     text = model.history[0].messages[1]["content"]
@@ -114,7 +115,7 @@ def test_generation_variables_match_the_prompt_exactly() -> None:
 
 async def test_no_facts_means_no_call() -> None:
     model = FakeModel()
-    output = await LLMQuestionEngine(CONFIG, client=model).generate(engine_request([]))
+    output = await LLMQuestionEngine(CONFIG, V1, client=model).generate(engine_request([]))
     assert output.questions == [] and output.model_calls == 0 and model.history == []
     assert output.prompt == "question_generation@v1"
 
@@ -130,12 +131,12 @@ async def test_no_facts_means_no_call() -> None:
 )
 async def test_failures_raise_prompts_errors(script: list[object], error: type[LLMError]) -> None:
     with pytest.raises(error):
-        await LLMQuestionEngine(CONFIG, client=FakeModel(script)).generate(engine_request())
+        await LLMQuestionEngine(CONFIG, V1, client=FakeModel(script)).generate(engine_request())
 
 
 async def test_invalid_json_then_repaired() -> None:
     model = FakeModel(['{"questions": [', reply(generated())])
-    output = await LLMQuestionEngine(CONFIG, client=model).generate(engine_request())
+    output = await LLMQuestionEngine(CONFIG, V1, client=model).generate(engine_request())
     assert [q.expected for q in output.questions] == ["OPS-1423"] and output.model_calls == 2
 
 
@@ -145,7 +146,7 @@ async def test_in_the_pipeline_ungrounded_and_leaking_questions_are_dropped() ->
     invented = generated("demo:item:999", text="Which ticket did you reopen?", expected="OPS-9")
     leaking = generated(text="Was OPS-1423 the ticket you closed?", topic="ticket.key")
     model = FakeModel([reply(generated(), invented, leaking)])
-    engine = LLMQuestionEngine(CONFIG, client=model)
+    engine = LLMQuestionEngine(CONFIG, V1, client=model)
     qset, output = await build_question_set(
         engine_request(), engine, options=PipelineOptions(min_questions=4)
     )
@@ -160,7 +161,7 @@ async def test_in_the_pipeline_ungrounded_and_leaking_questions_are_dropped() ->
 async def test_in_the_pipeline_an_llm_failure_falls_back_to_templates() -> None:
     from questions.pipeline import PipelineOptions, build_question_set
 
-    engine = LLMQuestionEngine(CONFIG, client=FakeModel([LLMTimeout("slow")]))
+    engine = LLMQuestionEngine(CONFIG, V1, client=FakeModel([LLMTimeout("slow")]))
     qset, _ = await build_question_set(
         engine_request(), engine, options=PipelineOptions(min_questions=4)
     )
