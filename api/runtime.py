@@ -205,12 +205,18 @@ def _engine(settings: Settings) -> QuestionEngine:
     return TemplateEngine()
 
 
-def build_judge(settings: Settings) -> Judge | None:
+def build_judge(settings: Settings, *, calibrated: bool = True) -> Judge | None:
+    """The LLM judge, followed as far as its calibration record supports (none: not used);
+    `calibrated=False` for calibrating it."""
     if not settings.llm.configured:
         return None
+    from grading.calibration import recorded_trust
     from grading.judge import LLMJudge
 
-    return LLMJudge(settings.llm, settings.prompts)
+    judge = LLMJudge(settings.llm, settings.prompts)
+    if calibrated:
+        judge.trust = recorded_trust(settings.data_dir, judge.calibration_key)
+    return judge
 
 
 def _attacker(settings: Settings) -> AttackerLike | None:

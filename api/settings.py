@@ -71,7 +71,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     connectors: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["demo"])
     verification_ttl_seconds: int = Field(default=600, ge=30, le=3600)
-    judge_timeout_seconds: float = Field(default=12.0, gt=0, le=60)  # both judge calls, per answer
+    # The judge's budget per answer (both references), for the service and `deskguard grade`.
+    judge_timeout_seconds: float = Field(default=12.0, gt=0, le=600)
     policy_path: Path | None = None
     signing_keys: SecretStr | None = None  # JWKS of private Ed25519 keys; default: the data dir
     grants: GrantSettings = Field(default_factory=GrantSettings)

@@ -22,7 +22,7 @@ from typing import Any
 from context.config import CollectionConfig
 from context.demo import build_org
 from context.privacy import filter_items
-from prompts.config import LLMConfig
+from prompts.config import LLMConfig, PromptVersions
 from prompts.datablocks import block_contents
 from prompts.llm import LiteLLMClient, ModelReply
 from prompts.registry import get_prompt, render
@@ -31,6 +31,8 @@ from questions.facts import rank_facts
 from questions.llm_engine import LLMQuestionEngine, generation_variables
 from tests.fakes.fake_model import FakeModel
 from tests.fakes.openai_server import FakeOpenAIServer, FakeReply
+
+V1 = PromptVersions(question_generation="v1")  # this benchmark's fake writes v1 replies
 
 
 def requests(count: int) -> list[EngineRequest]:
@@ -130,15 +132,15 @@ async def main() -> None:
 
     fake = FakeModel([_scripted(r) for r in batch])
     config = LLMConfig(model="openai/fake-model")
-    stats = await run(LLMQuestionEngine(config, client=fake), batch, 1)
+    stats = await run(LLMQuestionEngine(config, V1, client=fake), batch, 1)
     print(row("in-process", len(batch), stats, 0.0, 1))
 
     server = FakeOpenAIServer(responder=responder(args.latency)).start()
     try:
         config = LLMConfig(model="openai/fake-model", api_base=server.api_base, api_key="sk-fake")
-        await LLMQuestionEngine(config).generate(batch[0])  # warm-up: HTTP client, first paths
+        await LLMQuestionEngine(config, V1).generate(batch[0])  # warm-up: HTTP client, first paths
         for concurrency in sorted({1, args.concurrency}):
-            stats = await run(LLMQuestionEngine(config), batch, concurrency)
+            stats = await run(LLMQuestionEngine(config, V1), batch, concurrency)
             print(row("litellm+http", len(batch), stats, args.latency, concurrency))
     finally:
         server.stop()

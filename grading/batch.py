@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field, ValidationError
 
-from grading.cascade import Judge, grade_sync
+from grading.cascade import JUDGE_TIMEOUT_S, Judge, grade_sync
 from grading.models import Grade, GradeRequest, Verdict
 
 
@@ -61,7 +61,7 @@ def grade_to_json(grade: Grade) -> str:
 
 
 def grade_stream(
-    lines: Iterable[str], *, judge: Judge | None = None
+    lines: Iterable[str], *, judge: Judge | None = None, timeout: float = JUDGE_TIMEOUT_S
 ) -> Iterator[tuple[str, LabelledResult | None]]:
     """Each output line, with the labelled result when the input line carried a `label`.
     Blank lines are skipped; a bad line gives an error line and grading goes on."""
@@ -73,7 +73,7 @@ def grade_stream(
         except ValueError as exc:
             yield _error_line(number, str(exc)), None
             continue
-        result = grade_sync(request, judge=judge)
+        result = grade_sync(request, judge=judge, timeout=timeout)
         labelled = None
         if request.label is not None:
             labelled = LabelledResult(request.label, result, json.loads(line).get("category"))

@@ -4,7 +4,10 @@ grading/reading.py) -> normalise -> typed/exact -> rapidfuzz -> uncertain band.
 Only the uncertain band (text and person kinds) ever reaches a judge, and a judge can only lift
 an answer to `correct` if it also rejects the same answer against a deliberately wrong reference
 (the counterfactual check): an answer that "matches" both is over-general or an injection.
-Judge errors and time-outs never produce `correct`.
+Judge errors and time-outs never produce `correct`. A judge that can grade both references in
+one call (`judges_pairs`, answer_judge@v2) is asked once, so a one-slot server is not kept
+busy twice as long; otherwise the two calls share one time-out. How far a judge's verdict is
+followed is its `trust` (grading/trust.py), set from its calibration.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import replace
-from typing import Protocol
+from typing import Protocol, cast
 
 from pydantic import BaseModel, Field
 
@@ -24,6 +27,7 @@ from grading.models import AnswerKind, Grade, GradeRequest, Verdict
 from grading.people import match_people
 from grading.reading import read_answer
 from grading.text import match_text, mentions_expected
+from grading.trust import JudgeTrust
 from vocabulary.people import split_people
 
 GRADER_VERSION = "deterministic@4"
@@ -54,6 +58,24 @@ class Judge(Protocol):
     name: str  # e.g. "llm:answer_judge@v1"
 
     async def judge(self, request: GradeRequest, *, reference: str) -> JudgeResult: ...
+
+
+class PairJudge(Judge, Protocol):
+    """A judge that grades the true and the decoy reference in one call."""
+
+    judges_pairs: bool
+
+    async def judge_pair(
+        self, request: GradeRequest, *, reference: str, decoy: str
+    ) -> tuple[JudgeResult, JudgeResult]: ...
+
+
+_NO_CALIBRATION = JudgeTrust.full("no calibration applied")
+
+
+def trust_of(judge: Judge) -> JudgeTrust:
+    trust = getattr(judge, "trust", None)
+    return trust if isinstance(trust, JudgeTrust) else _NO_CALIBRATION
 
 
 def _pick(options: list[str], key: str, avoid: str, response: str) -> str:
@@ -221,19 +243,44 @@ def _combine(m: Match, judge: Judge, real: JudgeResult, decoy: JudgeResult) -> M
     return Match(real.verdict, clamp(score), method, reason, False, m.flags)
 
 
+def _trusted(m: Match, judged: Match, trust: JudgeTrust) -> Match:
+    """The judge's say where its calibration supports it; the deterministic band otherwise."""
+    lifted = judged.verdict is Verdict.CORRECT and not trust.accept
+    lowered = judged.verdict is Verdict.INCORRECT and not trust.reject
+    if not (lifted or lowered):
+        return judged
+    said = judged.verdict.value
+    reason = f"{m.reason}; judge said {said}, not followed ({trust.why}): partial at most"
+    return Match(
+        Verdict.PARTIAL, min(m.score, BAND_CAP), judged.method, reason, True,
+        (*m.flags, "judge_not_followed"),
+    )  # fmt: skip
+
+
+async def _both(request: GradeRequest, judge: Judge, decoy: str) -> tuple[JudgeResult, JudgeResult]:
+    if getattr(judge, "judges_pairs", False):
+        pair = cast(PairJudge, judge)
+        return await pair.judge_pair(request, reference=request.expected, decoy=decoy)
+    real, wrong = await asyncio.gather(
+        judge.judge(request, reference=request.expected),
+        judge.judge(request, reference=decoy),
+    )
+    return real, wrong
+
+
 async def _ask_judge(request: GradeRequest, m: Match, judge: Judge, timeout: float) -> Match:
-    decoy = counterfactual_reference(request)
+    trust = trust_of(judge)
+    if not trust.used:
+        reason = f"{m.reason}; judge not used ({trust.why}): partial at most"
+        return Match(m.verdict, m.score, m.method, reason, True, (*m.flags, "judge_not_used"))
     try:
-        async with asyncio.timeout(timeout):
-            real, wrong = await asyncio.gather(
-                judge.judge(request, reference=request.expected),
-                judge.judge(request, reference=decoy),
-            )
+        async with asyncio.timeout(timeout):  # one budget for both references
+            real, wrong = await _both(request, judge, counterfactual_reference(request))
     except TimeoutError:
         return _judge_failed(m, f"no answer within {timeout:g} s")
     except Exception as exc:  # any judge failure fails closed, never correct
         return _judge_failed(m, type(exc).__name__)
-    return _combine(m, judge, real, wrong)
+    return _trusted(m, _combine(m, judge, real, wrong), trust)
 
 
 async def grade(

@@ -35,7 +35,7 @@ class PromptVersions(BaseModel):
     """The prompt version each LLM feature uses ("v1", or "name@v1")."""
 
     question_generation: str = "v2"
-    answer_judge: str = "v1"
+    answer_judge: str = "v2"
     attacker: str = "v1"
 
     def ref(self, name: str) -> str:

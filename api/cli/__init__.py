@@ -16,6 +16,7 @@ from api.cli import (
     audit_cmd,
     context_cmd,
     eval_cmd,
+    judge_cmd,
     keys_cmd,
     prompts_cmd,
     questions_cmd,
@@ -45,6 +46,7 @@ app.add_typer(signing_cmd.app, name="signing")
 app.add_typer(tickets_cmd.app, name="tickets")
 app.add_typer(recovery_cmd.app, name="recovery")
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(judge_cmd.app, name="judge")
 
 
 def fail(code: str, message: str) -> None:

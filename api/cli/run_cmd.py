@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -56,8 +57,15 @@ def grade(
         raise InvalidInput(f"no such file: {input_path}")
     labelled: list[LabelledResult] = []
     handle = sys.stdin if str(input_path) == "-" else input_path.open(encoding="utf-8")
+    settings = get_settings()
+    timeout = settings.judge_timeout_seconds  # DESKGUARD_JUDGE_TIMEOUT_SECONDS, as the service
+    judge = build_judge(settings)
+    if judge is not None:
+        from prompts.llm import LiteLLMClient
+
+        asyncio.run(LiteLLMClient.create())  # the import (seconds) is not the judge's time
     with handle:
-        for out, result in grade_stream(handle, judge=build_judge(get_settings())):
+        for out, result in grade_stream(handle, judge=judge, timeout=timeout):
             print(out, flush=True)
             if result is not None:
                 labelled.append(result)

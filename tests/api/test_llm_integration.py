@@ -11,11 +11,17 @@ from typing import Any
 
 import pytest
 
+from api.runtime import build_judge
+from api.settings import Settings
+from grading.calibration import save, summarise
 from grading.cascade import match_deterministic
+from grading.judge import LLMJudge
+from grading.trust import JudgeTrust
 from prompts.config import LLMConfig
 from tests.api.conftest import Clock, Deskguard, make_deskguard, settings_for
 from tests.fakes.openai_server import FakeOpenAIServer, FakeReply
 
+JUDGE = "You check what a help-desk caller said"  # answer_judge@v2
 FACTS = re.compile(r'<data name="facts">\s*(\[.*?\])\s*</data>', re.S)
 
 
@@ -42,14 +48,9 @@ def responder(body: dict[str, Any]) -> FakeReply:
     system = body["messages"][0]["content"]
     if "write identity-verification questions" in system:
         return FakeReply(json.dumps(write_questions(body)))
-    if "You grade one answer" in system:
-        verdict = {
-            "verdict": "incorrect",
-            "score": 0.0,
-            "reason": "different fact",
-            "injection_suspected": False,
-        }
-        return FakeReply(json.dumps(verdict))
+    if JUDGE in system:
+        verdict = {"reference_a": "different", "reference_b": "different"}
+        return FakeReply(json.dumps(verdict | {"instructions_in_answer": False}))
     return FakeReply(json.dumps({"answers": []}))  # the attacker knows nothing
 
 
@@ -67,7 +68,18 @@ def with_model(demo_data_dir: Path, tmp_path: Path, server: FakeOpenAIServer) ->
     settings = settings_for(demo_data_dir).model_copy(
         update={"database_url": f"sqlite:///{tmp_path / 'llm.db'}", "llm": llm}
     )
+    trust_the_judge(settings)
     return make_deskguard(settings, Clock())
+
+
+def trust_the_judge(settings: Settings) -> None:
+    """A calibration record for the fake model, as `deskguard judge calibrate` writes one."""
+    judge = build_judge(settings, calibrated=False)
+    assert isinstance(judge, LLMJudge)
+    report = summarise(judge.calibration_key, [], 0.0).model_copy(
+        update={"trust": JudgeTrust.full("calibrated for the test")}
+    )
+    save(report, settings.data_dir)
 
 
 def kinds_of_prompt(server: FakeOpenAIServer) -> list[str]:
@@ -78,7 +90,7 @@ def kinds_of_prompt(server: FakeOpenAIServer) -> list[str]:
             "generate"
             if "write identity-verification" in system
             else "judge"
-            if "You grade one answer" in system
+            if JUDGE in system
             else "attacker"
         )
     return names

@@ -18,6 +18,7 @@ from tests.prompts.samples import INJECTION_TITLE
 # new version; never edit a row.
 COMMITTED = {
     "answer_judge@v1": "23a37a5b66700b774f959d1d3bee86d324b96c1bf5248503f71ce2a8a9fb2de5",
+    "answer_judge@v2": "f79be2fba4121c7a8bd40e3a3d279938117ae28f2a71e96ea81158c087d96792",
     "attacker@v1": "060af47d3b329de83db3188a8c46a3c8da8de0365a4a8231eb262681b5b59e9e",
     "question_generation@v1": "312d9b888d07c64bf9844e8e53737a860a9f31539b80a93dc8999d66974bfc06",
     "question_generation@v2": "f957d0ae478527e207484ddb7aa00e0cf1c514c1b845e82f1e678d6748e02bd3",
@@ -52,7 +53,7 @@ def test_list_prompts_loads_every_file_with_its_hash() -> None:
 
 @pytest.mark.parametrize(
     ("ref", "expected"),
-    [("answer_judge", "answer_judge@v1"), ("answer_judge@v1", "answer_judge@v1")],
+    [("answer_judge", "answer_judge@v2"), ("answer_judge@v1", "answer_judge@v1")],
 )
 def test_get_prompt_by_name_gives_the_latest_version(ref: str, expected: str) -> None:
     assert get_prompt(ref).ref == expected
