@@ -162,6 +162,8 @@ def _sources(settings: Settings, now: datetime) -> Sources:
             jira=settings.jira,
             git=settings.git,
             github=settings.github,
+            shifts=settings.shifts,
+            wfm=settings.wfm,
         )
     except ValueError as exc:
         raise ConfigurationError(f"DESKGUARD_CONNECTORS: {exc}") from None

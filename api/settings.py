@@ -19,6 +19,8 @@ from context.config import (
     GitHubConfig,
     GraphConfig,
     JiraConfig,
+    ShiftsConfig,
+    WorkforceFileConfig,
     split_commas,
 )
 from prompts.config import LLMConfig, PromptVersions
@@ -82,6 +84,8 @@ class Settings(BaseSettings):
     jira: JiraConfig = Field(default_factory=JiraConfig)
     git: GitConfig = Field(default_factory=GitConfig)
     github: GitHubConfig = Field(default_factory=GitHubConfig)
+    shifts: ShiftsConfig = Field(default_factory=ShiftsConfig)
+    wfm: WorkforceFileConfig = Field(default_factory=WorkforceFileConfig)
     collection: CollectionConfig = Field(default_factory=CollectionConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
     prompts: PromptVersions = Field(default_factory=PromptVersions)

@@ -27,6 +27,27 @@ class GraphConfig(BaseModel):
     retry_budget_seconds: float = 10.0
 
 
+class ShiftsConfig(GraphConfig):
+    """Microsoft Teams Shifts through Graph (application permissions Schedule.Read.All,
+    Team.ReadBasic.All, User.ReadBasic.All): the same credentials as DESKGUARD_GRAPH__*, under
+    DESKGUARD_SHIFTS__*. `teams`: the schedule teams (stores, distribution centres) to read,
+    comma-separated ids; empty: every team the employee has joined. `acts_as`: the user id
+    (GUID) Graph wants in MS-APP-ACTS-AS with an application token."""
+
+    teams: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    acts_as: str | None = None
+
+    _split = field_validator("teams", mode="before")(split_commas)
+
+
+class WorkforceFileConfig(BaseModel):
+    """A workforce-management export (UKG, Workday, Legion...): a CSV or JSON file, one row per
+    shift (schema in the README), DESKGUARD_WFM__PATH."""
+
+    path: str | None = None
+    timeout_seconds: float = 8.0
+
+
 class JiraConfig(BaseModel):
     url: str | None = None
     email: str | None = None  # with token: Jira Cloud API token (basic auth)

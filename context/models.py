@@ -20,6 +20,7 @@ class ItemKind(StrEnum):
     MAIL = "mail"
     TICKET = "ticket"
     COMMIT = "commit"
+    SHIFT = "shift"  # a rostered shift, a swap, a time-off request, an open shift picked up
 
 
 class Sensitivity(StrEnum):
@@ -42,6 +43,8 @@ class Involvement(StrEnum):
     COMMENTER = "commenter"
     TRANSITIONER = "transitioner"
     AUTHOR = "author"
+    SCHEDULED = "scheduled"  # rostered on a shift
+    REQUESTER = "requester"  # asked for it: a swap, time off, an open shift, an IT ticket
 
 
 class MeetingResponse(StrEnum):
@@ -56,6 +59,20 @@ class MeetingResponse(StrEnum):
 
 # The extra key holding a MeetingResponse; such an item's title is the meeting's subject.
 MEETING_RESPONSE = "meeting_response"
+
+
+class ShiftEvent(StrEnum):
+    """What a SHIFT item records (`extra["shift_event"]`). A rostered shift is on the store's
+    published rota; the others are requests only the employee, the other party and the approving
+    manager see."""
+
+    SHIFT = "shift"  # rostered: store, department, start and end
+    SWAP = "swap"  # the employee's own shift swapped with a named co-worker
+    TIME_OFF = "time_off"  # days the employee asked to have off (never the reason)
+    OPEN_SHIFT = "open_shift"  # an open (unassigned) shift the employee asked to pick up
+
+
+SHIFT_EVENT = "shift_event"
 
 
 class Participant(BaseModel):
@@ -77,6 +94,7 @@ class AudienceScope(StrEnum):
     PARTICIPANTS = "participants"  # only the people named: attendees and organiser, recipients
     PROJECT = "project"  # everyone who can browse the Jira project sees the issue and its history
     REPOSITORY = "repository"  # everyone who can read the repository sees its history
+    SCHEDULE = "schedule"  # everyone on the store's published rota (it hangs in the back office)
     UNKNOWN = "unknown"  # the source did not say
 
 

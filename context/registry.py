@@ -20,6 +20,8 @@ from context.connectors.git import GitConnector
 from context.connectors.github import GitHubConnector
 from context.connectors.graph import GraphConnector
 from context.connectors.jira import JiraConnector
+from context.connectors.shifts import ShiftsConnector
+from context.connectors.wfm import WorkforceFileConnector
 
 
 class DeclaredConnector(Protocol):
@@ -40,7 +42,17 @@ def _registry(classes: Sequence[type[DeclaredConnector]]) -> dict[str, type[Decl
     return registry
 
 
-REGISTRY = _registry((DemoConnector, GraphConnector, JiraConnector, GitConnector, GitHubConnector))
+REGISTRY = _registry(
+    (
+        DemoConnector,
+        GraphConnector,
+        JiraConnector,
+        GitConnector,
+        GitHubConnector,
+        ShiftsConnector,
+        WorkforceFileConnector,
+    )
+)
 
 
 def known_connectors() -> list[str]:

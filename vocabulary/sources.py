@@ -12,3 +12,5 @@ class Source(StrEnum):
     MAIL = "mail"
     JIRA = "jira"
     GIT = "git"
+    SHIFTS = "shifts"  # Teams Shifts or a workforce-management export
+    ITSM = "itsm"  # the employee's own IT tickets (ServiceNow, Jira Service Management)
