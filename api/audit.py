@@ -87,7 +87,7 @@ class AuditLog:
 
     def content_digest(self, row: VerificationRow) -> str:
         """What a verification's decision rests on; a changed row has another digest."""
-        content = {
+        content: dict[str, object] = {
             "id": row.id,
             "employee": row.employee,
             "action": row.action,
@@ -97,6 +97,8 @@ class AuditLog:
             "grades": row.grades,
             "decision": row.decision,
         }
+        # Added with the start limits: present only when set, so earlier digests still match.
+        content |= {k: v for k, v in (("caller", row.caller), ("velocity", row.velocity)) if v}
         return hmac.new(self._key, canonical(content), hashlib.sha256).hexdigest()
 
     def append(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import structlog
 from fastapi import Depends, Header, Request
 
 from api.auth import Permission, Principal, authenticate
+from api.errors import Forbidden, Unauthorized
+from api.metrics import AUTH_FAILURES
 from api.runtime import Runtime
 from api.service import VerificationService
 
@@ -17,12 +20,25 @@ def get_runtime(request: Request) -> Runtime:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+log = structlog.get_logger("deskguard.auth")
 
 
 def get_principal(
-    runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+    request: Request, runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
 ) -> Principal:
-    return authenticate(runtime.db, authorization)
+    """A failed authentication is logged and counted per client address; too many get 429."""
+    client = request.client.host if request.client else "unknown"
+    throttle = runtime.throttle()
+    throttle.refuse_if_locked_out(client)
+    try:
+        return authenticate(runtime.db, authorization, oidc=runtime.oidc)
+    except (Unauthorized, Forbidden) as exc:
+        reason = "missing" if not authorization else exc.code
+        AUTH_FAILURES.labels(reason=reason).inc()
+        log.warning("authentication_failed", client=client, reason=reason, detail=exc.message)
+        if authorization:  # a presented credential that failed: what a guesser does
+            throttle.authentication_failed(client)
+        raise
 
 
 def get_service(runtime: RuntimeDep) -> VerificationService:

@@ -38,6 +38,22 @@ class Forbidden(DeskguardError):
     status, code = 403, "forbidden"
 
 
+class RateLimited(DeskguardError):
+    """A limit was hit; `retry_after` seconds (the window) until it is worth trying again."""
+
+    status, code = 429, "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unavailable(DeskguardError):
+    """A dependency (the directory, the database) failed; nothing was decided or changed."""
+
+    status, code = 503, "unavailable"
+
+
 class ConfigurationError(DeskguardError):
     """The deployment is misconfigured; the message says how to fix it."""
 

@@ -11,22 +11,23 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from prometheus_client import Counter
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.console import install as install_console
-from api.errors import DeskguardError
+from api.errors import DeskguardError, RateLimited
+from api.metrics import HTTP_ERRORS
+from api.middleware import BodyLimit, RequestContext
 from api.routes import audit, grants, ops, recovery, signals, verifications
 from api.runtime import Runtime
 from api.ticketing import retry_forever
+from grading.policy import database_failure
 
 log = structlog.get_logger(__name__)
-MAX_BODY_BYTES = 64 * 1024
-ERRORS = Counter("deskguard_http_errors_total", "Error responses by code", ["code"])
 
 
 def error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
-    ERRORS.labels(code=code).inc()
+    HTTP_ERRORS.labels(code=code).inc()
     return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
 
 
@@ -59,23 +60,18 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(signals.router)
     install_console(app, runtime)
     _install_error_handlers(app)
-
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Any) -> Any:
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return error(
-                413, "payload_too_large", f"request bodies are limited to {MAX_BODY_BYTES} bytes"
-            )
-        return await call_next(request)
-
+    app.add_middleware(BodyLimit)
+    app.add_middleware(RequestContext)  # added last: outermost
     return app
 
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DeskguardError)
     async def domain_error(request: Request, exc: DeskguardError) -> JSONResponse:
-        return error(exc.status, exc.code, exc.message)
+        response = error(exc.status, exc.code, exc.message)
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -90,6 +86,21 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        # hide_parameters keeps bound values (expected answers) out of str(exc); log the kind
+        log.error("database_failed", path=request.url.path, error=type(exc).__name__)
+        runtime: Runtime = request.app.state.runtime
+        decision = database_failure(runtime.policy, type(exc).__name__)
+        return error(
+            503,
+            "database_unavailable",
+            "the database failed; nothing was recorded: treat as escalate and try again",
+            decision=decision.decision.value,
+            reasons=decision.reasons,
+            policy=decision.policy,
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -86,4 +86,6 @@ def start_audit(row: VerificationRow) -> dict[str, Any]:
         "questions": len(row.questions),
         "sources": {s.connector: s.status for s in row.collection.sources},
         "evidence": [e.id for e in row.collection.evidence],
+        "caller": row.caller.model_dump() if row.caller else None,
+        "velocity": row.velocity or [],
     }

@@ -27,10 +27,12 @@ class Notices:
         """A deny or escalate of an MFA or privileged verification is told to the employee."""
         decision = row.decision.decision.value if row.decision else None
         kinds = {"deny": NoticeKind.DENIED, "escalate": NoticeKind.ESCALATED}
-        if decision not in kinds or not await self._watched(row):
+        if decision not in kinds:
             return []
         what = f"a caller asked for a {row.action.replace('_', ' ')}; it was {decision}"
-        try:
+        try:  # a failing directory (who is privileged, where to write) must not fail the call
+            if not await self._watched(row):
+                return []
             return await self.send(row, kinds[decision], what=what)
         except Exception as exc:  # the decision stands; the failure is audited
             self.rt.audit.append(

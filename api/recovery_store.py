@@ -75,12 +75,6 @@ class CursorRow(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-TABLES = [
-    Base.metadata.tables[t.__tablename__]
-    for t in (RecoveryRow, DisputeRow, LockRow, AlertRow, CursorRow)
-]
-
-
 def token_digest(token: str) -> str:
     # Tokens carry 256 bits of randomness: a plain SHA-256 is not brute-forceable.
     return hashlib.sha256(token.encode()).hexdigest()
@@ -89,7 +83,6 @@ def token_digest(token: str) -> str:
 class RecoveryStore:
     def __init__(self, db: Database) -> None:
         self.db = db
-        Base.metadata.create_all(db.engine, tables=TABLES)  # idempotent
 
     def claim(self, row: RecoveryRow) -> bool:
         """Insert the running recovery; False when this verification already has one."""

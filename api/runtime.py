@@ -12,6 +12,8 @@ from api.audit_checks import Checkpoints
 from api.errors import ConfigurationError
 from api.grants import Grants
 from api.keyfiles import load_or_create_secret
+from api.limits import DatabaseLimits, LimitStore, RedisLimits, Throttle
+from api.oidc import OIDCVerifier
 from api.recovery_wiring import RecoveryKit, build_recovery
 from api.settings import Settings
 from api.signals import Signals
@@ -83,6 +85,13 @@ class Runtime:
     company_name: str = "your organisation"
     clock: Callable[[], datetime] = utcnow
     recovery: RecoveryKit | None = None  # identity-provider recovery, notifications, alerts
+    shared_limits: LimitStore | None = None  # Redis, when configured; else the database
+    oidc: OIDCVerifier | None = None
+
+    def throttle(self) -> Throttle:
+        return Throttle(
+            self.shared_limits or DatabaseLimits(self.db), self.settings.limits, self.clock()
+        )
 
     @property
     def grants(self) -> Grants:
@@ -108,9 +117,14 @@ class Runtime:
 
 
 def build_runtime(
-    settings: Settings, *, clock: Callable[[], datetime] = utcnow, org: Organisation | None = None
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    org: Organisation | None = None,
+    migrate: bool = True,
 ) -> Runtime:
-    """`org` replaces the demo tenant with another synthetic organisation (evaluations)."""
+    """`org` replaces the demo tenant with another synthetic organisation (evaluations);
+    `migrate` brings the database schema to the head revision first."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if org is not None:
         directory, connectors, (company_name, company) = _org_sources(org)
@@ -118,6 +132,8 @@ def build_runtime(
         directory, connectors, (company_name, company) = _sources(settings, clock())
     db = Database(settings.sqlalchemy_url)
     trust = build_trust(settings, clock)
+    if migrate:
+        db.upgrade()
     return Runtime(
         settings=settings,
         db=db,
@@ -133,7 +149,15 @@ def build_runtime(
         company_name=company_name,
         clock=clock,
         recovery=build_recovery(settings.recovery, db),
+        shared_limits=_shared_limits(settings),
+        oidc=OIDCVerifier(settings.oidc) if settings.oidc.configured else None,
     )
+
+
+def _shared_limits(settings: Settings) -> LimitStore | None:
+    if settings.redis_url is None:
+        return None
+    return RedisLimits(settings.redis_url.get_secret_value(), settings.redis_prefix)
 
 
 Sources = tuple[Directory, list[Connector], tuple[str, list[str]]]

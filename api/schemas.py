@@ -8,6 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
+from api.verification_record import CallerRef as CallerRef
 from api.verification_record import EvidenceRef, Generation
 from api.verification_record import TicketRef as TicketRef
 from context.connectors.base import AccessRecord
@@ -56,6 +57,7 @@ class VerificationCreate(BaseModel):
         max_length=8192,
         description="A JWS from a configured risk provider, bound to this ticket or call",
     )
+    caller: CallerRef | None = None  # the calling number and channel: limits and velocity
 
     @field_validator("employee")
     @classmethod
@@ -141,6 +143,9 @@ class VerificationDetail(VerificationPublic):
     generation: Generation  # engine, prompt@vN + hash, fallback, model usage
     filtered: dict[str, int] = Field(default_factory=dict)  # items the privacy filter dropped
     ticket_updates: list[TicketUpdatePublic] = Field(default_factory=list)  # notes to the ticket
+    caller: CallerRef | None = None
+    velocity: list[str] = Field(default_factory=list)  # the policy's velocity flags
+    created_by: str | None = None  # the principal that started it
 
 
 class ReceiptCheck(BaseModel):

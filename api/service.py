@@ -6,20 +6,23 @@ Fail closed: any error, time-out, missing context or grader failure ends in `esc
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import structlog
 
-from api.errors import Conflict, Gone, InvalidInput, NotFound
+from api.errors import Conflict, Gone, InvalidInput, NotFound, Unavailable
+from api.limits import Throttle
+from api.metrics import DECISIONS, MODEL_CALLS, SOURCE_FAILURES, timed
 from api.records import collection_meta, set_meta, start_audit, validate_answers
 from api.runtime import Runtime
 from api.schemas import AnswersSubmit, VerificationCreate
 from api.signals import Binding, ticket_key
 from api.storage import VerificationRow
 from api.ticketing import TicketCheck, note_for
-from api.verification_record import ModelUsage
+from api.verification_record import CollectionRecord, ModelUsage, QuestionSetRecord
 from context.collect import Collection, collect, window_for
 from context.models import Employee
 from grading.cascade import Judge, grade
@@ -41,6 +44,7 @@ from grading.policy import (
     decide_start,
     fail_closed,
     signal_band,
+    velocity_flags,
 )
 from prompts.llm import metered
 from questions.engine import EngineRequest
@@ -61,7 +65,13 @@ class VerificationService:
         if body.action not in self.rt.policy.actions:
             known = ", ".join(sorted(self.rt.policy.actions))
             raise InvalidInput(f"unknown action {body.action!r}; known actions: {known}")
-        employee = await self.rt.directory.get_employee(body.employee)
+        throttle = self.rt.throttle()
+        ticket = ticket_key((body.ticket.system, body.ticket.id) if body.ticket else None)
+        caller = body.caller.key if body.caller else None
+        throttle.start(employee=body.employee, ticket=ticket, caller=caller, agent=actor)
+        employee, directory_error = await self._lookup(body.employee)
+        if directory_error is not None:
+            return self._directory_failed(body, directory_error, actor=actor)
         if employee is None:
             raise NotFound(f"no employee {body.employee!r} in the directory")
         signal = self._signal(body, employee.upn)
@@ -69,14 +79,19 @@ class VerificationService:
         check = await self.rt.tickets.check(
             ref.system if ref else None, ref.id if ref else None, employee.upn
         )
+        velocity = self._velocity(throttle, employee.upn, caller=caller, ticket=ticket)
         now = self.rt.clock()
         window = window_for(now, self.rt.settings.collection.lookback_days)
-        collection = await collect(
-            employee, self.rt.connectors, window=window, config=self.rt.settings.collection
-        )
-        with metered() as usage:  # engine and attacker check alike
+        with timed("collect"):
+            collection = await collect(
+                employee, self.rt.connectors, window=window, config=self.rt.settings.collection
+            )
+        for failed in collection.degraded_sources:
+            SOURCE_FAILURES.labels(connector=failed).inc()
+        with timed("generate"), metered() as usage:  # engine and attacker check alike
             recent = self._recent(employee.upn, now)
             qset = await self._questions(employee, collection, recent)
+        MODEL_CALLS.labels(purpose="questions").inc(usage.calls)
         row = VerificationRow(
             id=f"ver_{uuid.uuid4().hex[:24]}",
             employee=employee.upn,
@@ -86,12 +101,23 @@ class VerificationService:
             expires_at=now + timedelta(seconds=self.rt.settings.verification_ttl_seconds),
             ticket=body.ticket,
             signal=signal,
+            caller=body.caller,
             questions=qset.questions,
             question_set=set_meta(qset, employee, usage),
             collection=collection_meta(collection, qset),
             created_by=actor,
         )
-        early = self._early_decision(row, qset, _failures(recent), check)
+        facts = StartInput(
+            action=row.action,
+            questions_available=len(qset.questions),
+            recent_failures=_failures(recent),
+            ticket=check.outcome,
+            facts_asked_recently=qset.facts_asked_recently,
+            failed_sources=collection.degraded_sources,
+            **velocity,
+        )
+        row.velocity = velocity_flags(self.rt.policy, facts)
+        early = decide_start(self.rt.policy, facts)  # the policy's say before asking
         if early is not None:
             self._finish(row, early, grades=[])
         self.rt.audit.append(  # saves the row with its audit record, atomically
@@ -120,9 +146,68 @@ class VerificationService:
         agent = Signal(**body.signal.model_dump()) if body.signal else None
         return self.rt.signals.resolve(binding, token=body.signal_token, agent=agent)
 
+    def _velocity(
+        self, throttle: Throttle, upn: str, *, caller: str | None, ticket: str | None
+    ) -> dict[str, int]:
+        """How many employees this calling number and this ticket were used for (the policy's
+        window), this one included: StartInput's velocity fields."""
+        window = timedelta(hours=self.rt.policy.velocity.window_hours)
+        return {
+            "employees_per_caller": throttle.employees_per("caller", caller, upn, window),
+            "employees_per_ticket": throttle.employees_per("ticket", ticket, upn, window),
+        }
+
+    async def _lookup(self, upn: str) -> tuple[Employee | None, str | None]:
+        """(the employee or None when unknown, None) or (None, what failed): a directory that
+        errs or does not answer in time is a failure, never an unknown employee."""
+        timeout = self.rt.settings.collection.per_source_timeout_seconds
+        try:
+            return await asyncio.wait_for(self.rt.directory.get_employee(upn), timeout), None
+        except TimeoutError:
+            error = f"no answer within {timeout:g}s"
+        except Exception as exc:
+            error = type(exc).__name__
+        log.error("directory_failed", error=error)
+        return None, error
+
+    def _directory_failed(
+        self, body: VerificationCreate, error: str, *, actor: str
+    ) -> VerificationRow:
+        """Recorded and audited like any start, decided by the policy before anything is asked."""
+        now = self.rt.clock()
+        row = VerificationRow(
+            id=f"ver_{uuid.uuid4().hex[:24]}",
+            employee=body.employee,
+            action=body.action,
+            status="pending",
+            created_at=now,
+            expires_at=now,
+            ticket=body.ticket,
+            signal=self._signal(body, body.employee),
+            caller=body.caller,
+            questions=[],
+            question_set=QuestionSetRecord(employee=body.employee, engine="none", generated_at=now),
+            collection=CollectionRecord(window_start=now, window_end=now),
+            created_by=actor,
+        )
+        facts = StartInput(action=body.action, questions_available=0, directory_error=error)
+        decision = decide_start(self.rt.policy, facts) or fail_closed(self.rt.policy, error)
+        self._finish(row, decision, grades=[])
+        self.rt.audit.append(
+            actor=actor,
+            event="verification.started",
+            verification_id=row.id,
+            detail=start_audit(row),
+            verification=row,
+        )
+        self._audit_decision(row, actor)
+        return row
+
     async def collect_for(self, upn: str) -> tuple[Employee, Collection]:
         """The employee and their privacy-filtered context, now; 404 when unknown."""
-        employee = await self.rt.directory.get_employee(upn.strip().lower())
+        employee, directory_error = await self._lookup(upn.strip().lower())
+        if directory_error is not None:
+            raise Unavailable(f"the employee directory failed ({directory_error}); try again")
         if employee is None:
             raise NotFound(f"no employee {upn!r} in the directory")
         window = window_for(self.rt.clock(), self.rt.settings.collection.lookback_days)
@@ -185,19 +270,6 @@ class VerificationService:
             self.rt.judge, timeout=self.rt.settings.judge_timeout_seconds, clock=self.rt.clock
         )
 
-    def _early_decision(
-        self, row: VerificationRow, qset: QuestionSet, failures: int, ticket: TicketCheck
-    ) -> Decision | None:
-        """The policy's say before asking: None to ask, or an escalation."""
-        facts = StartInput(
-            action=row.action,
-            questions_available=len(qset.questions),
-            recent_failures=failures,
-            ticket=ticket.outcome,
-            facts_asked_recently=qset.facts_asked_recently,
-        )
-        return decide_start(self.rt.policy, facts)
-
     def _recent(self, upn: str, now: datetime) -> list[VerificationRow]:
         """This employee's verifications of the last 24 h (rotation and attempt limits)."""
         return self.rt.db.recent_for_employee(upn, since=now - RECENT)
@@ -216,12 +288,14 @@ class VerificationService:
             if fresh.status == "pending":
                 raise Gone("this verification expired; start a new one")
             raise Conflict("this verification has already been answered; start a new one")
-        with metered() as usage:  # the judge
+        with timed("grade"), metered() as usage:  # the judge
             grades = await self._grade_all(row, questions, answers)
+        MODEL_CALLS.labels(purpose="grading").inc(usage.calls)
         meta = row.question_set
         llm_usage = meta.llm_usage.model_copy(update={"grading": ModelUsage.of(usage)})
         row.question_set = meta.model_copy(update={"llm_usage": llm_usage})
-        decision = self._decide(row, questions, grades)
+        with timed("decide"):
+            decision = self._decide(row, questions, grades)
         self._finish(row, decision, grades=grades)
         self._audit_decision(row, actor)
         await self._tell_ticket(row, self.rt.tickets.target_of(row.id), actor)
@@ -313,6 +387,7 @@ class VerificationService:
         row.status, row.decided_at = "decided", now
         row.decision = decision
         row.grades = list(grades)
+        DECISIONS.labels(action=row.action, outcome=decision.decision.value).inc()
         ticket = (row.ticket.system, row.ticket.id) if row.ticket else None
         grant = self.rt.grants.issue(
             verification_id=row.id,

@@ -63,6 +63,39 @@ class SignalSettings(BaseModel):
     providers: list[SignalProvider] = Field(default_factory=list)  # who may sign signal tokens
 
 
+class LimitSettings(BaseModel):
+    """Throttling (429 with Retry-After). Counts are per sliding window; 0 turns a limit off."""
+
+    window_seconds: int = Field(default=3600, ge=60, le=86400)  # for the start limits
+    starts_per_employee: int = Field(default=20, ge=0)
+    starts_per_ticket: int = Field(default=20, ge=0)
+    starts_per_caller: int = Field(default=20, ge=0)  # per calling number
+    starts_per_agent: int = Field(default=200, ge=0)  # per principal (key or OIDC subject)
+    auth_failures_per_client: int = Field(default=20, ge=0)  # per client address
+    auth_window_seconds: int = Field(default=300, ge=10, le=86400)
+
+
+class OIDCSettings(BaseModel):
+    """Bearer tokens from the company IdP (optional). The role comes from `roles_claim`: a value
+    `<role_prefix><role>` (e.g. deskguard.helpdesk) in that claim (a string or a list)."""
+
+    issuer: str | None = None  # e.g. https://login.microsoftonline.com/<tenant>/v2.0
+    audience: str | None = None  # the `aud` deskguard's app registration is issued for
+    roles_claim: str = "roles"
+    role_prefix: str = "deskguard."
+    algorithms: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["RS256", "ES256", "EdDSA"]
+    )
+    jwks_cache_seconds: int = Field(default=300, ge=0, le=86400)
+    timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+
+    _split = field_validator("algorithms", mode="before")(split_commas)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.issuer and self.audience)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DESKGUARD_", env_nested_delimiter="__", extra="ignore"
@@ -80,6 +113,12 @@ class Settings(BaseSettings):
     grants: GrantSettings = Field(default_factory=GrantSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     signals: SignalSettings = Field(default_factory=SignalSettings)
+    log_level: str = "INFO"  # for `serve`; other commands log warnings only
+    log_format: Literal["json", "console"] = "json"
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+    redis_url: SecretStr | None = None  # limits shared by replicas; default: the database
+    redis_prefix: str = "deskguard:"
+    oidc: OIDCSettings = Field(default_factory=OIDCSettings)
     graph: GraphConfig = Field(default_factory=GraphConfig)
     jira: JiraConfig = Field(default_factory=JiraConfig)
     git: GitConfig = Field(default_factory=GitConfig)

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from api.verification_record import CollectionRecord, QuestionSetRecord, TicketRef
+from api.verification_record import CallerRef, CollectionRecord, QuestionSetRecord, TicketRef
 from grading.models import Decision, Grade, Signal
 from questions.models import Question
 
@@ -66,6 +66,8 @@ class VerificationRow(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     ticket: Mapped[TicketRef | None] = mapped_column(JSONRecord(TicketRef), nullable=True)
     signal: Mapped[Signal | None] = mapped_column(JSONRecord(Signal), nullable=True)
+    caller: Mapped[CallerRef | None] = mapped_column(JSONRecord(CallerRef), nullable=True)
+    velocity: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)  # the policy's flags
     # server-side only: with expected answers
     questions: Mapped[list[Question]] = mapped_column(JSONRecord(list[Question]))
     question_set: Mapped[QuestionSetRecord] = mapped_column(JSONRecord(QuestionSetRecord))
@@ -84,8 +86,20 @@ class ApiKeyRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120), server_default="unnamed")  # who holds it
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class LimitHitRow(Base):
+    """One hit of a throttling or velocity key (api/limits.py), kept for its window only."""
+
+    __tablename__ = "limit_hits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    member: Mapped[str] = mapped_column(String(320))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class AuditRow(Base):
@@ -161,15 +175,25 @@ class SignalRow(Base):
 
 
 class Database:
-    """Engine plus session factory; `create_all` is idempotent (schema v1, no migrations yet)."""
+    """Engine plus session factory. The schema comes from the Alembic migrations (`upgrade`).
+    `hide_parameters`: a database error must never print the bound values (expected answers)."""
 
     def __init__(self, url: str) -> None:
         args = {"check_same_thread": False} if url.startswith("sqlite") else {}
-        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        local_file = not url.startswith(("sqlite:///file:", "sqlite:///:memory:"))
+        if url.startswith("sqlite:///") and local_file:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(url, connect_args=args, pool_pre_ping=True)
+        self.engine: Engine = create_engine(
+            url, connect_args=args, pool_pre_ping=True, hide_parameters=True
+        )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        Base.metadata.create_all(self.engine)
+
+    def upgrade(self) -> Database:
+        """Brings the schema to the head revision (idempotent); returns self."""
+        from api import migrations
+
+        migrations.upgrade(self.engine)
+        return self
 
     def session(self) -> Session:
         return self.sessions()

@@ -4,8 +4,10 @@ converts them to and from JSON (api/storage.py, `JSONRecord`); everything else r
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +23,27 @@ class TicketRef(BaseModel):
 
     system: str = Field(min_length=1, max_length=40)
     id: str = Field(min_length=1, max_length=100)
+
+
+class CallerRef(BaseModel):
+    """Where the call comes from: the calling number (as the phone system shows it) and the
+    channel. Used for throttling and velocity (one number calling about many employees)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: str = Field(
+        min_length=3,
+        max_length=32,
+        pattern=r"^\+?[0-9 ()./-]{3,32}$",
+        json_schema_extra={"examples": ["+1 312 555 0100"]},
+    )
+    channel: Literal["phone", "voip", "teams", "chat", "walk_in", "other"] = "phone"
+
+    @property
+    def key(self) -> str:
+        """The number as counted: digits only, with the leading + kept."""
+        digits = re.sub(r"\D", "", self.number)
+        return f"+{digits}" if self.number.strip().startswith("+") else digits
 
 
 class ModelUsage(BaseModel):

@@ -65,6 +65,9 @@ def detail_view(
         policy=row.decision.policy if row.decision else None,
         entropy_bits=row.decision.entropy_bits if row.decision else None,
         ticket_updates=ticket_updates or [],
+        caller=row.caller,
+        velocity=list(row.velocity or []),
+        created_by=row.created_by,
     )
 
 

@@ -56,12 +56,24 @@ class EvalConfig(BaseModel):
             data_dir=data_dir,
             database_url=f"sqlite:///{data_dir / 'eval.db'}",
             connectors=["demo"],
+            # One simulated agent calls about every employee at one instant: the eval measures
+            # decisions, so start limits are off and counts stay in its own database.
+            limits={**(values.get("limits") or {}), **dict.fromkeys(NO_START_LIMITS, 0)},
+            redis_url=None,
         )
         if self.policy_path is not None:
             values["policy_path"] = self.policy_path
         if self.environment:
             return Settings(**values)
         return _FileOnlySettings(**values)
+
+
+NO_START_LIMITS = (
+    "starts_per_employee",
+    "starts_per_ticket",
+    "starts_per_caller",
+    "starts_per_agent",
+)
 
 
 class _FileOnlySettings(Settings):

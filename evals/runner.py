@@ -78,7 +78,8 @@ class ConfigRunner:
         return out, skipped
 
     def runtime_for(self, caller: str) -> Runtime:
-        rt = dataclasses.replace(self.base, db=Database(f"sqlite:///{self.dir / caller}.db"))
+        db = Database(f"sqlite:///{self.dir / caller}.db").upgrade()
+        rt = dataclasses.replace(self.base, db=db)
         if caller == "injection":
             rt = dataclasses.replace(rt, connectors=[PlantingConnector(c) for c in rt.connectors])
         return rt

@@ -5,8 +5,11 @@ nowhere else. The service gathers the facts (a `StartInput` before asking, a `De
 after the answers) and applies what this module returns.
 
 Before asking (`decide_start`): fewer questions than the minimum escalate, and so does an
-employee whose attempts are used up, and a ticket that is not this employee's (or cannot be
-checked).
+employee whose attempts are used up, a ticket that is not this employee's (or cannot be
+checked), a directory that failed, and (unless the action relaxes it with `on_source_failure:
+proceed`) a context source that failed or timed out: an attacker who can make one source fail
+would otherwise narrow the questions to the sources they know. A database failure escalates for
+every action (`database_failure`).
 After the answers (`decide`), in order: an injection attempt denies; too many attempts deny;
 fewer than the minimum questions escalate; mostly wrong answers deny; otherwise the action's tier
 thresholds, the risk signal, the guessing-entropy floor and the judge's availability must all
@@ -60,6 +63,11 @@ class UnknownActionError(PolicyError, ValueError):
     """The action has no entry in the policy; add one under `actions:` or use a known action."""
 
 
+# escalate: a failed or timed-out source never allows. proceed: ask and decide from the sources
+# that answered (the failure stays in the reasons). Only an action may relax it, by name.
+SourceFailure = Literal["escalate", "proceed"]
+
+
 class ActionRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tier: int
@@ -67,6 +75,7 @@ class ActionRules(BaseModel):
     max_incorrect: int
     min_score: float
     when_signal_unknown: Literal["normal", "strict", "escalate"] = "normal"
+    on_source_failure: SourceFailure | None = None  # None: the policy's `on_source_failure`
 
 
 class StrictRules(BaseModel):
@@ -112,6 +121,13 @@ class EstimateRules(BaseModel):
     weight: float = Field(default=1.0, ge=0.0)
 
 
+class VelocityRules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    window_hours: int = 24
+    max_employees_per_caller: int = 1  # one calling number, this many employees
+    max_employees_per_ticket: int = 1  # one ticket, this many employees
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -120,12 +136,14 @@ class Policy(BaseModel):
     max_attempts: int
     min_entropy_bits: float
     deny_incorrect_share: float
+    on_source_failure: Literal["escalate"] = "escalate"  # the default is never relaxed
     signal: SignalThresholds
     guess_probability: dict[AnswerKind, float]
     actions: dict[str, ActionRules]
     strict: StrictRules
     ticket: TicketRules = Field(default_factory=TicketRules)
     question_estimates: EstimateRules | None = None  # None: the per-kind constants alone
+    velocity: VelocityRules = Field(default_factory=VelocityRules)
 
     @property
     def id(self) -> str:
@@ -164,6 +182,10 @@ class StartInput(BaseModel):
     # or its system is not configured
     ticket: Literal["not_linked", "matched", "mismatch", "not_found", "unreachable"] = "not_linked"
     facts_asked_recently: int = 0  # facts withheld: asked of this employee in the last 24 h
+    failed_sources: list[str] = Field(default_factory=list)  # failed or timed out, by connector
+    directory_error: str | None = None  # the directory lookup failed: what happened
+    employees_per_caller: int = 0  # distinct employees this calling number asked about
+    employees_per_ticket: int = 0  # distinct employees started under this ticket
 
 
 class AskedQuestion(BaseModel):
@@ -267,9 +289,10 @@ def _thresholds(policy: Policy, rules: ActionRules, strict: bool, asked: int) ->
 
 
 def _blockers(
-    policy: Policy, rules: ActionRules, t: _Tally, state: str, action: str
+    policy: Policy, rules: ActionRules, t: _Tally, state: str, action: str, degraded: list[Reason]
 ) -> list[Reason]:
-    """Why this verification may not allow; empty when it may."""
+    """Why this verification may not allow; empty when it may. `degraded`: the reasons failed
+    sources give (source_failure_reasons)."""
     out: list[Reason] = []
     short = f"the answers did not meet the {action} requirements"
     credit = t.correct + PARTIAL_CREDIT * t.partial
@@ -288,6 +311,7 @@ def _blockers(
         out.append(_plain("the answer grader was unavailable for some answers (fail closed)"))
     if state == "high":
         out.append(_plain("the device/network risk signal is high"))
+    out += degraded
     if state == "unknown" and rules.when_signal_unknown == "escalate":
         out.append(_plain(f"no device/network risk signal; {action} requires one"))
     return out
@@ -335,6 +359,53 @@ def _rules_for(policy: Policy, action: str) -> ActionRules:
     return rules
 
 
+def velocity_flags(policy: Policy, facts: StartInput) -> list[str]:
+    """One calling number or one ticket across many employees: an attacker working a list."""
+    rules, flags = policy.velocity, []
+    if facts.employees_per_caller > rules.max_employees_per_caller:
+        flags.append("caller_many_employees")
+    if facts.employees_per_ticket > rules.max_employees_per_ticket:
+        flags.append("ticket_many_employees")
+    return flags
+
+
+VELOCITY_REASONS = {
+    "caller_many_employees": "this calling number asked about {n} employees in {h} h",
+    "ticket_many_employees": "this ticket was used for {n} employees in {h} h",
+}
+
+
+def _velocity_reasons(policy: Policy, facts: StartInput) -> list[Reason]:
+    counts = {
+        "caller_many_employees": facts.employees_per_caller,
+        "ticket_many_employees": facts.employees_per_ticket,
+    }
+    return [
+        _plain(VELOCITY_REASONS[flag].format(n=counts[flag], h=policy.velocity.window_hours))
+        for flag in velocity_flags(policy, facts)
+    ]
+
+
+def source_failure_reasons(policy: Policy, action: str, failed: list[str]) -> list[Reason]:
+    """Why failed sources prevent allow for this action; empty when the action proceeds."""
+    rules = policy.actions.get(action)
+    if ((rules and rules.on_source_failure) or policy.on_source_failure) == "proceed":
+        return []
+    agent = "a context source did not answer; this call needs another way to verify the caller"
+    return [
+        (
+            f"context source {name} failed or timed out; {action} is not decided on fewer sources",
+            agent,
+        )
+        for name in failed
+    ]
+
+
+def database_failure(policy: Policy, error: str) -> Decision:
+    """The database failed: nothing can be recorded, so no action may go ahead."""
+    return fail_closed(policy, f"the database failed ({error}); nothing was recorded")
+
+
 def fail_closed(policy: Policy, *reasons: str) -> Decision:
     """The decision when something failed before or while deciding: escalate, with the reason."""
     return _decision(policy, DecisionOutcome.ESCALATE, [_plain(r) for r in reasons])
@@ -350,6 +421,11 @@ _TICKET_REASONS = {
 def decide_start(policy: Policy, facts: StartInput) -> Decision | None:
     """Escalate before asking when the set is too thin or the attempts are used up; None: ask."""
     reasons: list[Reason] = []
+    if facts.directory_error is not None:
+        why = f"the employee directory failed ({facts.directory_error})"
+        return fail_closed(policy, f"{why}; the employee could not be looked up")
+    reasons += source_failure_reasons(policy, facts.action, facts.failed_sources)
+    reasons += _velocity_reasons(policy, facts)
     if facts.questions_available < policy.min_questions:
         thin = "not enough recent work context to"
         could = f"ask {policy.min_questions} questions (could ask {facts.questions_available})"
@@ -395,7 +471,9 @@ def decide(policy: Policy, facts: DecisionInput) -> Decision:
         wrong = ("most answers were wrong or not known", "the answers did not verify the caller")
         return result(DecisionOutcome.DENY, wrong)
     action = facts.action
-    blockers = _blockers(policy, _thresholds(policy, rules, strict, t.asked), t, state, action)
+    degraded = source_failure_reasons(policy, action, facts.degraded_sources)
+    thresholds = _thresholds(policy, rules, strict, t.asked)
+    blockers = _blockers(policy, thresholds, t, state, action, degraded)
     if blockers:
         deny = state == "high" and len(blockers) > 1
         return result(DecisionOutcome.DENY if deny else DecisionOutcome.ESCALATE, *blockers)

@@ -15,6 +15,7 @@ from typer.exceptions import TyperException
 from api.cli import (
     audit_cmd,
     context_cmd,
+    db_cmd,
     eval_cmd,
     judge_cmd,
     keys_cmd,
@@ -39,6 +40,7 @@ app.command("serve")(run_cmd.serve)
 app.command("grade")(run_cmd.grade)
 app.command("eval")(eval_cmd.eval_command)
 app.add_typer(keys_cmd.app, name="keys")
+app.add_typer(db_cmd.app, name="db")
 app.add_typer(context_cmd.app, name="context")
 app.add_typer(questions_cmd.app, name="questions")
 app.add_typer(prompts_cmd.app, name="prompts")

@@ -1,21 +1,43 @@
-"""`deskguard keys create --role ROLE`."""
+"""`deskguard keys create --role ROLE --name NAME | list | revoke KEY_ID`."""
 
 from __future__ import annotations
 
+import json
+
 import typer
 
-from api.auth import create_key
+from api.auth import create_key, list_keys, revoke_key
 from api.settings import get_settings
 from api.storage import Database
 
-app = typer.Typer(no_args_is_help=True, help="Manage API keys.")
+app = typer.Typer(no_args_is_help=True, help="Manage API keys (each held by a named principal).")
+
+
+def _db() -> Database:
+    return Database(get_settings().sqlalchemy_url).upgrade()
 
 
 @app.command("create")
 def create(
     role: str = typer.Option(..., help="helpdesk | security | auditor | admin | signal"),
+    name: str = typer.Option(
+        "unnamed", help='Who holds the key, e.g. "agent 4411"; the audit records it.'
+    ),
 ) -> None:
     """Create an API key and print it (it is stored hashed and cannot be shown again)."""
-    db = Database(get_settings().sqlalchemy_url)
-    _, key = create_key(db, role)
+    _, key = create_key(_db(), role, name)
     print(key)
+
+
+@app.command("list")
+def list_command() -> None:
+    """Every key as a JSON line: id, name, role, created_at, revoked_at (never the key)."""
+    for info in list_keys(_db()):
+        print(info.model_dump_json())
+
+
+@app.command("revoke")
+def revoke(key_id: str = typer.Argument(..., help="The id from 'deskguard keys list'.")) -> None:
+    """Revoke a key at once (every replica reads the key on each request)."""
+    info = revoke_key(_db(), key_id)
+    print(json.dumps({"revoked": info.id, "name": info.name, "at": str(info.revoked_at)}))

@@ -28,22 +28,28 @@ def demo() -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8080, min=1, max=65535, help="Port."),
+    no_migrate: bool = typer.Option(
+        False, "--no-migrate", help="Do not upgrade the database schema at start."
+    ),
 ) -> None:
     """Start the HTTP API (on the demo tenant unless DESKGUARD_CONNECTORS says otherwise)."""
     import uvicorn
 
+    from api.logging import configure_logging
     from api.main import create_app
     from api.runtime import build_runtime
 
     settings = get_settings()
-    app = create_app(build_runtime(settings))
+    configure_logging(settings.log_level, json_logs=settings.log_format == "json")
+    app = create_app(build_runtime(settings, migrate=not no_migrate))
     print(
         f"deskguard on http://{host}:{port} (connectors: {','.join(settings.connectors)}); "
         f"create a key with: deskguard keys create --role helpdesk",
         file=sys.stderr,
     )
     print(f"help-desk console: http://{host}:{port}/console", file=sys.stderr, flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # uvicorn's own loggers go through ours (JSON); the access line is api/middleware.py's
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
 
 
 def grade(

@@ -103,7 +103,7 @@ async def start_verification(
 ) -> Response:
     ticket = TicketRef(system=ticket_system.strip(), id=ticket_id.strip()) if ticket_id else None
     body = VerificationCreate(employee=employee, action=action, ticket=ticket)
-    row = await service.start(body, actor=principal.key_id)
+    row = await service.start(body, actor=principal.actor)
     return see_other(f"/console/verifications/{row.id}")
 
 
@@ -156,7 +156,7 @@ async def submit_answers(
         answers.append(AnswerIn(question_id=question.id, response=text))
     if not answers:
         raise InvalidInput("this verification has no questions to answer")
-    await service.submit(verification_id, AnswersSubmit(answers=answers), actor=principal.key_id)
+    await service.submit(verification_id, AnswersSubmit(answers=answers), actor=principal.actor)
     return see_other(f"/console/verifications/{verification_id}")
 
 

@@ -97,7 +97,7 @@ def principal_from_session(request: Request, runtime: Runtime, max_age: timedelt
         row = session.get(ApiKeyRow, key_id)
     if row is None or row.revoked_at is not None:
         raise NotSignedIn("your API key was revoked; ask for a new one and sign in again")
-    return Principal(row.id, Role(row.role))
+    return Principal(row.id, Role(row.role), row.name)
 
 
 def current_principal(request: Request) -> Principal:

@@ -42,7 +42,7 @@ async def run_recovery(
     verification_id: str, body: RecoveryCreate, principal: CanVerify, service: RecoveryDep
 ) -> RecoveryPublic:
     """Carry out the reset an allow permits, once, at the identity provider."""
-    return await service.recover(verification_id, body, actor=principal.key_id)
+    return await service.recover(verification_id, body, actor=principal.actor)
 
 
 @router.get("/v1/alerts", response_model=AlertsPublic)

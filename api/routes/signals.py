@@ -33,7 +33,7 @@ async def post_signal(
         ticket=ticket,
         call_id=body.call_id,
         employee=body.employee,
-        actor=principal.key_id,
+        actor=principal.actor,
     )
     return SignalPublic(
         id=row.id, expires_at=row.expires_at, ticket=row.ticket, call_id=row.call_id

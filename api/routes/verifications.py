@@ -32,7 +32,7 @@ async def start_verification(
     body: VerificationCreate, principal: CanVerify, service: ServiceDep, notices: NoticesDep
 ) -> VerificationPublic:
     """Collect the employee's recent work context and return the questions to ask."""
-    row = await service.start(body, actor=principal.key_id)
+    row = await service.start(body, actor=principal.actor)
     await notices.after_decision(row)  # an escalate before asking is told too
     return public_view(row)
 
@@ -46,7 +46,7 @@ async def submit_answers(
     notices: NoticesDep,
 ) -> VerificationPublic:
     """Grade what the caller said and return allow / deny / escalate with a signed receipt."""
-    row = await service.submit(verification_id, body, actor=principal.key_id)
+    row = await service.submit(verification_id, body, actor=principal.actor)
     await notices.after_decision(row)  # NIST 63B-4: a deny/escalate of MFA is told
     return public_view(row)
 

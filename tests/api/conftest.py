@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,6 +18,7 @@ from api.main import create_app
 from api.runtime import Runtime, build_runtime
 from api.settings import Settings
 
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 START = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)  # a Wednesday, 11:30 in Chicago
 
 
@@ -82,3 +85,23 @@ def dg(demo_data_dir: Path, tmp_path: Path) -> Iterator[Deskguard]:
         update={"database_url": f"sqlite:///{tmp_path / 'test.db'}"}
     )
     yield make_deskguard(settings, Clock())
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(
+            "host=127.0.0.1 user=postgres dbname=postgres", autocommit=True, connect_timeout=3
+        )
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no PostgreSQL on 127.0.0.1: {exc}")
+    name = f"deskguard_test_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()

@@ -153,7 +153,7 @@ def test_checkpoints_are_written_periodically_and_signed(dg: Deskguard) -> None:
 def test_audit_verify_and_checkpoint_cli(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     log = build_trust(settings, lambda: datetime.now(UTC)).audit(
-        Database(settings.sqlalchemy_url), lambda: datetime.now(UTC)
+        Database(settings.sqlalchemy_url).upgrade(), lambda: datetime.now(UTC)
     )
     for n in range(3):
         log.append(actor="t", event="test", verification_id=None, detail={"n": n})

@@ -13,7 +13,6 @@ from api.audit import AuditLog
 from api.audit_checks import Checkpoints, verify_log
 from api.signing import KeyRing
 from api.storage import AuditRow, Database
-from tests.api.test_storage_postgres import pg_url  # noqa: F401  (fixture)
 
 KEY = b"k" * 32
 REPLICAS, APPENDS = 4, 15
@@ -29,7 +28,9 @@ def replicas(url: str, tmp_path: Path) -> list[tuple[AuditLog, Checkpoints]]:
     out = []
     for _ in range(REPLICAS):
         checkpoints = Checkpoints(ring, issuer="deskguard", every=10, clock=now)
-        log = AuditLog(Database(url), key=KEY, clock=now, on_append=checkpoints.after_append)
+        log = AuditLog(
+            Database(url).upgrade(), key=KEY, clock=now, on_append=checkpoints.after_append
+        )
         out.append((log, checkpoints))
     return out
 
@@ -58,7 +59,7 @@ def assert_one_unforked_chain(logs: list[tuple[AuditLog, Checkpoints]]) -> None:
     assert report.checkpoints_checked == REPLICAS * APPENDS // 10
 
 
-def test_concurrent_appends_on_postgresql(pg_url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_concurrent_appends_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     logs = replicas(pg_url, tmp_path)
     hammer(logs)
     assert_one_unforked_chain(logs)

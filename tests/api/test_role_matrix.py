@@ -49,6 +49,7 @@ HELPDESK, SECURITY, AUDITOR, ADMIN, SIGNAL = "helpdesk", "security", "auditor", 
 READ_STATUS = frozenset({HELPDESK, SECURITY, AUDITOR, ADMIN})
 MATRIX = [
     Row("GET", "/healthz", PUBLIC),
+    Row("GET", "/readyz", PUBLIC),
     Row("GET", "/metrics", PUBLIC),
     Row("GET", "/.well-known/jwks.json", PUBLIC),
     Row("POST", "/v1/verifications", frozenset({HELPDESK, ADMIN}), _start),
