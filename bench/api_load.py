@@ -216,7 +216,7 @@ async def run(args: argparse.Namespace, url: str, data_dir: str) -> int:
         await asyncio.gather(*(load.worker(deadline, args.max_flows) for _ in range(args.flows)))
         elapsed = time.perf_counter() - started
         report(load, elapsed, args)
-        return await checks(load, url, bases, keys, upns)
+        return await checks(load, url, bases, keys, upns, env)
     finally:
         for server in servers:
             server.terminate()
@@ -244,18 +244,31 @@ def report(load: Load, elapsed: float, args: argparse.Namespace) -> None:
             )
 
 
+def audit_verified(env: dict[str, str]) -> bool:
+    """`deskguard audit verify`: the whole keyed chain, its checkpoints and every verification
+    against its audit record (not one page of GET /v1/audit)."""
+    out = subprocess.run([DESKGUARD, "audit", "verify"], env=env, capture_output=True, text=True)
+    report = json.loads(out.stdout)
+    if not report["intact"]:
+        print(f"audit problems: {report['problems'][:5]}")
+    return out.returncode == 0 and bool(report["intact"])
+
+
 async def checks(
-    load: Load, url: str, bases: list[str], keys: dict[str, str], upns: list[str]
+    load: Load,
+    url: str,
+    bases: list[str],
+    keys: dict[str, str],
+    upns: list[str],
+    env: dict[str, str],
 ) -> int:
     helpdesk = {"Authorization": f"Bearer {keys['helpdesk']}"}
-    auditor = {"Authorization": f"Bearer {keys['auditor']}"}
-    async with httpx.AsyncClient(timeout=120) as client:
-        intact = (await client.get(f"{bases[1]}/v1/audit", headers=auditor)).json()["intact"]
+    intact = audit_verified(env)
     once, other = graded_once(url, load.ids)
     codes = await shared_limit(bases, helpdesk, upns)
     limit_ok = codes == [201] * TICKET_LIMIT + [429, 429]
     print(f"errors: {len(load.errors)}" + (f" (first: {load.errors[0]})" if load.errors else ""))
-    print(f"audit chain intact: {intact}")
+    print(f"audit chain intact (deskguard audit verify): {intact}")
     print(f"graded exactly once: {once} of {len(load.ids)} ({other} not)")
     print(f"ticket limit {TICKET_LIMIT} shared by both replicas: {limit_ok} {codes}")
     return 0 if not load.errors and intact and other == 0 and limit_ok else 1
