@@ -103,6 +103,7 @@ class Load:
         self.errors: list[str] = []
         self.ids: list[str] = []
         self.flows = 0
+        self.decided_at_start = 0  # escalated before asking (e.g. facts asked in the last 24 h)
 
     async def timed(self, step: str, call: Any) -> httpx.Response:
         started = time.perf_counter()
@@ -126,6 +127,7 @@ class Load:
         vid = started.json()["id"]
         self.ids.append(vid)
         if started.json()["status"] == "decided":
+            self.decided_at_start += 1
             self.flows += 1
             return
         truth = await self.timed(
@@ -207,7 +209,11 @@ async def run(args: argparse.Namespace, url: str, data_dir: str) -> int:
     try:
         for port, base in zip(ports, bases, strict=True):
             command = [DESKGUARD, "serve", "--port", str(port), "--no-migrate"]
-            servers.append(subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL))
+            stderr = subprocess.DEVNULL
+            if args.logs:  # a descriptor the replica keeps (closed when the bench exits)
+                flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+                stderr = os.open(Path(args.logs) / f"serve-{port}.log", flags, 0o600)
+            servers.append(subprocess.Popen(command, env=env, stderr=stderr))
             await wait_ready(base, servers[-1])
         upns = employees(env)
         load = Load(bases, keys, upns)
@@ -235,6 +241,8 @@ def employees(env: dict[str, str]) -> list[str]:
 def report(load: Load, elapsed: float, args: argparse.Namespace) -> None:
     print(f"cores: {os.cpu_count()}; replicas: 2; concurrent flows: {args.flows}")
     print(f"flows: {load.flows} in {elapsed:.1f} s = {load.flows / elapsed:.2f} flows/s")
+    asked = load.flows - load.decided_at_start
+    print(f"  {asked} asked and answered, {load.decided_at_start} decided at start")
     for step in ("start", "read", "answer"):
         values = load.times.get(step, [])
         if values:
@@ -279,6 +287,7 @@ def main() -> None:
     parser.add_argument("--flows", type=int, default=50, help="concurrent flows")
     parser.add_argument("--seconds", type=float, default=60, help="how long to run (bounded)")
     parser.add_argument("--max-flows", type=int, default=5000, help="stop after this many")
+    parser.add_argument("--logs", help="a directory for the replicas' logs (default: discarded)")
     args = parser.parse_args()
     args.seconds = min(args.seconds, 600)
     with database() as url, tempfile.TemporaryDirectory() as data_dir:
