@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from api.oidc import OIDCVerifier
 
 KEY_PREFIX = "dg_"
-OIDC_PREFIX = "oidc:"  # a principal from an IdP token: "oidc:<sub>" in place of a key id
 MAX_NAME = 40  # the audit's actor is "<name> [<key id>]" within 64 characters
 
 
@@ -153,4 +152,4 @@ def _from_token(oidc: OIDCVerifier, token: str) -> Principal:
         raise Forbidden("the token carries no deskguard role; ask for one in the identity provider")
     # One role per principal: the first of TOKEN_ROLE_ORDER the token carries.
     role = min(roles, key=TOKEN_ROLE_ORDER.index)
-    return Principal(f"{OIDC_PREFIX}{identity.subject}", role, identity.name)
+    return Principal(f"oidc:{identity.subject}", role, identity.name)

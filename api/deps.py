@@ -26,13 +26,7 @@ log = structlog.get_logger("deskguard.auth")
 def get_principal(
     request: Request, runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
 ) -> Principal:
-    return authenticate_from(request, runtime, authorization)
-
-
-def authenticate_from(request: Request, runtime: Runtime, authorization: str | None) -> Principal:
-    """The caller's principal (API and console sign-in alike). A failed authentication is logged
-    and counted per client address; an address with too many gets 429 before anything is
-    looked at."""
+    """A failed authentication is logged and counted per client address; too many get 429."""
     client = request.client.host if request.client else "unknown"
     throttle = runtime.throttle()
     throttle.refuse_if_locked_out(client)

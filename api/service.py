@@ -48,7 +48,7 @@ from grading.policy import (
 )
 from prompts.llm import metered
 from questions.engine import EngineRequest
-from questions.exposure import unasked
+from questions.exposure import named_knowers, read_by_every_teammate, unasked
 from questions.facts import rank_facts
 from questions.models import Question, QuestionSet
 from questions.pipeline import AttackCheck, PipelineOptions, build_question_set
@@ -368,10 +368,7 @@ class VerificationService:
             action=row.action,
             grades=list(grades),
             questions_asked=len(questions),
-            asked=[
-                AskedQuestion(id=q.id, fact=q.fact, guess_probability=q.guess_probability)
-                for q in questions
-            ],
+            asked=[asked_question(q) for q in questions],
             signal=row.signal,
             degraded_sources=row.collection.degraded_sources,
             attempts=_failures(self._recent(row.employee, row.created_at)) + 1,
@@ -418,20 +415,10 @@ class VerificationService:
         return self._load(verification_id)
 
     def _load(self, verification_id: str) -> VerificationRow:
-        """The row, if it is what its audit record says (a row changed behind deskguard is
-        never served). The row and its record are read one after the other: a decision another
-        replica commits in between (row and record at once) reads consistently the second time;
-        a changed row does not."""
-        row = self._read(verification_id)
-        if self.rt.audit.verification_problem(row) is not None:
-            row = self._read(verification_id)
-            self.rt.audit.check_verification(row)
-        return row
-
-    def _read(self, verification_id: str) -> VerificationRow:
         row = self.rt.db.get_verification(verification_id)
         if row is None:
             raise NotFound(f"no verification {verification_id!r}")
+        self.rt.audit.check_verification(row)  # a row changed behind deskguard is never served
         return row
 
 
@@ -459,6 +446,19 @@ def attack_check(
         return result.verdict is Verdict.CORRECT
 
     return passes
+
+
+def asked_question(q: Question) -> AskedQuestion:
+    """What the policy weighs of an asked question besides its grade (the sweep re-decides
+    recorded trials with this too)."""
+    return AskedQuestion(
+        id=q.id,
+        fact=q.fact,
+        guess_probability=q.guess_probability,
+        prior=q.prior,
+        knowers=named_knowers(q),
+        team_reads=read_by_every_teammate(q),
+    )
 
 
 def _failures(rows: Sequence[VerificationRow]) -> int:

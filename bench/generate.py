@@ -16,37 +16,19 @@ import asyncio
 import json
 import os
 import time
-from datetime import UTC, datetime
 from typing import Any
 
-from context.config import CollectionConfig
-from context.demo import build_org
-from context.privacy import filter_items
+from bench.demo_requests import demo_requests
 from prompts.config import LLMConfig, PromptVersions
 from prompts.datablocks import block_contents
 from prompts.llm import LiteLLMClient, ModelReply
 from prompts.registry import get_prompt, render
 from questions.engine import EngineRequest
-from questions.facts import rank_facts
 from questions.llm_engine import LLMQuestionEngine, generation_variables
 from tests.fakes.fake_model import FakeModel
 from tests.fakes.openai_server import FakeOpenAIServer, FakeReply
 
 V1 = PromptVersions(question_generation="v1")  # this benchmark's fake writes v1 replies
-
-
-def requests(count: int) -> list[EngineRequest]:
-    now = datetime.now(UTC)
-    org = build_org(now=now)
-    patterns = CollectionConfig().sensitive_patterns
-    out = []
-    for n in range(count):
-        employee = org.employees[n % len(org.employees)]
-        items, _ = filter_items(org.items(employee.upn), sensitive_patterns=patterns)
-        profile = org.profile(employee.upn)
-        facts = rank_facts(items, now=now, profile=profile)
-        out.append(EngineRequest(employee=employee, profile=profile, facts=facts, count=5, now=now))
-    return out
 
 
 def model_output(user_message: str) -> str:
@@ -119,7 +101,7 @@ async def main() -> None:
     parser.add_argument("--latency", type=float, default=0.8, help="fake model seconds per call")
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
-    batch = requests(args.verifications)
+    batch = demo_requests(args.verifications, 5)
     print(f"os.cpu_count()={os.cpu_count()}  verifications={len(batch)}  "
           f"latency={args.latency}s  concurrency={args.concurrency}")  # fmt: skip
     start = time.perf_counter()

@@ -20,39 +20,18 @@ import asyncio
 import os
 import statistics
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from context.config import CollectionConfig
-from context.demo import build_org
-from context.privacy import filter_items
+from bench.demo_requests import demo_requests
 from grading.batch import parse_line
 from grading.calibration import CALIBRATION_SET, calibrate
 from grading.cascade import match_deterministic
 from grading.judge import LLMJudge
 from prompts.config import LLMConfig, PromptVersions
-from questions.engine import EngineRequest
-from questions.facts import rank_facts
 from questions.llm_engine import LLMQuestionEngine
 from questions.pipeline import PipelineOptions, build_question_set
 
 LABELLED = Path(__file__).parents[1] / "tests" / "grading" / "data" / "labelled.jsonl"
-
-
-def requests(count: int, questions: int) -> list[EngineRequest]:
-    now = datetime.now(UTC)
-    org = build_org(now=now)
-    patterns = CollectionConfig().sensitive_patterns
-    out = []
-    for n in range(count):
-        employee = org.employees[n % len(org.employees)]
-        items, _ = filter_items(org.items(employee.upn), sensitive_patterns=patterns)
-        profile = org.profile(employee.upn)
-        facts = rank_facts(items, now=now, profile=profile)
-        out.append(
-            EngineRequest(employee=employee, profile=profile, facts=facts, count=questions, now=now)
-        )
-    return out
 
 
 async def generation(config: LLMConfig, args: argparse.Namespace) -> None:
@@ -61,7 +40,7 @@ async def generation(config: LLMConfig, args: argparse.Namespace) -> None:
     print(f"{'employee':<34} {'prompt':>6} {'compl':>6} {'sec':>6} {'proposed':>8} "
           f"{'kept':>5} {'fallback'}")  # fmt: skip
     seconds, shares, fallbacks = [], [], 0
-    for request in requests(args.verifications, args.questions):
+    for request in demo_requests(args.verifications, args.questions):
         started = time.monotonic()
         qset, output = await build_question_set(
             request, engine, options=PipelineOptions(min_questions=4)

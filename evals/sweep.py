@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from api.service import asked_question
 from evals.runner import GENUINE
 from evals.trials import ConfigRun, Trial
 from grading.models import DecisionOutcome, Grade
-from grading.policy import AskedQuestion, DecisionInput, Policy, decide
+from grading.policy import DecisionInput, Policy, decide
+from questions.models import Question
 
 THRESHOLDS = tuple(round(i * 0.05, 2) for i in range(21))
 
@@ -53,12 +55,7 @@ def redecide(trial: Trial, policy: Policy) -> bool:
         action=trial.action,
         grades=[Grade.model_validate(g) for g in trial.grades],
         questions_asked=len(trial.questions),
-        asked=[  # each question's own estimate, as the service passed it
-            AskedQuestion(
-                id=q["id"], fact=q.get("fact", ""), guess_probability=q.get("guess_probability")
-            )
-            for q in trial.questions
-        ],
+        asked=[asked_question(Question.model_validate(q)) for q in trial.questions],
     )
     decision = decide(policy, facts)
     return decision.decision == DecisionOutcome.ALLOW

@@ -128,6 +128,15 @@ class VelocityRules(BaseModel):
     max_employees_per_ticket: int = 1  # one ticket, this many employees
 
 
+class KnowerRules(BaseModel):
+    """No one other person may hold the verification: the right answers that the best-informed
+    other person could not have given (they were not in the fact's audience, and it is not in a
+    history every teammate reads) must carry this many bits on their own."""
+
+    model_config = ConfigDict(extra="forbid")
+    min_bits: float = Field(ge=0.0)
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -144,6 +153,7 @@ class Policy(BaseModel):
     ticket: TicketRules = Field(default_factory=TicketRules)
     question_estimates: EstimateRules | None = None  # None: the per-kind constants alone
     velocity: VelocityRules = Field(default_factory=VelocityRules)
+    beyond_one_knower: KnowerRules | None = None  # None: no rule on any one person's share
 
     @property
     def id(self) -> str:
@@ -196,6 +206,9 @@ class AskedQuestion(BaseModel):
     id: str
     fact: str = ""
     guess_probability: float | None = Field(default=None, ge=0.0, le=1.0)
+    knowers: list[str] = Field(default_factory=list)  # the people who could answer it
+    prior: float | None = Field(default=None, ge=0.0, le=1.0)  # how common the answer is
+    team_reads: bool = False  # in a history every teammate reads (a repository, a project)
 
 
 class DecisionInput(BaseModel):
@@ -220,6 +233,7 @@ class _Tally:
     incorrect: int  # incorrect, don't know and unanswered
     score: float  # mean over questions asked, unanswered count 0
     bits: float
+    bits_beyond_one: float | None  # None: the policy has no beyond_one_knower rule
     flags: frozenset[str]
 
 
@@ -246,6 +260,29 @@ def entropy_bits(policy: Policy, grades: list[Grade], asked: Sequence[AskedQuest
     return round(sum(best.values()), 2)
 
 
+# The other person named in no question's audience: reads only what every teammate reads.
+ANY_TEAMMATE = "<any teammate>"
+
+
+def bits_beyond_one_knower(
+    policy: Policy, grades: list[Grade], asked: Sequence[AskedQuestion]
+) -> float:
+    """The entropy left once the best-informed other person's answers are set aside: the least,
+    over everyone who could answer some question (and a teammate named in none), of the bits of
+    the answers that person could not have known. Those answers are worth what the person can
+    still guess (the answer's prior, never below the kind's constant): the chance of being in
+    the audience is what was set aside. A grade without its question counts in full."""
+    asked = [q.model_copy(update={"guess_probability": q.prior}) for q in asked]
+    by_id = {q.id: q for q in asked}
+    people = {p for q in asked for p in q.knowers} | {ANY_TEAMMATE}
+
+    def unknown_to(person: str, grade: Grade) -> bool:
+        q = by_id.get(grade.id)
+        return q is None or not (q.team_reads or person in q.knowers)
+
+    return min(entropy_bits(policy, [g for g in grades if unknown_to(p, g)], asked) for p in people)
+
+
 def _tally(
     policy: Policy, grades: list[Grade], questions_asked: int, questions: Sequence[AskedQuestion]
 ) -> _Tally:
@@ -259,6 +296,11 @@ def _tally(
         incorrect=verdicts.count(Verdict.INCORRECT) + unanswered,
         score=round(sum(g.score for g in grades) / asked, 3) if asked else 0.0,
         bits=entropy_bits(policy, grades, questions),
+        bits_beyond_one=(
+            bits_beyond_one_knower(policy, grades, questions)
+            if policy.beyond_one_knower is not None
+            else None
+        ),
         flags=frozenset(f for g in grades for f in g.flags),
     )
 
@@ -307,6 +349,11 @@ def _blockers(
     if t.bits < policy.min_entropy_bits:
         bits = f"{t.bits:.1f} bits is below {policy.min_entropy_bits:g}"
         out.append((f"estimated guessing entropy {bits}", short))
+    if policy.beyond_one_knower and t.bits_beyond_one is not None:
+        need = policy.beyond_one_knower.min_bits
+        if t.bits_beyond_one < need:
+            detail = f"the answers one other person could not know carry {t.bits_beyond_one:.1f}"
+            out.append((f"{detail} bits; {action} needs {need:g}", short))
     if GradeFlag.JUDGE_UNAVAILABLE in t.flags:
         out.append(_plain("the answer grader was unavailable for some answers (fail closed)"))
     if state == "high":

@@ -19,7 +19,7 @@ from grading.identifiers import match_identifier
 from grading.match import Match, clamp
 from grading.models import Verdict
 from grading.normalize import fold, has_digit, normalize
-from vocabulary.words import GENERIC_WORDS
+from vocabulary.words import GENERIC_WORDS, capitalised_names
 
 # Coverage at or above ACCEPT (with a fuzzy ratio at or above MIN_RATIO) is correct; below
 # REJECT is incorrect; in between is the uncertain band (judge, or partial without one).
@@ -41,6 +41,7 @@ _STOPWORDS = _wordlist(
     um uh er ok okay something stuff thing things one com net org www http https
     pretty sure guess believe remember recall reckon perhaps definitely certain honestly
     basically actually roughly around regarding re fw fwd
+    weren wasn didn isn aren don doesn couldn wouldn shouldn hasn haven hadn won t s ll ve d
     de du des la le les et der die das und el los las y en von zu im"""
 )
 
@@ -53,6 +54,7 @@ class TextScore:
     conflict: str | None  # why a number, code or carrying word contradicts the expected answer
     matched: int = 0  # distinctive expected tokens the answer covers
     long_number: bool = False  # the answer repeats a 4+ digit number of the expected (a SKU, PO)
+    swapped_name: tuple[str, str] | None = None  # (name missing, word said in its place)
 
 
 def _words(text: str) -> list[str]:
@@ -110,6 +112,24 @@ def _specific_number(token: str) -> bool:
     )
 
 
+def proper_names(expected: str) -> set[str]:
+    """The expected answer's names as distinctive tokens (Dallas, Voyix, Manhattan)."""
+    return {t for w in capitalised_names(expected) for t in distinctive(w)}
+
+
+def _swapped_name(
+    expected: str, exp_tokens: list[str], ans_tokens: list[str]
+) -> tuple[str, str] | None:
+    """A name of the expected answer replaced by another word, nothing else missing: the
+    answer is the same template about another store, vendor or site."""
+    missing = [t for t in dict.fromkeys(exp_tokens) if not _covered(t, ans_tokens)]
+    foreign = [t for t in ans_tokens if not _covered(t, exp_tokens) and not has_digit(t)]
+    names = proper_names(expected)
+    if missing and foreign and all(t in names for t in missing):
+        return missing[0], foreign[0]
+    return None
+
+
 def score_text(expected: str, response: str) -> TextScore:
     exp_tokens, ans_tokens = distinctive(expected), distinctive(response)
     if not exp_tokens:  # an expected answer made only of generic words: compare content words
@@ -140,7 +160,8 @@ def score_text(expected: str, response: str) -> TextScore:
     matched = sum(_covered(t, ans_tokens) for t in set(exp_tokens))
     long_number = any(_specific_number(t) and t in ans_tokens for t in exp_tokens)
     coverage = _coverage(exp_tokens, ans_tokens)
-    return TextScore(coverage, precision, ratio, conflict, matched, long_number)
+    swapped = _swapped_name(expected, exp_tokens, ans_tokens)
+    return TextScore(coverage, precision, ratio, conflict, matched, long_number, swapped)
 
 
 def mentions_expected(expected: str, span: str, besides: str) -> bool:
@@ -156,6 +177,10 @@ def _verdict(s: TextScore) -> Match:
     score = clamp(0.6 * s.coverage + 0.2 * s.precision + 0.2 * s.ratio / 100)
     if s.conflict is not None:  # a number or an answer-carrying word that contradicts
         return Match(Verdict.INCORRECT, min(score, 0.2), "text.number_guard", s.conflict)
+    if s.swapped_name is not None:
+        name, said = s.swapped_name
+        reason = f"the answer says '{said}' where the expected answer names '{name}'"
+        return Match(Verdict.INCORRECT, min(score, 0.2), "text.name_swap", reason)
     # A substitution (an expected word missing while the answer brings its own, "Globex" for
     # "Acme") is how a plausible guess looks: the band decides, never the fuzzy score alone.
     substituted = s.coverage < 1.0 and s.precision < 1.0

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from context.models import ASSUMED_LARGE_AUDIENCE, ContextItem, Employee, ItemKind, Source
 from questions.engine import RankedFact
 from questions.models import Question
+from vocabulary.words import capitalised_names
 
 # The chance that one given member of a fact's audience is the caller or lends them an account
 # (a compromised colleague mailbox, a shared screen). An assumption, not a measurement: it orders
@@ -70,6 +71,15 @@ def answer_key(value: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", value.casefold()))
 
 
+def template_key(value: str) -> str:
+    """An expected answer with its names and numbers blanked: subjects from one template ("new
+    hire laptops for Dallas DC" / "for Joliet DC") share it, and whoever knows the template
+    says it without the name, or with the commonest one."""
+    names = {n.casefold() for n in capitalised_names(value)}
+    words = [w for w in answer_key(value).split() if w not in names]
+    return " ".join("#" if any(c.isdigit() for c in w) else w for w in words)
+
+
 def audience_of(question: Question, items: Mapping[str, ContextItem]) -> int:
     """How many others could know the answer: the widest audience among the cited items,
     scaled by how visible the topic's answer is to it (never below the people named)."""
@@ -95,17 +105,18 @@ def knowers_of(cited: Sequence[ContextItem]) -> list[str]:
 
 
 def priors(questions: Sequence[Question]) -> dict[int, float]:
-    """Per question (by index), how often the employee's *other* work of the same topic has an
-    answer it accepts: the commonest values among someone's work (the team's usual repository,
-    the usual attendees) are what a colleague guesses. Smoothed by the topic's unseen values;
-    an answer no other fact shares has prior 0 (the policy's per-kind floor still applies)."""
+    """Per question (by index), how often the employee's *other* work of the same topic has the
+    same answer or the same template (`template_key`): the commonest values among someone's
+    work (the team's usual repository, the usual attendees) are what a colleague guesses.
+    Smoothed by the topic's unseen values; an answer no other fact shares has prior 0 (the
+    policy's per-kind floor still applies)."""
     by_topic: dict[str, Counter[str]] = {}
     for q in questions:
-        by_topic.setdefault(q.topic, Counter())[answer_key(q.expected)] += 1
+        by_topic.setdefault(q.topic, Counter())[template_key(q.expected)] += 1
     out: dict[int, float] = {}
     for index, q in enumerate(questions):
         seen = by_topic[q.topic]
-        accepted = {answer_key(v) for v in (q.expected, *q.variants)}
+        accepted = {template_key(v) for v in (q.expected, *q.variants)}
         others = sum(n for value, n in seen.items() if value in accepted) - 1  # not itself
         unseen = ALTERNATIVES.get(q.topic, DEFAULT_ALTERNATIVES)
         out[index] = others / (sum(seen.values()) - 1 + unseen)
@@ -116,6 +127,37 @@ def shares_a_system(question: Question) -> bool:
     """True when the answer is in a Jira project's or a repository's history: anyone on the
     team reads it there, however few people the item names."""
     return question.source in SHARED_SYSTEMS
+
+
+TEAMMATE = "<any teammate>"  # who reads every shared system, named in no item
+
+
+def knower_load(questions: Sequence[Question]) -> Counter[str]:
+    """How many of `questions` each other person could answer: the people each names, plus a
+    shared system's question for everyone (TEAMMATE stands for a reader named nowhere)."""
+    people = {k for q in questions for k in q.knowers if not is_group(k)} | {TEAMMATE}
+    load: Counter[str] = Counter()
+    for q in questions:
+        everyone = read_by_every_teammate(q)
+        for person in people:
+            if everyone or person in q.knowers:
+                load[person] += 1
+    return load
+
+
+def is_group(knower: str) -> bool:
+    """A knower that is a group of readers ("repository:pos-gateway"), not a person."""
+    return ":" in knower
+
+
+def read_by_every_teammate(question: Question) -> bool:
+    """A shared system's history, or a group of readers, holds the answer."""
+    return shares_a_system(question) or any(is_group(k) for k in question.knowers)
+
+
+def named_knowers(question: Question) -> list[str]:
+    """The people (not groups) who could answer."""
+    return [k for k in question.knowers if not is_group(k)]
 
 
 def team_of(items: Iterable[ContextItem], employee: Employee | None = None) -> frozenset[str]:

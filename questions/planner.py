@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from context.models import Source
-from questions.exposure import repeats, shares_a_system
+from questions.exposure import knower_load, repeats, shares_a_system
 from questions.models import Question
 
 # How much each role's work shows in each source (1.0 = the role lives there).
@@ -43,6 +43,11 @@ WEAKEST = 0.15
 # them all (`deskguard eval`: the colleague answers 93-100% of ticket moves, summaries and
 # commit subjects), so a second one adds nothing against it.
 MAX_SHARED_SYSTEM = 1
+# Questions per set one other person could answer (a shared system's question counts for every
+# teammate): one colleague's account then holds at most this many answers, and the policy's
+# `beyond_one_knower` rule needs right answers outside it. When the pool cannot fill a set
+# within the cap, the rest is filled without it and the policy decides.
+MAX_PER_KNOWER = 2
 
 
 def plan(
@@ -56,23 +61,33 @@ def plan(
     """Choose up to `count - len(taken)` more questions from `pool` (ordered best first)."""
     weights = ROLE_SOURCES.get(role, DEFAULT_SOURCES)
     chosen: list[Question] = list(taken)
-    remaining = [q for q in pool if q.evidence and _fits(q, chosen)]
-    while len(chosen) < count and remaining:
-        best = max(
-            enumerate(remaining),
-            key=lambda pair: (_preference(pair[0], pair[1], len(pool), weights, chosen), -pair[0]),
-        )[1]
-        chosen.append(best)
-        remaining = [q for q in remaining if _fits(q, chosen)]
+    for capped in (True, False):
+        remaining = [q for q in pool if q.evidence and _fits(q, chosen, capped)]
+        while len(chosen) < count and remaining:
+            best = max(
+                enumerate(remaining),
+                key=lambda pair: (
+                    _preference(pair[0], pair[1], len(pool), weights, chosen),
+                    -pair[0],
+                ),
+            )[1]
+            chosen.append(best)
+            remaining = [q for q in remaining if _fits(q, chosen, capped)]
     return chosen[len(taken) :]
 
 
-def _fits(question: Question, chosen: Sequence[Question]) -> bool:
-    """May `question` join `chosen`: a new fact and answer, and no shared system over its cap."""
+def _fits(question: Question, chosen: Sequence[Question], capped: bool = True) -> bool:
+    """May `question` join `chosen`: a new fact and answer, no shared system over its cap and,
+    when `capped`, nobody else able to answer more than MAX_PER_KNOWER of the set."""
     if repeats(question, chosen) is not None:
         return False
     shared = sum(1 for q in chosen if shares_a_system(q))
-    return not (shares_a_system(question) and shared >= MAX_SHARED_SYSTEM)
+    if shares_a_system(question) and shared >= MAX_SHARED_SYSTEM:
+        return False
+    if not capped:
+        return True
+    load = knower_load([*chosen, question])
+    return max(load.values(), default=0) <= MAX_PER_KNOWER
 
 
 def strength(question: Question) -> float:

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+
 _GENERIC = """project projects work task tasks ticket tickets issue issues bug bugs fix fixes fixed
     fixing typo update updates updated updating change changes changed new old team meeting
     meetings call sync review reviews reviewing migration migrate migrating migrated planning
@@ -16,3 +18,20 @@ _GENERIC = """project projects work task tasks ticket tickets issue issues bug b
     working finish finishing finished start started starting going wip misc fyi re fw fwd
     1:1 1-1 one-on-one check-in catch-up catchup huddle lunch all-hands town hall"""
 GENERIC_WORDS = frozenset(_GENERIC.split())
+
+
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg)\s*:\s*)+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_][\w'&.-]*")
+
+
+def capitalised_names(text: str) -> list[str]:
+    """The names a templated subject varies by ("new hire laptops for Dallas DC"): capitalised
+    words past the first (sentence case capitalises it anyway) and acronyms of three letters
+    or more anywhere (NCR, SSO); past a "Re:"/"Fw:" prefix. Two-letter acronyms (DC, HR, IT)
+    qualify rather than name."""
+    words = _WORD.findall(_SUBJECT_PREFIX.sub("", text))
+    acronym = [w.isupper() and len(w) >= 3 for w in words]
+    named = [
+        i > 0 and w[0].isupper() and not (w.isupper() and len(w) <= 2) for i, w in enumerate(words)
+    ]
+    return [w for w, a, n in zip(words, acronym, named, strict=True) if a or n]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 
 import typer
 
-from api.auth import KeyInfo, create_key, list_keys, revoke_key
-from api.runtime import build_trust, utcnow
+from api.auth import create_key, list_keys, revoke_key
 from api.settings import get_settings
 from api.storage import Database
 
@@ -19,22 +17,6 @@ def _db() -> Database:
     return Database(get_settings().sqlalchemy_url).upgrade()
 
 
-def _audit(db: Database, event: str, info: KeyInfo) -> None:
-    """Keys made and revoked are in the audit log, with who ran the command."""
-    settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    log = build_trust(settings, utcnow).audit(db, utcnow)
-    detail = {"key_id": info.id, "name": info.name, "role": info.role}
-    log.append(actor=f"cli:{_user()}"[:64], event=event, verification_id=None, detail=detail)
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in this environment
-        return "unknown"
-
-
 @app.command("create")
 def create(
     role: str = typer.Option(..., help="helpdesk | security | auditor | admin | signal"),
@@ -43,9 +25,7 @@ def create(
     ),
 ) -> None:
     """Create an API key and print it (it is stored hashed and cannot be shown again)."""
-    db = _db()
-    key_id, key = create_key(db, role, name)
-    _audit(db, "key.created", next(k for k in list_keys(db) if k.id == key_id))
+    _, key = create_key(_db(), role, name)
     print(key)
 
 
@@ -59,7 +39,5 @@ def list_command() -> None:
 @app.command("revoke")
 def revoke(key_id: str = typer.Argument(..., help="The id from 'deskguard keys list'.")) -> None:
     """Revoke a key at once (every replica reads the key on each request)."""
-    db = _db()
-    info = revoke_key(db, key_id)
-    _audit(db, "key.revoked", info)
+    info = revoke_key(_db(), key_id)
     print(json.dumps({"revoked": info.id, "name": info.name, "at": str(info.revoked_at)}))

@@ -18,9 +18,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.auth import OIDC_PREFIX, Permission, Principal, Role
-from api.deps import authenticate_from
-from api.errors import DeskguardError, Forbidden, Unauthorized
+from api.auth import Permission, Principal, Role, authenticate
+from api.errors import DeskguardError, Forbidden
 from api.runtime import Runtime
 from api.storage import ApiKeyRow
 
@@ -72,11 +71,7 @@ async def check_csrf(request: Request) -> None:
 
 
 def sign_in_with_key(request: Request, runtime: Runtime, key: str) -> Principal:
-    """Checked, logged and throttled like an API request (api/deps.py). An IdP token is refused
-    here: the session is tied to a key (revoking it ends the session)."""
-    principal = authenticate_from(request, runtime, f"Bearer {key.strip()}")
-    if principal.key_id.startswith(OIDC_PREFIX):
-        raise Unauthorized("the console signs in with an API key (dg_...), not an IdP token")
+    principal = authenticate(runtime.db, f"Bearer {key.strip()}")
     start_session(request, principal, method="api_key")
     return principal
 

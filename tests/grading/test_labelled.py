@@ -55,7 +55,9 @@ def test_overall_accuracy_is_high(summary: Summary) -> None:
 
 
 # The trap classes of issue 10: an informed caller's ways past a grader.
-TRAP_CLASSES = ["candidates", "negation", "near_name", "two_hashes", "carrier", "id_detail"]
+TRAP_CLASSES = [
+    "candidates", "negation", "near_name", "two_hashes", "carrier", "id_detail", "name_swap",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("category", TRAP_CLASSES)

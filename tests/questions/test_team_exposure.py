@@ -154,7 +154,7 @@ def test_a_set_asks_at_most_one_shared_system_fact(role: str) -> None:
     assert sum(1 for q in pool if shares_a_system(q)) >= 4
     chosen = plan(pool, role=role, count=6, now=NOW)
     assert len(chosen) >= 4
-    assert sum(1 for q in chosen if shares_a_system(q)) == 1, [q.topic for q in chosen]
+    assert sum(1 for q in chosen if shares_a_system(q)) <= 1, [q.topic for q in chosen]
 
 
 def test_a_refill_respects_the_shared_system_already_taken() -> None:

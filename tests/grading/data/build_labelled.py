@@ -786,6 +786,115 @@ MORE_TRAPS: list[tuple] = [
 ]
 ROWS += MORE_TRAPS
 
+# name_swap: the same templated subject about another store, site, vendor or city. The name is
+# what carries the answer; a caller who knows the template says it with the commonest name.
+# Genuine rows beside them drop the name, misspell it or paraphrase around it.
+DC_LAPTOPS = "Re: new hire laptops for Dallas DC not imaged"
+ROOF = "Re: roof leak over aisle 12, store 391"
+GATEWAY = "Incident review: Manhattan Associates gateway timeouts"
+KICKOFF = "NCR Voyix API integration kickoff"
+BADGE = "Re: badge reader down at Reno DC entrance"
+NAME_SWAPS: list[tuple] = [
+    ("text", DC_LAPTOPS, "Re: new hire laptops for Joliet DC not imaged", "incorrect", "name_swap"),
+    ("text", DC_LAPTOPS, "new hire laptops for the Reno DC not imaged", "incorrect", "name_swap"),
+    ("text", DC_LAPTOPS, "the laptops for new hires at Joliet", "incorrect", "name_swap"),
+    ("text", DC_LAPTOPS, "new hire laptops not imaged, Atlanta DC", "incorrect", "name_swap"),
+    ("text", GATEWAY, "incident review blue yonder gateway timeouts", "incorrect", "name_swap"),
+    ("text", GATEWAY, "Incident review: Instacart gateway timeouts", "incorrect", "name_swap"),
+    ("text", GATEWAY, "the zebra gateway timeouts review", "incorrect", "name_swap"),
+    ("text", KICKOFF, "Instacart API integration kickoff", "incorrect", "name_swap"),
+    ("text", KICKOFF, "Manhattan API integration kickoff", "incorrect", "name_swap"),
+    ("text", KICKOFF, "the kickoff for the Verifone API integration", "incorrect", "name_swap"),
+    ("text", BADGE, "badge reader down at the Joliet DC entrance", "incorrect", "name_swap"),
+    ("text", BADGE, "Re: badge reader down at Dallas DC entrance", "incorrect", "name_swap"),
+    (
+        "text",
+        "Canary results for store 509 in Austin",
+        "canary results for the Denver store",
+        "incorrect",
+        "name_swap",
+    ),
+    (
+        "text",
+        "Vendor security questionnaire for Acme",
+        "vendor security questionnaire for Globex",
+        "incorrect",
+        "name_swap",
+    ),
+    (
+        "text",
+        "Vendor security questionnaire for Acme",
+        "the Initech security questionnaire",
+        "incorrect",
+        "name_swap",
+    ),
+    (
+        "text",
+        "Fix login timeout on SSO page",
+        "fix login timeout on VPN page",
+        "incorrect",
+        "name_swap",
+    ),
+    ("text", "Переезд сервера в Франкфурт", "переезд сервера в Берлин", "incorrect", "name_swap"),
+    (
+        "text",
+        "Q4 pricing review with Kroger",
+        "Q4 pricing review with Costco",
+        "incorrect",
+        "name_swap",
+    ),
+    (
+        "text",
+        "Store walk with Priya in Phoenix",
+        "store walk with Priya in Tucson",
+        "incorrect",
+        "name_swap",
+    ),
+    (
+        "text",
+        "Postmortem: store 431 POS outage in Denver",
+        "postmortem store 431 outage in Boise",
+        "incorrect",
+        "name_swap",
+    ),
+    (
+        "text",
+        "Zebra scanner firmware rollout",
+        "the Honeywell scanner firmware rollout",
+        "incorrect",
+        "name_swap",
+    ),
+    (
+        "text",
+        "Snowflake warehouse resize tonight",
+        "the Databricks warehouse resize tonight",
+        "incorrect",
+        "name_swap",
+    ),
+    # genuine: the name dropped, misspelt or said in passing
+    ("text", DC_LAPTOPS, "new hire laptops for the DC not imaged", "correct", "name_swap"),
+    ("text", DC_LAPTOPS, "the Dalas DC laptops for new hires", "correct", "name_swap"),
+    (
+        "text",
+        DC_LAPTOPS,
+        "laptops for the new hires in Dallas weren't imaged",
+        "correct",
+        "name_swap",
+    ),
+    ("text", GATEWAY, "incident review for the Manhattan gateway timeouts", "correct", "name_swap"),
+    ("text", KICKOFF, "the NCR Voyix integration kickoff", "correct", "name_swap"),
+    ("text", KICKOFF, "Voyix API kickoff", "correct", "name_swap"),
+    ("text", BADGE, "the badge reader at the Reno DC entrance was down", "correct", "name_swap"),
+    (
+        "text",
+        "Vendor security questionnaire for Acme",
+        "the Acme security questionnaire",
+        "correct",
+        "name_swap",
+    ),
+]
+ROWS += NAME_SWAPS
+
 
 def main() -> None:
     out = Path(__file__).with_name("labelled.jsonl")
