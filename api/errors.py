@@ -54,6 +54,12 @@ class Unavailable(DeskguardError):
     status, code = 503, "unavailable"
 
 
+class LimitsUnavailable(DeskguardError):
+    """The shared limit store (Redis) did not answer: nothing was started or let in."""
+
+    status, code = 503, "limits_unavailable"
+
+
 class ConfigurationError(DeskguardError):
     """The deployment is misconfigured; the message says how to fix it."""
 

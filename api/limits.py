@@ -15,7 +15,7 @@ from typing import Protocol
 import structlog
 from sqlalchemy import delete, func, select
 
-from api.errors import RateLimited
+from api.errors import LimitsUnavailable, RateLimited
 from api.metrics import RATE_LIMITED
 from api.settings import LimitSettings
 from api.storage import Database, LimitHitRow
@@ -50,13 +50,15 @@ class DatabaseLimits:
 
 
 class RedisLimits:
-    """A sorted set per key: member -> time seen (seconds); old members trimmed on each call."""
+    """A sorted set per key: member -> time seen (seconds); old members trimmed on each call.
+    Redis failing is a failure (503 limits_unavailable), never a limit that does not apply."""
 
     def __init__(self, url: str, prefix: str) -> None:
         import redis
 
         self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self.prefix = prefix
+        self._errors = (redis.RedisError,)
 
     def add(self, key: str, member: str, *, now: datetime, window: timedelta) -> int:
         name, at = self.prefix + key, now.timestamp()
@@ -65,11 +67,30 @@ class RedisLimits:
         pipe.zremrangebyscore(name, "-inf", at - window.total_seconds())
         pipe.zcard(name)
         pipe.expire(name, int(window.total_seconds()) + 1)
-        return int(pipe.execute()[2])
+        try:
+            return int(pipe.execute()[2])
+        except self._errors as exc:
+            raise _unavailable(exc) from None
 
     def count(self, key: str, *, now: datetime, window: timedelta) -> int:
         name, at = self.prefix + key, now.timestamp()
-        return int(self.redis.zcount(name, f"({at - window.total_seconds()}", "+inf"))
+        try:
+            return int(self.redis.zcount(name, f"({at - window.total_seconds()}", "+inf"))
+        except self._errors as exc:
+            raise _unavailable(exc) from None
+
+    def ping(self) -> None:
+        try:
+            self.redis.ping()
+        except self._errors as exc:
+            raise _unavailable(exc) from None
+
+
+def _unavailable(exc: Exception) -> LimitsUnavailable:
+    log.error("limits_unavailable", error=type(exc).__name__)
+    return LimitsUnavailable(
+        "the shared rate-limit store did not answer; nothing was started: try again"
+    )
 
 
 def event() -> str:

@@ -1,5 +1,6 @@
 """Readiness: can this process serve a verification now? The database (reachable, schema at
-the code's head revision), the employee directory (answers a lookup in time) and key material."""
+the code's head revision), the employee directory (answers a lookup in time), key material and,
+when configured, the shared limit store (Redis)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from api import migrations
+from api.errors import LimitsUnavailable
+from api.limits import RedisLimits
 from api.runtime import Runtime
 
 PROBE_UPN = "deskguard-readiness-probe@invalid"  # never an employee: any answer but an error is ok
@@ -51,10 +54,20 @@ def _keys(runtime: Runtime) -> str:
     return "ok"
 
 
+def _limits(limits: RedisLimits) -> str:
+    try:
+        limits.ping()
+    except LimitsUnavailable:
+        return "the shared limit store (Redis) did not answer"
+    return "ok"
+
+
 async def check(runtime: Runtime) -> Readiness:
     checks = {
         "database": await run_in_threadpool(_database, runtime),
         "directory": await _directory(runtime),
         "keys": _keys(runtime),
     }
+    if isinstance(runtime.shared_limits, RedisLimits):
+        checks["limits"] = await run_in_threadpool(_limits, runtime.shared_limits)
     return Readiness(ready=all(v == "ok" for v in checks.values()), checks=checks)

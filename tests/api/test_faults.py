@@ -224,3 +224,27 @@ def test_a_database_that_is_gone_answers_503_json(dg: Deskguard, where: str) -> 
         assert response.json()["error"]["decision"] == "escalate"
     assert dg.client.get("/healthz").status_code == 200
     assert dg.client.get("/readyz").status_code == 503
+
+
+def test_the_shared_limit_store_down_refuses_with_503_json(
+    demo_data_dir: Path, tmp_path: Path
+) -> None:
+    from tests.api.conftest import Clock, make_deskguard, settings_for
+
+    settings = settings_for(demo_data_dir).model_copy(
+        update={
+            "database_url": f"sqlite:///{tmp_path / 'redis-down.db'}",
+            "redis_url": SecretStr(closed_port_url().replace("http://", "redis://")),
+        }
+    )
+    dg = make_deskguard(settings, Clock())
+    response = dg.client.post(
+        "/v1/verifications",
+        json={"employee": dg.employee(ADMIN_ROLE), "action": "password_reset"},
+        headers=dg.keys["helpdesk"],
+    )
+    assert response.status_code == 503, response.text
+    assert response.json()["error"]["code"] == "limits_unavailable"
+    ready = dg.client.get("/readyz")
+    assert ready.status_code == 503
+    assert "Redis" in ready.json()["error"]["checks"]["limits"]

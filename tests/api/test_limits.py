@@ -130,6 +130,7 @@ def test_replicas_share_limits_and_velocity_through_redis(
     clock = Clock()  # two replicas with their own databases: only Redis is shared
     one = limited_dg(demo_data_dir, tmp_path / "one.db", clock, **shared)
     two = limited_dg(demo_data_dir, tmp_path / "two.db", clock, **shared)
+    assert one.client.get("/readyz").json()["checks"]["limits"] == "ok"
     upn, other = employees(one, 2)
     assert start(one, upn).status_code == 201
     assert start(two, upn).status_code == 201
