@@ -52,9 +52,14 @@ def approximate_time(
     expected: str, asked_at: datetime, timezone: str, rng: random.Random, hour_slip: float = 0.0
 ) -> str:
     """ "yesterday around 3 pm": the day relative to the call, the hour rounded, maybe an hour
-    off (`hour_slip` of the time)."""
-    moment = dateparser.isoparse(expected).astimezone(ZoneInfo(timezone))
+    off (`hour_slip` of the time). A day alone (a date-only answer: the day of a time-off
+    request) is said as the day."""
     today = asked_at.astimezone(ZoneInfo(timezone)).date()
+    if len(expected.strip()) <= 10:
+        asked_day = dateparser.isoparse(expected).date()
+        back = (today - asked_day).days
+        return "today" if back == 0 else "yesterday" if back == 1 else f"{asked_day:%A}"
+    moment = dateparser.isoparse(expected).astimezone(ZoneInfo(timezone))
     days = (today - moment.date()).days
     day = "today" if days == 0 else "yesterday" if days == 1 else moment.strftime("%A")
     hour = moment.hour + (1 if moment.minute >= 45 else 0)

@@ -114,6 +114,7 @@ class VerificationService:
             ticket=check.outcome,
             facts_asked_recently=qset.facts_asked_recently,
             failed_sources=collection.degraded_sources,
+            questions=[asked_question(q) for q in qset.questions],
             **velocity,
         )
         row.velocity = velocity_flags(self.rt.policy, facts)
@@ -458,6 +459,8 @@ def asked_question(q: Question) -> AskedQuestion:
         prior=q.prior,
         knowers=named_knowers(q),
         team_reads=read_by_every_teammate(q),
+        topic=q.topic,
+        kind=q.kind,
     )
 
 

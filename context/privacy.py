@@ -17,9 +17,14 @@ from context.special_categories import Lexicon, default_lexicon
 # The typed keys a question can ask for exactly, and the few other fields it may use. Anything a
 # connector adds beyond these (a body, a web link, a raw payload) never reaches a question.
 ALLOWED_IDENTIFIERS: frozenset[str] = frozenset(
-    {"ticket_key", "project", "repository", "branch", "sha", "status_from", "status_to"}
+    {"ticket_key", "project", "repository", "branch", "sha", "status_from", "status_to", "store"}
 )
-ALLOWED_EXTRA: frozenset[str] = frozenset({"location", "files", "issue_type", "meeting_response"})
+ALLOWED_EXTRA: frozenset[str] = frozenset(
+    {"location", "files", "issue_type", "meeting_response"}
+    # shift facts (context/connectors/shift_items.py) and IT tickets (itsm_items.py)
+    | {"shift_event", "store", "department", "state", "category", "assignment_group"}
+    | {"resolved_at"}
+)
 
 DROP_SENSITIVITY = "sensitivity"
 DROP_CANCELLED = "cancelled"

@@ -5,7 +5,10 @@ What the account gives, read straight from the synthetic organisation's records:
   department works in (commit subjects, files, branches and times; who created, commented on and
   moved which ticket, and when);
 - its own calendar: every meeting it shared with the target (title, time, organiser, attendees);
-- its own inbox: every mail the target sent it (subject, time, the other recipients).
+- its own inbox: every mail the target sent it (subject, time, the other recipients);
+- for frontline staff (issue 16) the account is a co-worker at the same site: it reads the
+  site's published rota (the target's rostered shifts, approved time off, open shifts taken)
+  and the swaps it made with the target, never the target's IT tickets or pending requests.
 
 Which colleague: one of the target's team (manager, peers under the same manager, direct
 reports), drawn per target from the seed, as an attacker who phished one nearby account would
@@ -22,7 +25,8 @@ from functools import cached_property
 from typing import ClassVar
 
 from context.demo import Organisation
-from context.models import ContextItem, Employee, ItemKind, Source
+from context.demo.frontline import FRONTLINE_ROLES
+from context.models import AudienceScope, ContextItem, Employee, ItemKind, Source
 from evals.hearing import Clues, Heard, hear
 from evals.lookup import Reader, answers, ranked
 from evals.prior import OrgPrior
@@ -50,8 +54,15 @@ class Workplace:
         return frozenset(e.name for e in self.org.employees)
 
     def team(self, upn: str) -> list[str]:
-        """Manager, peers and direct reports of `upn`, in directory order."""
+        """Manager, peers and direct reports of `upn`, in directory order; for frontline staff
+        the co-workers on the same site's rota (a store, a distribution centre)."""
         me = self.by_upn[upn]
+        if me.role in FRONTLINE_ROLES:
+            return [
+                e.upn
+                for e in self.org.employees
+                if e.upn != upn and e.role in FRONTLINE_ROLES and e.department == me.department
+            ]
         near = [me.manager] if me.manager else []
         near += self.reports.get(me.manager, []) if me.manager else []
         near += self.reports.get(upn, [])
@@ -123,6 +134,13 @@ class ColleagueAttacker:
 
     def _reads(self, item: ContextItem, colleague: Employee, department: str) -> bool:
         if item.kind in (ItemKind.MEETING, ItemKind.MAIL):  # its own calendar and inbox
+            return any((p.email or "").lower() == colleague.upn for p in item.participants)
+        if item.kind is ItemKind.SHIFT:
+            # the rota of its own site (rostered shifts, approved time off, open shifts taken),
+            # and the swaps it was part of; never a pending request of someone else's
+            on_rota = item.audience.scope is AudienceScope.SCHEDULE
+            if on_rota and item.audience.group == colleague.department:
+                return True
             return any((p.email or "").lower() == colleague.upn for p in item.participants)
         return self.workplace.readable(department, item)  # the department's Jira and git
 

@@ -65,6 +65,8 @@ class Field(StrEnum):
     FILES = "files"
     STATUS = "status"
     TIME = "time"
+    STORE = "store"  # which store a shift was at
+    DEPARTMENT = "department"  # which department of the store
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class Clues:
     project: str | None = None
     status: str | None = None  # "move ... to Done": the status a ticket was moved to
     declined: bool = False  # "you declined an invitation": a reply, not a meeting attended
+    shift_event: str | None = None  # shift | swap | time_off | open_shift: which shift record
     words: frozenset[str] = field(default_factory=frozenset)  # every lower-case word
     text: str = ""
 
@@ -96,6 +99,8 @@ def _wants(text: str) -> Field:
         (r"\b(which|what) files?\b", Field.FILES),
         (r"\b(which|what) (status|state|column)\b", Field.STATUS),
         (r"\b(which|what) (meeting|invitation|invite|event)\b", Field.MEETING),
+        (r"\b(which|what) store\b", Field.STORE),
+        (r"\b(which|what) department\b", Field.DEPARTMENT),
     )
     for pattern, wanted in rules:
         if re.search(pattern, t):
@@ -110,8 +115,23 @@ def _kinds(text: str) -> frozenset[ItemKind]:
         (r"\b(e-?mail\w*|mail\w*|wrote to|message)\b", ItemKind.MAIL),
         (r"\b(ticket|issue|jira|moved?|transition\w*)\b", ItemKind.TICKET),
         (r"\b(commit\w*|repositor\w*|repo|push\w*|branch|files?)\b", ItemKind.COMMIT),
+        (r"\b(shifts?|rota|scheduled|swap\w*|time off|day off)\b", ItemKind.SHIFT),
+        (r"\bask(ed)? it\b|\bit for\b", ItemKind.TICKET),
     )
     return frozenset(kind for pattern, kind in hints if re.search(pattern, t))
+
+
+def _shift_event(text: str) -> str | None:
+    t = text.lower()
+    for pattern, event in (
+        (r"\bswap\w*\b", "swap"),
+        (r"\btime off\b|\bday off\b", "time_off"),
+        (r"\bopen shift\b|\bpick(ed)? up\b", "open_shift"),
+        (r"\bshift\b|\bscheduled\b", "shift"),
+    ):
+        if re.search(pattern, t):
+            return event
+    return None
 
 
 def _day(text: str, today: date) -> date | None:
@@ -163,6 +183,7 @@ def hear(text: str, *, asked_at: datetime, timezone: str) -> Clues:
         project=project.group(1) if project else None,
         status=status.group(1) if status else None,
         declined=bool(re.search(r"\bdeclin\w*|\bturned down\b", lowered)),
+        shift_event=_shift_event(text),
         words=frozenset(re.findall(r"[a-z0-9]+", lowered)),
         text=text,
     )

@@ -32,6 +32,8 @@ FIELD_KINDS: dict[Field, frozenset[ItemKind]] = {
     Field.BRANCH: frozenset({ItemKind.COMMIT}),
     Field.FILES: frozenset({ItemKind.COMMIT}),
     Field.STATUS: frozenset({ItemKind.TICKET}),
+    Field.STORE: frozenset({ItemKind.SHIFT}),
+    Field.DEPARTMENT: frozenset({ItemKind.SHIFT}),
 }
 
 
@@ -88,6 +90,8 @@ def value(item: ContextItem, wants: Field, reader: Reader) -> str | None:
     if wants == Field.FILES:
         return item.extra.get("files") or None
     plain = {
+        Field.STORE: item.extra.get("store"),
+        Field.DEPARTMENT: item.extra.get("department"),
         Field.REPOSITORY: item.identifiers.get("repository"),
         Field.BRANCH: item.identifiers.get("branch"),
         Field.STATUS: item.identifiers.get("status_to"),
@@ -134,6 +138,9 @@ def fits(item: ContextItem, clues: Clues, reader: Reader, *, shape_only: bool = 
     kinds = clues.kinds | FIELD_KINDS.get(clues.wants, frozenset())
     if kinds and item.kind not in kinds and not clues.declined:
         return -1
+    shift = item.kind == ItemKind.SHIFT and clues.shift_event is not None
+    if shift and item.extra.get("shift_event") != clues.shift_event:
+        return -1  # "your shift" is the rostered one, "swap" the swap record
     score = 1
     deed = _deed(clues)
     if deed is not None:

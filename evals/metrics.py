@@ -11,6 +11,7 @@ from typing import Any
 
 from evals.runner import GENUINE
 from evals.trials import ConfigRun, Trial
+from vocabulary.roles import RoleFamily, family_of
 
 Z95 = 1.959964
 
@@ -93,22 +94,33 @@ def by_role(trials: Sequence[Trial]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def guess_rates(run: ConfigRun) -> dict[str, dict[str, Any]]:
+def by_family(trials: Sequence[Trial]) -> dict[str, dict[str, Any]]:
+    """Per role family (frontline / office / IT, vocabulary/roles.py): pass and escalation."""
+    out: dict[str, dict[str, Any]] = {}
+    for family in RoleFamily:
+        mine = [t for t in trials if family_of(t.role) is family]
+        if mine:
+            out[family.value] = {**rate(mine), "escalation_rate": rate(mine, "escalate")["rate"]}
+    return out
+
+
+def guess_rates(run: ConfigRun, by: str = "kind") -> dict[str, dict[str, Any]]:
     """How often attackers (every level but injection, whose answers are instructions) answer
-    each kind of question right: correct counts 1, partial half. The Wilson upper bound is the
-    conservative value for the policy's `guess_probability` (grading/policies/)."""
+    each kind (or `by="topic"`: each topic) of question right: correct counts 1, partial half.
+    The Wilson upper bound is the conservative value for the policy's `guess_probability` and
+    `topic_guess_probability` (grading/policies/)."""
     tally: dict[str, list[float]] = {}
     for trial in run.trials:
         if trial.caller in (GENUINE, "injection"):
             continue
-        kinds = {str(q["id"]): str(q["kind"]) for q in trial.questions}
+        keys = {str(q["id"]): str(q.get(by) or "text") for q in trial.questions}
         for grade in trial.grades:
             credit = {"correct": 1.0, "partial": 0.5}.get(str(grade["verdict"]), 0.0)
-            tally.setdefault(kinds.get(str(grade["id"]), "text"), []).append(credit)
+            tally.setdefault(keys.get(str(grade["id"]), "text"), []).append(credit)
     out = {}
-    for kind, credits in sorted(tally.items()):
+    for key, credits in sorted(tally.items()):
         hits, n = sum(credits), len(credits)
-        out[kind] = {"n": n, "rate": round(hits / n, 4), "upper95": wilson(round(hits), n)[1]}
+        out[key] = {"n": n, "rate": round(hits / n, 4), "upper95": wilson(round(hits), n)[1]}
     return out
 
 
@@ -129,8 +141,13 @@ def summarise(run: ConfigRun) -> dict[str, Any]:
             GENUINE: by_role(genuine),
             **{lvl: by_role(run.by_caller(lvl)) for lvl in levels},
         },
+        "per_family": {
+            GENUINE: by_family(genuine),
+            **{lvl: by_family(run.by_caller(lvl)) for lvl in levels},
+        },
         "questions": question_quality(run.trials),
         "attacker_guess_rate_by_kind": guess_rates(run),
+        "attacker_guess_rate_by_topic": guess_rates(run, by="topic"),
         "cost": cost(run.trials),
         "planted_ticket_asked": sum(
             1

@@ -154,6 +154,11 @@ def config_blocks(run: ConfigRun, s: dict[str, Any]) -> list[Block]:
         ]
         for role in roles
     ]
+    families = [f for f in ("frontline", "office", "it") if f in s["per_family"][GENUINE]]
+    family_rows = [
+        [family, *(_role_cell(s["per_family"][c].get(family)) for c, _ in callers)]
+        for family in families
+    ]
     q, cost = s["questions"], s["cost"]
     quality_rows = [
         ["questions per verification", q["questions_per_verification"]],
@@ -176,6 +181,8 @@ def config_blocks(run: ConfigRun, s: dict[str, Any]) -> list[Block]:
             ["caller", "n", "pass [95% CI]", "escalate", "deny", "decided before asking"],
             outcome_rows,
         ),
+        Heading(3, "Pass rate per role family"),
+        Table(["family", *(c for c, _ in callers)], family_rows),
         Heading(3, "Pass rate per role"),
         Table(["role", *(c for c, _ in callers)], role_rows),
         Heading(3, "Questions, cost, latency"),
@@ -191,10 +198,17 @@ def guess_blocks(s: dict[str, Any]) -> list[Block]:
         [kind, g["n"], pct(g["rate"]), pct(g["upper95"])]
         for kind, g in s["attacker_guess_rate_by_kind"].items()
     ]
+    topics = [
+        [topic, g["n"], pct(g["rate"]), pct(g["upper95"])]
+        for topic, g in s.get("attacker_guess_rate_by_topic", {}).items()
+    ]
     return [
         Heading(3, "Attacker guess rate per answer kind (partial counts half)"),
         Para("The policy's guess_probability should be at least the upper bound."),
         Table(["kind", "answers", "guess rate", "upper 95%"], rows),
+        Heading(3, "Attacker guess rate per question topic"),
+        Para("The evidence for the policy's topic_guess_probability (decision_v5.yaml on)."),
+        Table(["topic", "answers", "guess rate", "upper 95%"], topics),
     ]
 
 

@@ -45,8 +45,10 @@ MAX_RESPONSE = 1000
 Advance = Callable[[], None]
 
 
-def make_org(employees: int, seed: int, now: datetime = EVAL_NOW) -> Organisation:
-    return build_org(seed=seed, now=now, size=employees)
+def make_org(
+    employees: int, seed: int, now: datetime = EVAL_NOW, *, mix: str = "default"
+) -> Organisation:
+    return build_org(seed=seed, now=now, size=employees, mix=mix)
 
 
 class ConfigRunner:

@@ -84,6 +84,9 @@ class Decision(BaseModel):
     policy: str  # name@version
     score: float = 0.0
     entropy_bits: float = 0.0
+    # Where an escalation goes when questions cannot verify this employee (the policy's
+    # `thin_context.route`, e.g. manager_approval); None: the ordinary escalation.
+    route: str | None = None
 
 
 def grader_failure(request: GradeRequest, error: str) -> Grade:

@@ -137,6 +137,17 @@ class KnowerRules(BaseModel):
     min_bits: float = Field(ge=0.0)
 
 
+class ThinContextRules(BaseModel):
+    """Employees the questions cannot verify (too few questions, or questions whose best case
+    cannot reach the entropy floor: a store associate whose week is only the published rota)
+    escalate before anything is asked, to `route`, never to a weaker question set."""
+
+    model_config = ConfigDict(extra="forbid")
+    route: str = "manager_approval"
+    # Escalate at start when even all-correct answers would fall short of min_entropy_bits.
+    check_ceiling: bool = True
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -154,6 +165,10 @@ class Policy(BaseModel):
     question_estimates: EstimateRules | None = None  # None: the per-kind constants alone
     velocity: VelocityRules = Field(default_factory=VelocityRules)
     beyond_one_knower: KnowerRules | None = None  # None: no rule on any one person's share
+    # Measured guess probability per question topic, in place of its kind's constant (a rota
+    # answer a same-store co-worker reads; a swap partner among a store's staff). {}: none.
+    topic_guess_probability: dict[str, float] = Field(default_factory=dict)
+    thin_context: ThinContextRules | None = None  # None: v4 and earlier (no route, no ceiling)
 
     @property
     def id(self) -> str:
@@ -180,6 +195,21 @@ def load_policy(path: Path | None = None) -> Policy:
     return Policy.model_validate(yaml.safe_load(text))
 
 
+class AskedQuestion(BaseModel):
+    """What the policy weighs of an asked question besides its grade: the fact it rests on
+    (answers on one fact count once) and its own estimate that someone else answers it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: str
+    fact: str = ""
+    guess_probability: float | None = Field(default=None, ge=0.0, le=1.0)
+    knowers: list[str] = Field(default_factory=list)  # the people who could answer it
+    prior: float | None = Field(default=None, ge=0.0, le=1.0)  # how common the answer is
+    team_reads: bool = False  # in a history every teammate reads (a repository, a project)
+    topic: str = ""  # e.g. shift.start: the policy's topic_guess_probability applies
+    kind: AnswerKind | None = None  # known before answering: the start rule's ceiling
+
+
 class StartInput(BaseModel):
     """What is known before the first question is read out. New inputs to a start rule are new
     fields here, with a default that keeps today's behaviour."""
@@ -196,19 +226,7 @@ class StartInput(BaseModel):
     directory_error: str | None = None  # the directory lookup failed: what happened
     employees_per_caller: int = 0  # distinct employees this calling number asked about
     employees_per_ticket: int = 0  # distinct employees started under this ticket
-
-
-class AskedQuestion(BaseModel):
-    """What the policy weighs of an asked question besides its grade: the fact it rests on
-    (answers on one fact count once) and its own estimate that someone else answers it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    id: str
-    fact: str = ""
-    guess_probability: float | None = Field(default=None, ge=0.0, le=1.0)
-    knowers: list[str] = Field(default_factory=list)  # the people who could answer it
-    prior: float | None = Field(default=None, ge=0.0, le=1.0)  # how common the answer is
-    team_reads: bool = False  # in a history every teammate reads (a repository, a project)
+    questions: list[AskedQuestion] = Field(default_factory=list)  # the set to be asked
 
 
 class DecisionInput(BaseModel):
@@ -239,8 +257,11 @@ class _Tally:
 
 def answer_bits(policy: Policy, grade: Grade, asked: AskedQuestion | None = None) -> float:
     """What one answer is worth: -log2(p_guess), full for correct, half for partial; p_guess is
-    the kind's constant, raised to the question's own estimate when the policy weighs it."""
+    the topic's measured constant if the policy has one, else the kind's, raised to the
+    question's own estimate when the policy weighs it."""
     p = policy.guess_probability.get(grade.kind, 0.5)
+    if asked is not None and asked.topic in policy.topic_guess_probability:
+        p = policy.topic_guess_probability[asked.topic]  # measured for the topic itself
     rules = policy.question_estimates
     if rules is not None and asked is not None and asked.guess_probability is not None:
         p = max(p, min(1.0, rules.weight * asked.guess_probability))
@@ -465,14 +486,48 @@ _TICKET_REASONS = {
 }
 
 
+def ceiling_bits(policy: Policy, questions: Sequence[AskedQuestion]) -> float:
+    """The entropy every question answered right would give (the best a genuine caller does)."""
+    grades = [
+        Grade(id=q.id, kind=q.kind, verdict=Verdict.CORRECT, score=1.0, method="ceiling", reason="")
+        for q in questions
+        if q.kind is not None
+    ]
+    return entropy_bits(policy, grades, questions)
+
+
+def _thin(policy: Policy, facts: StartInput) -> Reason | None:
+    """Why the questions available cannot verify this employee even if all answered right."""
+    rules = policy.thin_context
+    if rules is None or not rules.check_ceiling or not facts.questions:
+        return None
+    if facts.questions_available < policy.min_questions:
+        return None  # said by the count rule
+    best = ceiling_bits(policy, facts.questions)
+    if best >= policy.min_entropy_bits:
+        return None
+    detail = (
+        f"thin context: all {len(facts.questions)} questions answered right would give"
+        f" {best:.1f} bits, below {policy.min_entropy_bits:g} (their answers are on the"
+        " rota or otherwise widely known)"
+    )
+    return detail, "not enough private recent work context to verify this caller by questions"
+
+
 def decide_start(policy: Policy, facts: StartInput) -> Decision | None:
-    """Escalate before asking when the set is too thin or the attempts are used up; None: ask."""
+    """Escalate before asking when the set is too thin or the attempts are used up; None: ask.
+    A thin set (too few questions, or too little entropy even if all were answered right) goes
+    to the policy's `thin_context.route` (a manager-approved path) with the reason."""
     reasons: list[Reason] = []
     if facts.directory_error is not None:
         why = f"the employee directory failed ({facts.directory_error})"
         return fail_closed(policy, f"{why}; the employee could not be looked up")
     reasons += source_failure_reasons(policy, facts.action, facts.failed_sources)
     reasons += _velocity_reasons(policy, facts)
+    blocked = bool(reasons)  # a failed source or a velocity flag: never the thin route
+    ceiling = _thin(policy, facts)
+    if ceiling is not None:
+        reasons.append(ceiling)
     if facts.questions_available < policy.min_questions:
         thin = "not enough recent work context to"
         could = f"ask {policy.min_questions} questions (could ask {facts.questions_available})"
@@ -489,7 +544,25 @@ def decide_start(policy: Policy, facts: StartInput) -> Decision | None:
     if facts.ticket in policy.ticket.escalate_when:
         reason = _TICKET_REASONS[facts.ticket]  # policy language: fit for the agent too
         reasons.append((reason, reason))
-    return _decision(policy, DecisionOutcome.ESCALATE, reasons) if reasons else None
+    if not reasons:
+        return None
+    decision = _decision(policy, DecisionOutcome.ESCALATE, reasons)
+    thin_start = ceiling is not None or facts.questions_available < policy.min_questions
+    other = blocked or facts.recent_failures + 1 > policy.max_attempts
+    other = other or facts.ticket in policy.ticket.escalate_when
+    # Only thinness routes to the manager: a failed source, velocity, used-up attempts or a
+    # ticket problem stay ordinary escalations (the manager's approval must not bypass them).
+    if policy.thin_context is not None and thin_start and not other:
+        route = policy.thin_context.route
+        routed = f"routed to {route.replace('_', ' ')}: questions cannot verify this employee"
+        decision = decision.model_copy(
+            update={
+                "route": route,
+                "reasons": [*decision.reasons, routed],
+                "agent_reasons": [*decision.agent_reasons, routed],
+            }
+        )
+    return decision
 
 
 def decide(policy: Policy, facts: DecisionInput) -> Decision:

@@ -56,9 +56,12 @@ def _grounded_time(expected: str, cited: Sequence[ContextItem]) -> str | None:
         moment = dateparser.isoparse(expected)
     except ValueError:
         return "expected time is not ISO 8601"
+    times: list[datetime] = [t for item in cited for t in (item.when, item.end) if t]
+    if len(expected.strip()) <= 10:  # a day (time off, an open shift): the employee's local date
+        near = any(abs((t.date() - moment.date()).days) <= 1 for t in times)
+        return None if near else "expected day is not a cited item's day"
     if moment.tzinfo is None:
         return "expected time has no offset"
-    times: list[datetime] = [t for item in cited for t in (item.when, item.end) if t]
     close = any(abs((moment - t).total_seconds()) <= 60 for t in times)
     return None if close else "expected time is not a cited item's time"
 

@@ -13,7 +13,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from context.models import ASSUMED_LARGE_AUDIENCE, ContextItem, Employee, ItemKind, Source
+from context.models import (
+    ASSUMED_LARGE_AUDIENCE,
+    AudienceScope,
+    ContextItem,
+    Employee,
+    ItemKind,
+    Source,
+)
 from questions.engine import RankedFact
 from questions.models import Question
 from vocabulary.words import capitalised_names
@@ -39,6 +46,13 @@ ALTERNATIVES: dict[str, int] = {
     "commit.repository": 1,  # the team's few repositories: the usual one is a good guess
     "meeting.attendees": 4,  # the same few teammates
     "ticket.transition": 50,  # ticket numbers: the project's open tickets
+    "shift.start": 3,  # a store runs a few shift patterns (early, mid, late)
+    "shift.store": 2,
+    "shift.department": 3,
+    "shift.swap": 20,  # anyone on the store's rota
+    "shift.time_off": 6,  # the days of a week
+    "shift.open_shift": 6,
+    "itsm.request": 25,  # what frontline staff ask IT for (handhelds, tills, logins...)
 }
 DEFAULT_ALTERNATIVES = 12  # titles and subjects: a role's usual vocabulary
 # Systems whose history every reader of a project or repository sees: a teammate's account reads
@@ -174,11 +188,21 @@ def team_of(items: Iterable[ContextItem], employee: Employee | None = None) -> f
     )
 
 
+def on_the_rota(question: Question) -> bool:
+    """True when the answer is on a store's published rota (a rostered shift, an approved time
+    off): every co-worker at the store reads it in the back office or their Shifts app."""
+    prefix = f"{AudienceScope.SCHEDULE.value}:"
+    return any(k.startswith(prefix) for k in question.knowers)
+
+
 def team_share(question: Question, team: frozenset[str]) -> float:
     """The chance that one teammate's account (drawn at random from `team`) can read the answer:
-    every one for a shared system's history, otherwise the share of the team the item names."""
+    every one for a shared system's history or a store's rota (for frontline staff the team is
+    the store), otherwise the share of the team the item names."""
     if shares_a_system(question):
         return VISIBILITY.get(question.topic, 1.0)
+    if on_the_rota(question):
+        return 1.0
     if not team:
         return 0.0
     return len(team.intersection(question.knowers)) / len(team)

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from context.models import ContextItem, Involvement, PublicProfile
+from context.models import ContextItem, Involvement, ItemKind, PublicProfile
 from questions.engine import RankedFact
 from vocabulary.injection import addresses_a_machine
 from vocabulary.words import GENERIC_WORDS
@@ -27,6 +27,8 @@ ACTIVE = {
     Involvement.REPORTER: 0.8,
     Involvement.COMMENTER: 0.7,
     Involvement.ATTENDEE: 0.5,
+    Involvement.REQUESTER: 0.9,  # asked for a swap, time off, an open shift, IT's help
+    Involvement.SCHEDULED: 0.6,  # rostered: they worked it, but so did the rota say
 }
 HALF_LIFE_DAYS = 4.0
 # Each doubling of the audience beyond FEW others costs this share of the score (log scale: a
@@ -71,7 +73,9 @@ def _title_counts(items: Sequence[ContextItem]) -> Counter[str]:
 
 def exclusion(item: ContextItem, title_counts: Counter[str]) -> str | None:
     """Why an item must not become a question (None: it may)."""
-    if title_counts[item.title.strip().lower()] >= FREQUENT:
+    # Shifts share a few names (Early, Late) by design: their guessability is the audience's
+    # and the answer prior's business (questions/exposure.py), not the title's.
+    if item.kind is not ItemKind.SHIFT and title_counts[item.title.strip().lower()] >= FREQUENT:
         return "recurring"  # the daily standup: everyone on the team can guess it
     if addresses_a_machine(item.title):  # planted by whoever could file it
         return "planted_instruction"

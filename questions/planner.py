@@ -17,6 +17,7 @@ from datetime import datetime
 from context.models import Source
 from questions.exposure import knower_load, repeats, shares_a_system
 from questions.models import Question
+from vocabulary.roles import FRONTLINE_ROLES
 
 # How much each role's work shows in each source (1.0 = the role lives there).
 ROLE_SOURCES: dict[str, dict[Source, float]] = {
@@ -26,7 +27,17 @@ ROLE_SOURCES: dict[str, dict[Source, float]] = {
     "helpdesk": {Source.JIRA: 1.0, Source.CALENDAR: 0.7, Source.MAIL: 0.7, Source.GIT: 0.3},
     "ciso": {Source.CALENDAR: 1.0, Source.MAIL: 0.9, Source.JIRA: 0.7, Source.GIT: 0.3},
 }
-DEFAULT_SOURCES = {Source.CALENDAR: 1.0, Source.MAIL: 1.0, Source.JIRA: 0.6, Source.GIT: 0.4}
+# Frontline staff (vocabulary/roles.py): their rota, swaps, time off and their own IT tickets.
+FRONTLINE_SOURCES = {Source.SHIFTS: 1.0, Source.ITSM: 1.0, Source.MAIL: 0.5, Source.CALENDAR: 0.5}
+ROLE_SOURCES |= dict.fromkeys(FRONTLINE_ROLES, FRONTLINE_SOURCES)
+DEFAULT_SOURCES = {
+    Source.CALENDAR: 1.0,
+    Source.MAIL: 1.0,
+    Source.JIRA: 0.6,
+    Source.GIT: 0.4,
+    Source.ITSM: 0.8,
+    Source.SHIFTS: 0.8,
+}
 # Discount per chosen question repeating the candidate's source, day, kind or topic; "audience":
 # per chosen question sharing someone who could answer it (one colleague's mailbox or one
 # repository's history should answer as few questions of a set as possible).

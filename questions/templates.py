@@ -12,16 +12,19 @@ from typing import ClassVar
 
 from context.models import (
     MEETING_RESPONSE,
+    SHIFT_EVENT,
     ContextItem,
     Employee,
     Involvement,
     ItemKind,
     MeetingResponse,
+    ShiftEvent,
+    Source,
 )
 from questions.engine import EngineOutput, EngineRequest, RankedFact
 from questions.exposure import annotate
 from questions.models import Question
-from questions.phrasing import clock, day_phrase, when_phrase
+from questions.phrasing import clock, day_phrase, local, when_phrase
 from questions.planner import plan
 from vocabulary.answers import AnswerKind
 
@@ -170,6 +173,8 @@ def ticket_moved(
     key, status = item.identifiers.get("ticket_key"), item.identifiers.get("status_to")
     if item.kind != ItemKind.TICKET or item.involvement != Involvement.TRANSITIONER:
         return None
+    if item.source == Source.ITSM:
+        return None  # the employee's own IT ticket: see it_request
     if not key or not status:
         return None
     when = when_phrase(item.when, now, emp.timezone)
@@ -190,7 +195,7 @@ def ticket_summary(
         Involvement.ASSIGNEE: "were assigned",
     }
     verb = verbs.get(item.involvement)
-    if item.kind != ItemKind.TICKET or verb is None:
+    if item.kind != ItemKind.TICKET or verb is None or item.source == Source.ITSM:
         return None
     project = item.identifiers.get("project", "Jira")
     when = when_phrase(item.when, now, emp.timezone)
@@ -226,12 +231,107 @@ def commit_subject(
     return _question(item, "commit.subject", text, AnswerKind.TEXT, item.title)
 
 
+def _event(item: ContextItem) -> str | None:
+    return item.extra.get(SHIFT_EVENT) if item.kind == ItemKind.SHIFT else None
+
+
+def _rostered(pool: Sequence[ContextItem]) -> list[ContextItem]:
+    return [o for o in pool if _event(o) == ShiftEvent.SHIFT]
+
+
+def _day(item: ContextItem, emp: Employee) -> str:
+    """The employee's local date of an item, as a date-only expected answer."""
+    return local(item.when, emp.timezone).date().isoformat()
+
+
+def shift_start(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    """A rostered shift's start: on the store's rota, so its audience is the store."""
+    if _event(item) != ShiftEvent.SHIFT:
+        return None
+    day = day_phrase(item.when, now, emp.timezone)
+    same_day = [o for o in _rostered(pool) if day_phrase(o.when, now, emp.timezone) == day]
+    if len(same_day) > 1:
+        return None  # two shifts that day: "your shift" would be ambiguous
+    text = f"What time did your shift start {day}?"
+    return _question(item, "shift.start", text, AnswerKind.DATETIME, item.when.isoformat())
+
+
+def shift_store(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    """Which store (asked only of someone who worked at more than one this week: otherwise the
+    answer is their home store) or, within one store, which department."""
+    if _event(item) != ShiftEvent.SHIFT:
+        return None
+    day = day_phrase(item.when, now, emp.timezone)
+    rostered = _rostered(pool)
+    if len({o.extra.get("store") for o in rostered}) > 1:
+        text = f"Which store were you scheduled at {day}?"
+        return _question(item, "shift.store", text, AnswerKind.TEXT, item.extra["store"])
+    department = item.extra.get("department")
+    if department and len({o.extra.get("department") for o in rostered}) > 1:
+        text = f"Which department were you scheduled in {day}?"
+        return _question(item, "shift.department", text, AnswerKind.TEXT, department)
+    return None
+
+
+def shift_swap(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    """Who the employee swapped a shift with: the two of them and the manager know."""
+    others = _others(item, emp)
+    if _event(item) != ShiftEvent.SWAP or len(others) != 1:
+        return None
+    if item.extra.get("state") == "declined":
+        return None  # nobody worked it differently: a weak memory
+    day = day_phrase(item.when, now, emp.timezone).removeprefix("on ")
+    text = f"Who did you swap your {day} shift with?"
+    return _question(item, "shift.swap", text, AnswerKind.PERSON, others[0])
+
+
+def time_off(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    """The day the employee asked to have off (never why)."""
+    if _event(item) != ShiftEvent.TIME_OFF:
+        return None
+    text = "You asked for time off recently. Which day was it for?"
+    return _question(item, "shift.time_off", text, AnswerKind.DATETIME, _day(item, emp))
+
+
+def open_shift(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    if _event(item) != ShiftEvent.OPEN_SHIFT or item.extra.get("state") == "declined":
+        return None
+    text = "You asked to pick up an open shift recently. Which day was it?"
+    return _question(item, "shift.open_shift", text, AnswerKind.DATETIME, _day(item, emp))
+
+
+def it_request(
+    item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
+) -> Question | None:
+    """What the employee asked IT for: their own ticket (caller or requester)."""
+    if item.kind != ItemKind.TICKET or item.source != Source.ITSM or not item.title.strip():
+        return None
+    when = when_phrase(item.when, now, emp.timezone)
+    days = (local(now, emp.timezone).date() - local(item.when, emp.timezone).date()).days
+    if days >= 5:
+        when = "last week"
+    text = f"What did you ask IT for {when}?"
+    variants = [item.extra.get("category", ""), item.identifiers.get("ticket_key", "")]
+    return _question(item, "itsm.request", text, AnswerKind.TEXT, item.title, variants)
+
+
 # Per item kind, the shapes in order of preference (typed answers first: they grade exactly).
 TEMPLATES: dict[ItemKind, tuple[Template, ...]] = {
     ItemKind.MEETING: (meeting_attendees, meeting_subject),
     ItemKind.MAIL: (mail_subject, meeting_declined),
-    ItemKind.TICKET: (ticket_moved, ticket_summary),
+    ItemKind.TICKET: (it_request, ticket_moved, ticket_summary),
     ItemKind.COMMIT: (commit_subject, commit_repository),
+    ItemKind.SHIFT: (shift_swap, time_off, open_shift, shift_start, shift_store),
 }
 
 

@@ -27,6 +27,9 @@ def eval_command(
     ),
     employees: int = typer.Option(40, "--employees", min=10, max=10000, help="Organisation size."),
     seed: int = typer.Option(7, "--seed", help="Seed of the organisation and the callers."),
+    mix: str = typer.Option(
+        "default", "--mix", help="Role mix: default (the gate's), or retail (mostly frontline)."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
     gate: bool = typer.Option(False, "--gate", help="Exit 1 when a metric crosses the baseline."),
     out: Path = typer.Option(Path("eval-report"), "--out", help="Report directory."),
@@ -50,7 +53,11 @@ def eval_command(
     baseline_path = baseline or BASELINE
     if gate and not baseline_path.is_file():
         raise InvalidInput(f"no baseline file at {baseline_path}; pass --baseline PATH")
-    org = make_org(employees, seed)
+    if mix not in ("default", "retail"):
+        raise InvalidInput(f"unknown --mix {mix!r}; known: default, retail")
+    if gate and mix != "default":
+        raise InvalidInput("--gate compares with the baseline, measured on the default mix")
+    org = make_org(employees, seed, mix=mix)
     with tempfile.TemporaryDirectory(prefix="deskguard-eval-") as work:
         runs = _run_with_progress(configs, org, Path(work), seed)
     summaries = summaries_of(runs)

@@ -81,7 +81,7 @@ def shift_item(
 ) -> ContextItem:
     """A rostered shift: where (store, department) and when (start, end)."""
     return ContextItem(
-        id=f"{origin.connector}:shift:{ref}",
+        id=f"{origin.connector}:shifts:shift:{ref}",
         source=Source.SHIFTS,
         kind=ItemKind.SHIFT,
         when=start,
@@ -108,7 +108,7 @@ def swap_item(
     """The employee's own shift (starting `start`) swapped with `partner`. Known to the two of
     them and the approving manager."""
     return ContextItem(
-        id=f"{origin.connector}:swap:{ref}",
+        id=f"{origin.connector}:shifts:swap:{ref}",
         source=Source.SHIFTS,
         kind=ItemKind.SHIFT,
         when=start,
@@ -140,7 +140,7 @@ def time_off_item(
         else Audience(scope=AudienceScope.PARTICIPANTS, size=1)  # the manager
     )
     return ContextItem(
-        id=f"{origin.connector}:timeoff:{ref}",
+        id=f"{origin.connector}:shifts:timeoff:{ref}",
         source=Source.SHIFTS,
         kind=ItemKind.SHIFT,
         when=start,
@@ -166,7 +166,7 @@ def open_shift_item(
 ) -> ContextItem:
     """An open shift the employee asked to pick up: posted to, and taken in view of, the store."""
     return ContextItem(
-        id=f"{origin.connector}:openshift:{ref}",
+        id=f"{origin.connector}:shifts:openshift:{ref}",
         source=Source.SHIFTS,
         kind=ItemKind.SHIFT,
         when=start,

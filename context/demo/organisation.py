@@ -8,12 +8,14 @@ from pathlib import Path
 from context.demo.activity import jira_items, mail_items
 from context.demo.calendar import calendar_items
 from context.demo.commits import CommitSpec, commit_items
+from context.demo.frontline import frontline_items
 from context.demo.onboarding import new_hire_items
 from context.demo.records import CompanyFacts, InsiderKnowledge, Person, Roster
 from context.demo.roster import demo_roster
 from context.demo.scene import Scene
 from context.demo.synthetic import synthetic_roster
 from context.models import ContextItem, Employee, PublicProfile
+from vocabulary.roles import FRONTLINE_ROLES
 
 DEMO_SEED = 4207
 
@@ -58,7 +60,9 @@ class Organisation:
 
     def _generate(self, person: Person) -> list[ContextItem]:
         scene = self._scene
-        if person.joined_days_ago is not None:
+        if person.employee.role in FRONTLINE_ROLES:
+            raw = frontline_items(scene, person)
+        elif person.joined_days_ago is not None:
             raw = new_hire_items(scene, person)
         else:
             commits = commit_items(scene, person)
@@ -140,14 +144,20 @@ class Organisation:
 
 
 def build_org(
-    *, seed: int = DEMO_SEED, now: datetime | None = None, size: int | None = None, days: int = 14
+    *,
+    seed: int = DEMO_SEED,
+    now: datetime | None = None,
+    size: int | None = None,
+    days: int = 14,
+    mix: str = "default",
 ) -> Organisation:
-    """The demo roster (size=None) or a synthetic organisation of `size` employees, with `days`
-    of work ending at `now` (default: the current UTC time)."""
+    """The demo roster (size=None) or a synthetic organisation of `size` employees with the
+    role `mix` (default, or retail: mostly frontline), with `days` of work ending at `now`
+    (default: the current UTC time)."""
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware (e.g. datetime.now(UTC))")
     if days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
-    roster = demo_roster() if size is None else synthetic_roster(seed, size)
+    roster = demo_roster() if size is None else synthetic_roster(seed, size, mix)
     return Organisation(roster, seed=seed, now=now, days=days, synthetic=size is not None)

@@ -24,12 +24,15 @@ def _person(
     public_projects: tuple[str, ...] = (),
     joined_days_ago: int | None = None,
     store: str | None = None,
+    department: str | None = None,
 ) -> Person:
     identities = tuple(GitIdentity(n, e) for n, e in git)
     manager = upn_for(boss) if boss else None
     employee = make_employee(name, role, manager, tz=tz, office=city, git=identities)
     if title:
         employee = employee.model_copy(update={"title": title})
+    if department:
+        employee = employee.model_copy(update={"department": department})
     keys = ("date_of_birth", "home_city", "phone", "previous_employer")
     return Person(
         employee=employee,
@@ -184,6 +187,29 @@ def _people() -> tuple[Person, ...]:
             title="Store Manager, Store 118 (Brooklyn)",
             store="118",
             leaked=("1981-03-03", "Staten Island, NY", "+1 718 555 0190", "Trader Joe's"),
+        ),
+        # Frontline staff (issue 16): no mail, no Jira; their rota, swaps, time off and IT
+        # tickets (context/demo/frontline.py). Their department is their site.
+        _person(
+            "Rosa Ortiz",
+            "store_associate",
+            "Luis Romero",
+            "Dallas",
+            CHI,
+            title="Store Associate, Store 214 (Dallas)",
+            department="Store 214 (Dallas)",
+            store="214",
+            leaked=("1998-05-21", "Mesquite, TX", "+1 214 555 0172", "H-E-B"),
+        ),
+        _person(
+            "Hector Mensah",
+            "dc_operative",
+            "Greg Alvarez",
+            "Joliet",
+            CHI,
+            title="Distribution Centre Operative, Joliet DC",
+            department="Joliet DC",
+            leaked=("1990-12-09", "Romeoville, IL", "+1 815 555 0119", "Amazon"),
         ),
     )
 

@@ -43,7 +43,27 @@ def _smooth_cycle(weights: dict[str, int]) -> tuple[str, ...]:
     return tuple(cycle)
 
 
+# The retail mix (issue 16; `deskguard eval --mix retail`): a national retailer is mostly
+# frontline, per 50 people 26 store associates, 5 shift leads, 9 distribution-centre operatives
+# and 3 drivers, with a few store managers and office and IT roles.
+RETAIL_WEIGHTS = {
+    "store_associate": 26,
+    "dc_operative": 9,
+    "shift_lead": 5,
+    "driver": 3,
+    "store_manager": 2,
+    "engineer": 1,
+    "helpdesk": 1,
+    "finance": 1,
+    "buyer": 1,
+    "planner": 1,
+}
+MIXES = {"default": ROLE_WEIGHTS, "retail": RETAIL_WEIGHTS}
+STORE_STAFF = 25  # frontline staff per store in the directory: a store's rota
+DC_STAFF = 30
+
 ROLE_CYCLE = _smooth_cycle(ROLE_WEIGHTS)
+CYCLES = {name: _smooth_cycle(weights) for name, weights in MIXES.items()}
 FAMILY = {
     "ciso": "Security",
     "it_admin": "IT Operations",
@@ -56,6 +76,10 @@ FAMILY = {
     "buyer": "Merchandising",
     "planner": "Merchandising",
     "store_manager": "Stores",
+    "store_associate": "Stores",
+    "shift_lead": "Stores",
+    "dc_operative": "Distribution",
+    "driver": "Distribution",
 }
 FIRST = (
     "Priya",
@@ -152,8 +176,31 @@ ENG_PROJECTS = ("POS", "INV", "ECOM", "PRICE", "LOY", "ORD")
 SPAN = 6  # direct reports per manager
 
 
-def role_of(index: int) -> str:
-    return "ciso" if index == 0 else ROLE_CYCLE[(index - 1) % len(ROLE_CYCLE)]
+def role_of(index: int, mix: str = "default") -> str:
+    cycle = CYCLES[mix]
+    return "ciso" if index == 0 else cycle[(index - 1) % len(cycle)]
+
+
+def _sites(seed: int, size: int, mix: str) -> dict[int, tuple[str, str]]:
+    """Frontline employee index -> (site name, city): store staff round-robin over stores of
+    about STORE_STAFF, DC operatives and drivers over distribution centres."""
+    store_staff = [i for i in range(size) if role_of(i, mix) in ("store_associate", "shift_lead")]
+    dc_staff = [i for i in range(size) if role_of(i, mix) in ("dc_operative", "driver")]
+    rnd = rng(seed, "synthetic-sites")
+    stores = max(1, round(len(store_staff) / STORE_STAFF))
+    dcs = max(1, round(len(dc_staff) / DC_STAFF))
+    cities = [c for _, cs, _ in ZONES for c in cs]
+    numbers = rnd.sample(range(1, 480), min(stores, 479))
+    store_sites = [(f"Store {n:03d} ({rnd.choice(cities)})", "") for n in numbers]
+    dc_cities = rnd.sample(cities, min(dcs, len(cities)))
+    dc_sites = [(f"{city} DC", city) for city in dc_cities]
+    out: dict[int, tuple[str, str]] = {}
+    for k, i in enumerate(store_staff):
+        name, _ = store_sites[k % len(store_sites)]
+        out[i] = (name, name.split("(")[-1].rstrip(")"))
+    for k, i in enumerate(dc_staff):
+        out[i] = dc_sites[k % len(dc_sites)]
+    return out
 
 
 def _work(role: str, i: int, rnd: random.Random) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -184,12 +231,22 @@ def _names(seed: int, size: int) -> list[tuple[str, str]]:
     return out
 
 
-def _person(seed: int, i: int, ident: tuple[str, str], manager: str | None, role: str) -> Person:
+def _person(
+    seed: int,
+    i: int,
+    ident: tuple[str, str],
+    manager: str | None,
+    role: str,
+    site: tuple[str, str] | None = None,
+) -> Person:
     rnd = rng(seed, "synthetic-person", i)
     name, upn = ident
     first, last = name.lower().split()
     tz, cities, _ = rnd.choices(ZONES, weights=[z[2] for z in ZONES])[0]
     city = rnd.choice(cities)
+    if site is not None:  # frontline: the site's city and zone
+        city = site[1] or city
+        tz = next((z for z, cs, _ in ZONES if city in cs), tz)
     projects, repos = _work(role, i, rnd)
     git: tuple[GitIdentity, ...] = (GitIdentity(name, upn),) if repos else ()
     if role == "engineer" and i % 7 == 0:  # commits from a second, misconfigured identity too
@@ -206,6 +263,8 @@ def _person(seed: int, i: int, ident: tuple[str, str], manager: str | None, role
     store = f"{rnd.randint(1, 480):03d}" if role == "store_manager" else None
     if store:
         employee = employee.model_copy(update={"title": f"Store Manager, Store {store} ({city})"})
+    if site is not None:
+        employee = employee.model_copy(update={"department": site[0]})
     return Person(
         employee=employee,
         store=store,
@@ -220,15 +279,15 @@ def _person(seed: int, i: int, ident: tuple[str, str], manager: str | None, role
     )
 
 
-def _managers(size: int) -> list[int | None]:
+def _managers(size: int, mix: str = "default") -> list[int | None]:
     """Manager index per employee: a tree of span SPAN inside each family under employee 0.
     New hires go last in their family so they never manage anyone."""
     families: dict[str, list[int]] = defaultdict(list)
     for i in range(1, size):
-        families[FAMILY[role_of(i)]].append(i)
+        families[FAMILY[role_of(i, mix)]].append(i)
     managers: list[int | None] = [None] * size
     for members in families.values():
-        members.sort(key=lambda i: (role_of(i) == "new_hire", i))
+        members.sort(key=lambda i: (role_of(i, mix) == "new_hire", i))
         for k, i in enumerate(members):
             managers[i] = 0 if k == 0 else members[(k - 1) // SPAN]
     return managers
@@ -264,13 +323,18 @@ def _teams(seed: int, people: list[Person], managers: list[int | None]) -> tuple
     return tuple(teams)
 
 
-def synthetic_roster(seed: int, size: int) -> Roster:
+def synthetic_roster(seed: int, size: int, mix: str = "default") -> Roster:
     if not 10 <= size <= 10_000:
         raise ValueError(f"size must be between 10 and 10,000, got {size}")
-    managers = _managers(size)
+    if mix not in MIXES:
+        raise ValueError(f"unknown mix {mix!r}; known: {', '.join(MIXES)}")
+    managers = _managers(size, mix)
     names = _names(seed, size)
+    sites = _sites(seed, size, mix)
     people = [
-        _person(seed, i, names[i], None if m is None else names[m][1], role_of(i))
+        _person(
+            seed, i, names[i], None if m is None else names[m][1], role_of(i, mix), sites.get(i)
+        )
         for i, m in enumerate(managers)
     ]
     return Roster(company=COMPANY, people=tuple(people), teams=_teams(seed, people, managers))

@@ -10,8 +10,9 @@ import pytest
 
 from context.config import CollectionConfig
 from context.demo import DEMO_SEED, Organisation, build_org
-from context.models import ContextItem, Sensitivity, Source
+from context.models import ContextItem, ItemKind, Sensitivity, Source
 from context.privacy import filter_items
+from vocabulary.roles import FRONTLINE_ROLES
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # a Wednesday, early UTC (evening in the US)
 # Anchors that stress the calendar: Monday just after midnight UTC (still Sunday in the US),
@@ -86,8 +87,21 @@ def test_items_fall_in_the_window_on_weekdays_in_working_hours(now: datetime) ->
         for item in items:
             assert now - timedelta(days=14) <= item.when < now
             assert (item.end or item.when) <= now
+            if e.role in FRONTLINE_ROLES:
+                continue  # shifts run seven days a week, early and late (see below)
             local = item.when.astimezone(ZoneInfo(e.timezone))
             assert local.weekday() < 5 and 7 <= local.hour < 19, (e.upn, item.title, local)
+
+
+@pytest.mark.parametrize("now", NOWS, ids=lambda n: n.strftime("%a-%H%M"))
+def test_the_frontline_staff_have_shifts_and_tickets(now: datetime) -> None:
+    org = build_org(now=now)
+    for e in org.employees:
+        if e.role not in FRONTLINE_ROLES:
+            continue
+        items = org.items(e.upn)
+        assert {i.kind for i in items} <= {ItemKind.SHIFT, ItemKind.TICKET}
+        assert sum(i.kind == ItemKind.SHIFT for i in items) >= 4, e.upn
 
 
 @pytest.mark.parametrize("now", NOWS, ids=lambda n: n.strftime("%a-%H%M"))
@@ -127,7 +141,8 @@ def test_privacy_bait_is_present_for_everyone_settled(org: Organisation) -> None
         if e.role == "new_hire":
             continue
         items = org.items(e.upn)
-        assert any(i.sensitivity == Sensitivity.PRIVATE for i in items), e.upn
+        if e.role not in FRONTLINE_ROLES:  # shifts have no private flag: see below
+            assert any(i.sensitivity == Sensitivity.PRIVATE for i in items), e.upn
         assert sum(i.cancelled for i in items) == 1, e.upn
         assert any(i.title.startswith("Compensation review - ") for i in items), e.upn
 
@@ -201,3 +216,6 @@ def test_privacy_filter_drops_exactly_the_bait(org: Organisation) -> None:
         kept, dropped = filter_items(org.items(upn), sensitive_patterns=patterns)
         assert dropped == {"sensitivity": 2, "cancelled": 1, "special_category:pay": 1}, upn
         assert len(kept) == len(org.items(upn)) - 4
+    rosa = "rosa.ortiz@larkspurgoods.example"  # frontline: a cancelled shift, a ticket about pay
+    kept, dropped = filter_items(org.items(rosa), sensitive_patterns=patterns)
+    assert dropped == {"cancelled": 1, "special_category:pay": 1}

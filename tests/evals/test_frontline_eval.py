@@ -1,0 +1,70 @@
+"""The retail mix (`deskguard eval --mix retail`): mostly frontline staff with shift and IT
+ticket context, the colleague attacker as a co-worker on the same site's rota, and the per-family
+table in the report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+
+from context.demo import build_org
+from context.models import SHIFT_EVENT, AudienceScope, ItemKind, Source
+from evals.colleague import ColleagueAttacker
+from evals.hearing import Field, hear
+from vocabulary.roles import FRONTLINE_ROLES, RoleFamily, family_of
+
+NOW = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def org():  # type: ignore[no-untyped-def]
+    return build_org(seed=11, now=NOW, size=120, mix="retail")
+
+
+def test_the_retail_mix_is_mostly_frontline_and_the_default_mix_is_unchanged(org) -> None:  # type: ignore[no-untyped-def]
+    families = Counter(family_of(e.role) for e in org.employees)
+    assert families[RoleFamily.FRONTLINE] / len(org.employees) > 0.8
+    assert families[RoleFamily.OFFICE] and families[RoleFamily.IT]
+    default = build_org(seed=11, now=NOW, size=120)
+    assert not any(e.role in FRONTLINE_ROLES for e in default.employees)
+    with pytest.raises(ValueError, match="unknown mix"):
+        build_org(seed=11, now=NOW, size=20, mix="bakery")
+
+
+def test_frontline_staff_have_shift_and_ticket_context_at_their_site(org) -> None:  # type: ignore[no-untyped-def]
+    frontline = [e for e in org.employees if e.role in FRONTLINE_ROLES]
+    sources: Counter[str] = Counter()
+    for e in frontline:
+        items = org.items(e.upn)
+        sources.update(i.source.value for i in items)
+        rostered = [i for i in items if i.extra.get(SHIFT_EVENT) == "shift"]
+        assert rostered and all(i.extra["store"] == e.department for i in rostered)
+        assert all(i.source in (Source.SHIFTS, Source.ITSM) for i in items)
+    assert sources["shifts"] > sources["itsm"] > 0
+
+
+def test_the_colleague_is_a_coworker_on_the_rota_who_never_reads_tickets(org) -> None:  # type: ignore[no-untyped-def]
+    attacker = ColleagueAttacker(org, seed=11)
+    target = next(e for e in org.employees if e.role == "store_associate")
+    account = attacker.account(target.upn)
+    assert account.department == target.department and account.role in FRONTLINE_ROLES
+    seen = attacker.visible(target.upn, account)
+    assert any(i.extra.get(SHIFT_EVENT) == "shift" for i in seen)
+    for item in seen:
+        assert item.source != Source.ITSM
+        if item.audience.scope is not AudienceScope.SCHEDULE:  # a swap it was part of
+            assert any(p.email == account.upn for p in item.participants)
+
+
+def test_the_attackers_hear_shift_questions() -> None:
+    swap = hear("Who did you swap your Sunday shift with?", asked_at=NOW, timezone="UTC")
+    assert swap.wants is Field.PEOPLE and ItemKind.SHIFT in swap.kinds
+    assert swap.shift_event == "swap" and swap.day is not None and swap.day.weekday() == 6
+    start = hear("What time did your shift start on Tuesday?", asked_at=NOW, timezone="UTC")
+    assert start.wants is Field.TIME and start.shift_event == "shift"
+    store = hear("Which store were you scheduled at on Saturday?", asked_at=NOW, timezone="UTC")
+    assert store.wants is Field.STORE
+    it = hear("What did you ask IT for last week?", asked_at=NOW, timezone="UTC")
+    assert ItemKind.TICKET in it.kinds and it.shift_event is None

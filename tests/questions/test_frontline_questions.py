@@ -1,0 +1,121 @@
+"""Questions for frontline staff: the templates for shift and IT-ticket facts, the rota's
+audience (every co-worker at the store), and the planner preferring what few people know."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from context.connectors.itsm_items import it_ticket_item
+from context.connectors.shift_items import (
+    Origin,
+    Rota,
+    shift_item,
+    swap_item,
+    time_off_item,
+)
+from context.models import ContextItem, Employee, Participant
+from questions.engine import RankedFact
+from questions.exposure import on_the_rota
+from questions.planner import plan
+from questions.templates import candidates
+from tests.questions.factories import NOW
+
+ROSA = Employee(
+    upn="rosa.ortiz@example.test",
+    name="Rosa Ortiz",
+    title="Store Associate",
+    department="Store 042",
+    role="store_associate",
+    timezone="America/Chicago",
+)
+ORIGIN = Origin("demo", Rota("Store 042 Joliet", 28), NOW)
+DAY = NOW.replace(hour=13, minute=0)  # 7 am in Chicago
+
+
+def week() -> list[ContextItem]:
+    shifts = [
+        shift_item(
+            ORIGIN,
+            f"s{d}",
+            start=DAY - timedelta(days=d),
+            end=DAY - timedelta(days=d, hours=-8),
+            label="Early",
+            department="Checkout",
+        )
+        for d in (1, 2, 4, 5)
+    ]
+    swap = swap_item(
+        ORIGIN,
+        "sw1",
+        start=DAY - timedelta(days=3),
+        end=None,
+        partner=Participant(name="Jamal Brooks", email="jamal@example.test"),
+        state="approved",
+        department="Checkout",
+    )
+    off = time_off_item(ORIGIN, "t1", start=DAY - timedelta(days=6), end=None, state="pending")
+    ticket = it_ticket_item(
+        connector="demo",
+        number="INC0012345",
+        short_description="Handheld scanner will not charge",
+        opened=NOW - timedelta(days=2, hours=3),
+        resolved=None,
+        category="Hardware",
+        assignment_group="Store Support",
+        fetched_at=NOW,
+    )
+    return [*shifts, swap, off, ticket]
+
+
+def facts(items: list[ContextItem]) -> list[RankedFact]:
+    return [RankedFact(item=i, score=1.0 - n / 100, reasons=[]) for n, i in enumerate(items)]
+
+
+def test_shift_templates_ask_what_the_issue_asks() -> None:
+    pool = candidates(facts(week()), ROSA, NOW)
+    texts = {q.topic: q.text for q in pool}
+    assert texts["shift.swap"] == "Who did you swap your Sunday shift with?"
+    assert texts["shift.start"].startswith("What time did your shift start")
+    assert texts["itsm.request"].startswith("What did you ask IT for")
+    assert texts["shift.time_off"] == "You asked for time off recently. Which day was it for?"
+    swap = next(q for q in pool if q.topic == "shift.swap")
+    assert swap.expected == "Jamal Brooks" and swap.kind == "person"
+    off = next(q for q in pool if q.topic == "shift.time_off")
+    assert off.kind == "datetime" and len(off.expected) == 10  # a day, in Chicago
+    it = next(q for q in pool if q.topic == "itsm.request")
+    assert it.expected == "Handheld scanner will not charge" and "Hardware" in it.variants
+    assert "shift.store" not in texts  # one store all week: the answer is their home store
+
+
+def test_rota_facts_are_known_to_the_store_and_swaps_to_a_few() -> None:
+    pool = candidates(facts(week()), ROSA, NOW)
+    start = next(q for q in pool if q.topic == "shift.start")
+    assert on_the_rota(start) and start.audience == 27
+    assert start.guess_probability is not None and start.guess_probability >= 0.99
+    for topic in ("shift.swap", "shift.time_off", "itsm.request"):
+        q = next(q for q in pool if q.topic == topic)
+        assert not on_the_rota(q)
+        assert q.guess_probability is not None and q.guess_probability < 0.06, topic
+
+
+def test_the_planner_asks_private_facts_first_and_fills_with_the_rota() -> None:
+    pool = candidates(facts(week()), ROSA, NOW)
+    chosen = plan(pool, role=ROSA.role, count=6, now=NOW)
+    topics = [q.topic for q in chosen]
+    assert set(topics[:3]) == {"shift.swap", "shift.time_off", "itsm.request"}
+    assert topics[3:] and all(t == "shift.start" for t in topics[3:])
+
+
+def test_a_second_store_or_department_is_asked_about() -> None:
+    items = week()
+    other = shift_item(
+        Origin("demo", Rota("Store 118 Aurora", 30), NOW),
+        "s9",
+        start=DAY - timedelta(days=6, hours=-2),
+        end=None,
+        label="Mid",
+        department="Bakery",
+    )
+    pool = candidates(facts([*items, other]), ROSA, NOW)
+    stores = [q for q in pool if q.topic == "shift.store"]
+    assert stores and {q.expected for q in stores} <= {"Store 042 Joliet", "Store 118 Aurora"}
