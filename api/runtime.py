@@ -174,6 +174,7 @@ def _org_sources(org: Organisation) -> Sources:
 def _sources(settings: Settings, now: datetime) -> Sources:
     """The connectors DESKGUARD_CONNECTORS enables, each built from its settings section. The
     directory comes from a connector that serves one (the demo tenant), otherwise from Graph."""
+    from context.config import JsmSourceConfig, ServiceNowSourceConfig
     from context.registry import build_connectors
 
     try:
@@ -188,6 +189,9 @@ def _sources(settings: Settings, now: datetime) -> Sources:
             github=settings.github,
             shifts=settings.shifts,
             wfm=settings.wfm,
+            # the ticketing integration's instance and account read the caller's own tickets
+            servicenow=ServiceNowSourceConfig.model_validate(settings.servicenow.model_dump()),
+            jsm=JsmSourceConfig.model_validate(settings.jsm.model_dump()),
         )
     except ValueError as exc:
         raise ConfigurationError(f"DESKGUARD_CONNECTORS: {exc}") from None

@@ -48,6 +48,29 @@ class WorkforceFileConfig(BaseModel):
     timeout_seconds: float = 8.0
 
 
+class ServiceNowSourceConfig(BaseModel):
+    """The employee's own ServiceNow tickets as context: the same instance and service account
+    as DESKGUARD_SERVICENOW__* (api/runtime passes that section), read with pysnc."""
+
+    instance: str | None = None
+    username: str | None = None
+    password: SecretStr | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    ca_bundle: str | None = None
+    timeout_seconds: float = 8.0
+
+
+class JsmSourceConfig(BaseModel):
+    """The employee's own Jira Service Management requests as context: the same site and token
+    as DESKGUARD_JSM__* (api/runtime passes that section), read with the `jira` client."""
+
+    url: str | None = None
+    email: str | None = None
+    token: SecretStr | None = None
+    timeout_seconds: float = 8.0
+
+
 class JiraConfig(BaseModel):
     url: str | None = None
     email: str | None = None  # with token: Jira Cloud API token (basic auth)

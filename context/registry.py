@@ -20,6 +20,8 @@ from context.connectors.git import GitConnector
 from context.connectors.github import GitHubConnector
 from context.connectors.graph import GraphConnector
 from context.connectors.jira import JiraConnector
+from context.connectors.jsm import JsmConnector
+from context.connectors.servicenow import ServiceNowConnector
 from context.connectors.shifts import ShiftsConnector
 from context.connectors.wfm import WorkforceFileConnector
 
@@ -51,6 +53,8 @@ REGISTRY = _registry(
         GitHubConnector,
         ShiftsConnector,
         WorkforceFileConnector,
+        ServiceNowConnector,
+        JsmConnector,
     )
 )
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from pydantic import ValidationError
 from pydantic_core import from_json
 
-from context.models import ContextItem, Employee
+from context.models import SHIFT_EVENT, ContextItem, Employee
 from prompts.schemas import PhrasedQuestion, PhrasedQuestions
 from questions.engine import EngineRequest
 from questions.models import DroppedQuestion, Question
@@ -38,6 +38,14 @@ ASK_OF_TOPIC = {
     "commit.repository": "repository",
     "commit.files": "files",
     "ticket.moved_at": "time",
+    # frontline facts (issue 16): shifts and the employee's own IT tickets
+    "shift.swap": "people",
+    "shift.start": "time",
+    "shift.time_off": "day",
+    "shift.open_shift": "day",
+    "shift.store": "store",
+    "shift.department": "department",
+    "itsm.request": "title",
 }
 MAX_TEXT = 240
 TITLE_CHARS = 90  # enough to tell facts apart; the model never needs a whole title
@@ -82,6 +90,10 @@ def offer_data(offer: Offer, employee: Employee, now: datetime) -> dict[str, obj
     }
     if "status_to" in item.identifiers:
         data["moved_to"] = item.identifiers["status_to"]
+    event = item.extra.get(SHIFT_EVENT)
+    if event is not None:  # a shift fact: what it was, never who (a swap's title names them)
+        data["shift"] = event
+        data["title"] = {"swap": "shift swap", "time_off": "time off"}.get(event, data["title"])
     data["asks"] = list(offer.asks)
     return data
 

@@ -250,6 +250,8 @@ def shift_start(
     """A rostered shift's start: on the store's rota, so its audience is the store."""
     if _event(item) != ShiftEvent.SHIFT:
         return None
+    if (local(now, emp.timezone).date() - local(item.when, emp.timezone).date()).days >= 7:
+        return None  # a week ago is today's weekday: "on Wednesday" would mean today
     day = day_phrase(item.when, now, emp.timezone)
     same_day = [o for o in _rostered(pool) if day_phrase(o.when, now, emp.timezone) == day]
     if len(same_day) > 1:
@@ -316,10 +318,16 @@ def it_request(
     """What the employee asked IT for: their own ticket (caller or requester)."""
     if item.kind != ItemKind.TICKET or item.source != Source.ITSM or not item.title.strip():
         return None
-    when = when_phrase(item.when, now, emp.timezone)
-    days = (local(now, emp.timezone).date() - local(item.when, emp.timezone).date()).days
-    if days >= 5:
-        when = "last week"
+
+    def age(other: ContextItem) -> int:
+        return (local(now, emp.timezone).date() - local(other.when, emp.timezone).date()).days
+
+    old = [o for o in pool if o.source == Source.ITSM and o.kind == ItemKind.TICKET and age(o) >= 5]
+    if age(item) >= 5 and len(old) == 1:
+        when = "last week"  # the only ticket that old: "last week" names it
+    else:  # the day and the hour: two tickets of one day part must not read the same
+        day, at = day_phrase(item.when, now, emp.timezone), clock(item.when, emp.timezone)
+        when = f"{day} around {at}"
     text = f"What did you ask IT for {when}?"
     variants = [item.extra.get("category", ""), item.identifiers.get("ticket_key", "")]
     return _question(item, "itsm.request", text, AnswerKind.TEXT, item.title, variants)

@@ -101,13 +101,15 @@ class JiraConnector:
 
     name: ClassVar[str] = "jira"
     config_type: ClassVar[type[BaseModel] | None] = JiraConfig  # DESKGUARD_JIRA__*
+    search_fields: ClassVar[list[str]] = SEARCH_FIELDS  # what a search asks for
+    search_expand: ClassVar[str | None] = "changelog"
 
     @classmethod
     def from_config(cls, config: JiraConfig, context: BuildContext) -> JiraConnector:
         return cls(config, lookback_days=context.lookback_days)
 
     def __init__(
-        self, config: JiraConfig, *, lookback_days: int = 7, retry_budget_seconds: float = 10.0
+        self, config: Any, *, lookback_days: int = 7, retry_budget_seconds: float = 10.0
     ) -> None:
         self.config = config
         self.lookback_days = lookback_days
@@ -130,7 +132,7 @@ class JiraConnector:
                 if wait is None or time.monotonic() + wait > deadline:
                     status = _status(exc)
                     reason = f"HTTP {status}" if status else type(exc).__name__
-                    raise ConnectorError("jira", f"{what}: {reason}") from None
+                    raise ConnectorError(self.name, f"{what}: {reason}") from None
                 time.sleep(wait)
 
     def _client(self) -> Any:
@@ -215,7 +217,8 @@ class JiraConnector:
             batch = [i for i in page.get("issues") or [] if isinstance(i, dict)]
             result.skipped += len(page.get("issues") or []) - len(batch)
             issues += batch
-            self._log(result, SEARCH_CLOUD if cloud else SEARCH_SERVER, SEARCH_FIELDS, len(batch))
+            endpoint = SEARCH_CLOUD if cloud else SEARCH_SERVER
+            self._log(result, endpoint, self.search_fields, len(batch))
             if cloud:
                 token = page.get("nextPageToken")
                 if not token or page.get("isLast"):
@@ -227,12 +230,13 @@ class JiraConnector:
     def _page(
         self, client: Any, jql: str, cloud: bool, token: str | None, start: int
     ) -> dict[str, Any]:
-        common = {
+        common: dict[str, Any] = {
             "maxResults": PAGE_SIZE,
-            "fields": list(SEARCH_FIELDS),
-            "expand": "changelog",
+            "fields": list(self.search_fields),
             "json_result": True,
         }
+        if self.search_expand:
+            common["expand"] = self.search_expand
         if cloud:
             return dict(
                 self._call(

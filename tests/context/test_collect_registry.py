@@ -43,7 +43,7 @@ def test_builds_named_connectors_in_order_once_each() -> None:
 
 
 def test_unknown_name_lists_the_known_ones() -> None:
-    known = "known: demo, git, github, graph, jira, shifts, wfm"
+    known = "known: demo, git, github, graph, jira, jsm, servicenow, shifts, wfm"
     with pytest.raises(ValueError, match=f"unknown connector\\(s\\) ldap; {known}"):
         build(["graph", "ldap"])
 

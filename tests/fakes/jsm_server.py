@@ -1,7 +1,9 @@
-"""A fake Jira Service Management site for the ticketing adapter: an issue's reporter
-(`GET /rest/api/2/issue/{key}`), internal comments (`POST .../comment` with the
-`sd.public.comment` property) and issue properties (`PUT .../properties/{key}`), in the shapes of
-Jira's REST API v2. Every comment and property write is kept for assertions."""
+"""A fake Jira Service Management site (Server/Data Center) in the shapes of Jira's REST API v2:
+for the ticketing adapter an issue's reporter (`GET /rest/api/2/issue/{key}`), internal comments
+(`POST .../comment` with the `sd.public.comment` property) and issue properties (`PUT
+.../properties/{key}`); for the context connector `serverInfo`, `field`, `user/search` and
+`search` over the requests in `requests` (JQL is not parsed: every request is served, with only
+the fields asked for). Every comment and property write is kept for assertions."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ class FakeJSM:
     comments: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     properties: dict[tuple[str, str], Any] = field(default_factory=dict)
     down: bool = False
+    requests: list[dict[str, Any]] = field(default_factory=list)  # issues, full fields
+    users: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.server = FakeHTTPServer(self.route)
@@ -29,6 +33,9 @@ class FakeJSM:
     def route(self, request: Request) -> Reply:
         if self.down:
             return Reply(503, {"errorMessages": ["Service unavailable"], "errors": {}})
+        served = self._context(request)
+        if served is not None:
+            return served
         parts = request.path.strip("/").split("/")
         if parts[:4] != ["rest", "api", "2", "issue"] or len(parts) < 5:
             return Reply(404, {"errorMessages": ["Not found"], "errors": {}})
@@ -56,6 +63,28 @@ class FakeJSM:
             self.properties[(key, parts[6])] = request.json()
             return Reply(200)
         return Reply(405, {"errorMessages": ["Method not allowed"], "errors": {}})
+
+    def _context(self, request: Request) -> Reply | None:
+        path = request.path
+        if path == "/rest/api/2/serverInfo":
+            info = {"baseUrl": self.url, "version": "9.12.0", "versionNumbers": [9, 12, 0]}
+            return Reply(200, info | {"deploymentType": "Server"})
+        if path == "/rest/api/2/field":
+            return Reply(200, [{"id": "summary", "name": "Summary", "clauseNames": ["summary"]}])
+        if path == "/rest/api/2/user/search":
+            who = (request.param("username") or "").lower()
+            found = [u for u in self.users if who in (u.get("name"), u.get("emailAddress"))]
+            me = f"{self.url}/rest/api/2/user?username="
+            return Reply(200, [{"self": me + str(u.get("name")), **u} for u in found])
+        if path == "/rest/api/2/search":
+            wanted = [f for v in request.query.get("fields", []) for f in v.split(",")]
+            issues = [
+                {**i, "fields": {k: v for k, v in i["fields"].items() if k in wanted}}
+                for i in self.requests
+            ]
+            body = {"startAt": 0, "maxResults": 50, "total": len(issues), "issues": issues}
+            return Reply(200, body)
+        return None
 
     def start(self) -> FakeJSM:
         self.server.start()

@@ -38,6 +38,7 @@ class FakeServiceNow:
     client_id: str = "deskguard-client"
     client_secret: str = "deskguard-secret"
     down: bool = False  # answer every request 503
+    groups: dict[str, str] = field(default_factory=dict)  # sys_id -> name (reference fields)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -109,7 +110,10 @@ class FakeServiceNow:
     def _list(self, table: str, request: Request) -> Reply:
         rows = list(self.tables.get(table, {}).values())
         for clause in (request.param("sysparm_query") or "").split("^"):
-            if "=" in clause and not clause.startswith("ORDERBY"):
+            if ">=" in clause:  # times as the Table API stores them sort as text
+                name, value = clause.split(">=", 1)
+                rows = [r for r in rows if r.get(name, "") >= value]
+            elif "=" in clause and not clause.startswith("ORDERBY"):
                 name, value = clause.split("=", 1)
                 rows = [r for r in rows if r.get(name) == value]
         offset = int(request.param("sysparm_offset") or 0)
@@ -138,6 +142,8 @@ class FakeServiceNow:
                 out[name] = {"display_value": "\n\n".join(reversed(notes)), "value": ""}
             elif value in USERS:
                 out[name] = {"display_value": USERS[value]["name"], "value": value}
+            elif value in self.groups:
+                out[name] = {"display_value": self.groups[value], "value": value}
             else:
                 out[name] = {"display_value": value, "value": value}
         return out

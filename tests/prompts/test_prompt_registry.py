@@ -22,6 +22,7 @@ COMMITTED = {
     "attacker@v1": "060af47d3b329de83db3188a8c46a3c8da8de0365a4a8231eb262681b5b59e9e",
     "question_generation@v1": "312d9b888d07c64bf9844e8e53737a860a9f31539b80a93dc8999d66974bfc06",
     "question_generation@v2": "f957d0ae478527e207484ddb7aa00e0cf1c514c1b845e82f1e678d6748e02bd3",
+    "question_generation@v3": "385a15f5992ae68b310df4dd163a49410fd275b86e95888f44559b8772ae48b5",
 }
 
 JUDGE_VARIABLES: dict[str, object] = {

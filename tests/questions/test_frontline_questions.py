@@ -119,3 +119,16 @@ def test_a_second_store_or_department_is_asked_about() -> None:
     pool = candidates(facts([*items, other]), ROSA, NOW)
     stores = [q for q in pool if q.topic == "shift.store"]
     assert stores and {q.expected for q in stores} <= {"Store 042 Joliet", "Store 118 Aurora"}
+
+
+def test_the_llm_engine_is_offered_shift_facts_without_the_swap_partner() -> None:
+    from questions.engine import EngineRequest
+    from questions.llm_grounding import offer_data, offers_for
+
+    request = EngineRequest(employee=ROSA, profile=None, facts=facts(week()), count=6, now=NOW)
+    offers = offers_for(request, top_k=10)
+    data = [offer_data(o, ROSA, NOW) for o in offers]
+    swap = next(d for d in data if d.get("shift") == "swap")
+    assert swap["asks"] == ["people"] and "Jamal" not in str(swap)
+    assert any(d.get("shift") == "time_off" and d["asks"] == ["day"] for d in data)
+    assert any(d["type"] == "ticket" and "title" in d["asks"] for d in data)
