@@ -207,7 +207,7 @@ def guess_blocks(s: dict[str, Any]) -> list[Block]:
         Para("The policy's guess_probability should be at least the upper bound."),
         Table(["kind", "answers", "guess rate", "upper 95%"], rows),
         Heading(3, "Attacker guess rate per question topic"),
-        Para("The evidence for the policy's topic_guess_probability (decision_v5.yaml on)."),
+        Para("The evidence for the policy's topic_guess_probability (decision_v6.yaml on)."),
         Table(["topic", "answers", "guess rate", "upper 95%"], topics),
     ]
 
