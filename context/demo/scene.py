@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from context.demo.records import Person, Roster, Team
 from context.demo.seeding import item_id, rng
 from context.models import Audience, AudienceScope, ContextItem, Participant, Provenance
+from vocabulary.roles import FRONTLINE_ROLES
 
 
 def at(day: date, clock: time, tz: str) -> datetime:
@@ -29,6 +30,7 @@ class Scene:
     now: datetime
     days: int
     people: dict[str, Person] = field(init=False)
+    office: list[Person] = field(init=False)
     teams_of: dict[str, list[Team]] = field(init=False)
     reports: dict[str, list[str]] = field(init=False)
     hr_partner: str | None = field(init=False)
@@ -37,6 +39,9 @@ class Scene:
 
     def __post_init__(self) -> None:
         self.people = {p.upn: p for p in self.roster.people}
+        # Who office work (meetings, mail) is drawn from: frontline staff have no mailbox to
+        # speak of, and adding them must not change anyone else's week.
+        self.office = [p for p in self.roster.people if p.employee.role not in FRONTLINE_ROLES]
         self.teams_of = defaultdict(list)
         for team in self.roster.teams:
             for upn in team.members:
@@ -94,7 +99,7 @@ class Scene:
     def outsiders(self, upn: str, rnd: random.Random, count: int) -> list[str]:
         """People in none of `upn`'s teams: another department, another store's manager."""
         mates = {m for t in self.teams_of[upn] for m in t.members} | {upn}
-        pool = [p.upn for p in self.roster.people if p.upn not in mates]
+        pool = [p.upn for p in self.office if p.upn not in mates]
         return rnd.sample(pool, min(count, len(pool)))
 
     def colleagues(self, upn: str, rnd: random.Random, count: int) -> list[str]:
@@ -102,7 +107,7 @@ class Scene:
         mates = sorted({m for t in self.teams_of[upn] for m in t.members} - {upn})
         picks = rnd.sample(mates, min(count, len(mates)))
         if rnd.random() < 0.5 or not picks:
-            other = rnd.choice(self.roster.people).upn
+            other = rnd.choice(self.office).upn
             if other != upn and other not in picks:
                 picks.append(other)
         return picks
