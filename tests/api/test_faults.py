@@ -106,9 +106,11 @@ def test_a_failing_source_escalates_and_is_audited(
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["status"] == "decided" and body["decision"] == "escalate"
-    assert {"connector": "jira", "status": "timeout" if fault.name == "hanging" else "failed"} in (
-        body["sources"]
-    )
+    # A hanging source times out; any other fault fails, or times out first on a loaded machine
+    # (the jira client is synchronous, in a thread, within SOURCE_TIMEOUT): never "ok".
+    statuses = {s["status"] for s in body["sources"] if s["connector"] == "jira"}
+    expected = {"timeout"} if fault.name == "hanging" else {"failed", "timeout"}
+    assert len(statuses) == 1 and statuses <= expected, body["sources"]
     truth = dg.truth(body["id"])
     assert any("jira failed or timed out" in r for r in truth["reasons"])
     assert audit_events(dg, body["id"])[:2] == ["verification.started", "verification.decided"]
