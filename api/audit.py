@@ -7,6 +7,9 @@
 - Content digests: the records of a verification's start and decision carry a keyed digest of its
   stored questions (expected answers included), signal, grades and decision. A verification whose
   row no longer matches its latest digest is refused when read (`IntegrityFailure`), never served.
+- Pseudonymous: a record about an employee names them only by their keyed reference
+  (api/pseudonyms.py), in `detail["employee"]` (hashed with the record) and in `subject`;
+  erasing the employee deletes the key, not the record.
 - Signed checkpoints (api/audit_checks.py) detect a deleted tail.
 - Appends are serialised across replicas: a PostgreSQL advisory lock, and everywhere a unique
   previous hash (and sequence number), with retry.
@@ -25,15 +28,18 @@ from datetime import datetime
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import select, text
+from sqlalchemy import or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.errors import DeskguardError
+from api.pseudonyms import Pseudonyms
 from api.storage import AuditRow, Database, VerificationRow
 
 GENESIS = "0" * 64
-CONTENT_EVENTS = ("verification.started", "verification.decided")
+# Records that carry a verification's content digest; the latest one must match the row.
+CONTENT_EVENTS = ("verification.started", "verification.decided", "verification.purged")
+ERASED_EVENT = "privacy.erased"
 _LOCK = 0x6473_6B67  # pg_advisory_xact_lock id: "dskg"
 _RETRIES = 20
 
@@ -59,6 +65,7 @@ class Entry:
     event: str
     verification_id: str | None
     detail: dict[str, Any]
+    subject: str | None = None
 
 
 class AuditLog:
@@ -72,6 +79,7 @@ class AuditLog:
     ) -> None:
         self.db, self._key, self.clock = db, key, clock
         self.on_append = on_append  # e.g. write a signed checkpoint every N records
+        self.pseudonyms = Pseudonyms(db)
 
     def mac(self, row: AuditRow) -> str:
         fields = [
@@ -109,12 +117,18 @@ class AuditLog:
         verification_id: str | None,
         detail: dict[str, Any],
         verification: VerificationRow | None = None,
+        employee: str | None = None,
     ) -> AuditRow:
         """Appends a record; with `verification`, saves that row in the same transaction and
-        records its content digest, so the two can never disagree."""
+        records its content digest, so the two can never disagree. The record is about
+        `employee` (default: the verification's), named by their pseudonymous reference."""
         if verification is not None:
             detail = {**detail, "content": self.content_digest(verification)}
-        entry = Entry(actor, event, verification_id, detail)
+        upn = employee or (verification.employee if verification is not None else None)
+        subject = self.pseudonyms.of(upn) if upn else None
+        if subject:
+            detail = {**detail, "employee": subject}
+        entry = Entry(actor, event, verification_id, detail, subject)
         for attempt in range(_RETRIES):
             try:
                 return self._append_once(entry, verification)
@@ -134,6 +148,7 @@ class AuditLog:
                 event=entry.event,
                 verification_id=entry.verification_id,
                 detail=entry.detail,
+                subject=entry.subject,
                 prev_hash=last.hash if last else GENESIS,
             )
             row.hash = self.mac(row)
@@ -189,7 +204,9 @@ class AuditLog:
             query = query.where(AuditRow.verification_id == verification_id)
         if employee:
             ids = select(VerificationRow.id).where(VerificationRow.employee == employee.lower())
-            query = query.where(AuditRow.verification_id.in_(ids))
+            about = AuditRow.verification_id.in_(ids)
+            subject = self.pseudonyms.known(employee)
+            query = query.where(or_(about, AuditRow.subject == subject) if subject else about)
         if since:
             query = query.where(AuditRow.at >= since)
         if until:

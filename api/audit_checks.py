@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.audit import GENESIS, AuditLog, IntegrityFailure
+from api.audit import ERASED_EVENT, GENESIS, AuditLog, IntegrityFailure
 from api.signing import KeyRing, SigningError
 from api.storage import AuditCheckpointRow, AuditRow, VerificationRow
 
@@ -143,14 +143,18 @@ def _check_checkpoint(
 
 
 def _check_verifications(audit: AuditLog, problems: list[str]) -> int:
+    """Every row matches its latest content record; every audited verification still has its
+    row, unless an erasure record (itself in the keyed chain) names it."""
     with audit.db.session() as session:
         rows = list(session.scalars(select(VerificationRow)))
         ids = select(AuditRow.verification_id).where(AuditRow.verification_id.is_not(None))
         audited = {vid for vid in session.scalars(ids) if vid}
+        erasures = session.scalars(select(AuditRow).where(AuditRow.event == ERASED_EVENT))
+        erased = {str(v) for r in erasures for v in r.detail.get("verifications", [])}
     for row in rows:
         problem = audit.verification_problem(row)
         if problem:
             problems.append(f"verification {row.id}: {problem}")
-    for missing in sorted(audited - {r.id for r in rows}):
+    for missing in sorted(audited - erased - {r.id for r in rows}):
         problems.append(f"verification {missing} has audit records but its row was deleted")
     return len(rows)

@@ -18,6 +18,7 @@ from api.console import install as install_console
 from api.errors import DeskguardError, RateLimited
 from api.metrics import HTTP_ERRORS
 from api.middleware import BodyLimit, RequestContext
+from api.retention import purge_forever, purge_logged
 from api.routes import audit, grants, ops, recovery, signals, verifications
 from api.runtime import Runtime
 from api.ticketing import retry_forever
@@ -33,14 +34,19 @@ def error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Background work while serving: delivering ticket notes that could not be written."""
+    """Background work while serving: delivering ticket notes that could not be written, and
+    the retention purge."""
     runtime: Runtime = app.state.runtime
-    task = None
+    privacy = runtime.settings.privacy
+    await asyncio.to_thread(purge_logged, runtime.audit, privacy.retention_hours)
+    every = privacy.purge_every_seconds
+    purging = purge_forever(lambda: runtime.audit, privacy.retention_hours, every)
+    tasks = [asyncio.create_task(purging)]
     if runtime.tickets.adapters:
         every = runtime.settings.tickets.retry_every_seconds
-        task = asyncio.create_task(retry_forever(runtime.tickets, runtime.clock, every))
+        tasks.append(asyncio.create_task(retry_forever(runtime.tickets, runtime.clock, every)))
     yield
-    if task is not None:
+    for task in tasks:
         task.cancel()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from api.access_log import fields_read
 from api.errors import InvalidInput
 from api.schemas import AnswerIn
 from api.storage import VerificationRow
@@ -78,14 +79,15 @@ def collection_meta(collection: Collection, qset: QuestionSet) -> CollectionReco
 
 def start_audit(row: VerificationRow) -> dict[str, Any]:
     return {
-        "employee": row.employee,
         "action": row.action,
         "ticket": row.ticket.model_dump() if row.ticket else None,
         "engine": row.question_set.engine,
         "signal": row.signal.provenance.value if row.signal else None,
         "questions": len(row.questions),
         "sources": {s.connector: s.status for s in row.collection.sources},
-        "evidence": [e.id for e in row.collection.evidence],
+        "fields": fields_read(row.collection.accesses),
+        "model_calls": row.question_set.llm_usage.questions.calls,  # engine and attacker check
+        "evidence": len(row.collection.evidence),  # how many; references stay off the chain
         "caller": row.caller.model_dump() if row.caller else None,
         "velocity": row.velocity or [],
     }

@@ -63,11 +63,12 @@ class BypassDetector:
         if not self.kit.store.add_alert(alert):
             return None  # this event was already reported (hook deliveries are retried)
         BYPASSES.labels(provider=event.provider, action=event.action.value).inc()
-        self.rt.audit.append(
+        self.rt.audit.append(  # the employee by their pseudonymous reference, never the UPN
             actor=f"{event.provider}:{event.actor or 'unknown'}",
             event="recovery.bypass_detected",
             verification_id=None,
-            detail=alert.detail,
+            detail={k: v for k, v in alert.detail.items() if k not in ("target", "target_id")},
+            employee=event.target,
         )
         await tell_soc(
             self.rt.audit, self.kit.settings.soc_webhook_url, "recovery.bypass_detected",

@@ -9,7 +9,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
 from api.verification_record import CallerRef as CallerRef
-from api.verification_record import EvidenceRef, Generation
+from api.verification_record import EvidenceRef, Generation, PurgeRecord
 from api.verification_record import TicketRef as TicketRef
 from context.connectors.base import AccessRecord
 from grading.models import DecisionOutcome, Grade, Signal
@@ -146,6 +146,7 @@ class VerificationDetail(VerificationPublic):
     caller: CallerRef | None = None
     velocity: list[str] = Field(default_factory=list)  # the policy's velocity flags
     created_by: str | None = None  # the principal that started it
+    purged: PurgeRecord | None = None  # texts, answers and references deleted (retention)
 
 
 class ReceiptCheck(BaseModel):

@@ -223,10 +223,11 @@ class VerificationService:
         recent = self._recent(employee.upn, collection.window_end)
         return await self._questions(employee, collection, recent), collection
 
-    async def engine_request(self, upn: str) -> EngineRequest:
-        """What an engine would be given for this employee now (for `prompts render`)."""
+    async def engine_request(self, upn: str) -> tuple[EngineRequest, Collection]:
+        """What an engine would be given for this employee now (for `prompts render`), and the
+        collection it comes from (its read is audited)."""
         employee, collection = await self.collect_for(upn)
-        return await self._engine_request(employee, collection)
+        return await self._engine_request(employee, collection), collection
 
     async def _engine_request(self, employee: Employee, collection: Collection) -> EngineRequest:
         profile = await self.rt.directory.public_profile(employee.upn)
@@ -408,6 +409,7 @@ class VerificationService:
                 "policy": row.decision.policy,
                 "reasons": row.decision.reasons,
                 "verdicts": [g.verdict.value for g in row.grades or []],
+                "model_calls": (row.question_set.llm_usage.grading or ModelUsage()).calls,
             },
             verification=row,
         )

@@ -58,6 +58,16 @@ class AuditSettings(BaseModel):
     checkpoint_every: int = Field(default=100, ge=1, le=1_000_000)  # records between checkpoints
 
 
+class PrivacySettings(BaseModel):
+    """DESKGUARD_PRIVACY__*: how long a verification's content is kept (api/retention.py)."""
+
+    # Grace after a verification is decided (or expires) before its question texts, expected
+    # answers and evidence references are deleted. At least an hour: a verification being graded
+    # is never purged under it.
+    retention_hours: float = Field(default=24.0, ge=1, le=24 * 366)
+    purge_every_seconds: float = Field(default=3600.0, ge=60)  # `serve`'s periodic purge
+
+
 class SignalSettings(BaseModel):
     ttl_seconds: int = Field(default=300, ge=30, le=3600)  # how long a posted signal is used
     providers: list[SignalProvider] = Field(default_factory=list)  # who may sign signal tokens
@@ -112,6 +122,7 @@ class Settings(BaseSettings):
     signing_keys: SecretStr | None = None  # JWKS of private Ed25519 keys; default: the data dir
     grants: GrantSettings = Field(default_factory=GrantSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     signals: SignalSettings = Field(default_factory=SignalSettings)
     log_level: str = "INFO"  # for `serve`; other commands log warnings only
     log_format: Literal["json", "console"] = "json"

@@ -13,7 +13,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from api.verification_record import CallerRef, CollectionRecord, QuestionSetRecord, TicketRef
+from api.verification_record import (
+    CallerRef,
+    CollectionRecord,
+    PurgeRecord,
+    QuestionSetRecord,
+    TicketRef,
+)
 from grading.models import Decision, Grade, Signal
 from questions.models import Question
 
@@ -38,8 +44,8 @@ class JSONRecord(TypeDecorator[Any]):
     impl = JSON
     cache_ok = True
 
-    def __init__(self, record_type: Any) -> None:
-        super().__init__()
+    def __init__(self, record_type: Any, *, none_as_null: bool = False) -> None:
+        super().__init__(none_as_null=none_as_null)  # True: None is SQL NULL, not JSON null
         self.record_type = record_type
         self._adapter: TypeAdapter[Any] = TypeAdapter(record_type)
 
@@ -78,6 +84,11 @@ class VerificationRow(Base):
     decision: Mapped[Decision | None] = mapped_column(JSONRecord(Decision), nullable=True)
     receipt: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_by: Mapped[str] = mapped_column(String(64))
+    # Set by the retention purge (api/retention.py): what is left of the questions and evidence
+    # once their texts, expected answers and references are deleted.
+    purged: Mapped[PurgeRecord | None] = mapped_column(
+        JSONRecord(PurgeRecord, none_as_null=True), nullable=True
+    )
 
 
 class ApiKeyRow(Base):
@@ -111,9 +122,21 @@ class AuditRow(Base):
     event: Mapped[str] = mapped_column(String(40))
     verification_id: Mapped[str | None] = mapped_column(String(40), index=True, nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The employee the record is about, pseudonymously (api/pseudonyms.py): never the UPN.
+    subject: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
     # Unique: two replicas appending after the same record cannot both succeed (see api/audit.py).
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256, keyed outside the database
+
+
+class EmployeeKeyRow(Base):
+    """The random key behind an employee's pseudonymous reference; erasure deletes it."""
+
+    __tablename__ = "employee_keys"
+
+    upn: Mapped[str] = mapped_column(String(320), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))  # 32 random bytes, hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class AuditCheckpointRow(Base):

@@ -117,3 +117,33 @@ class CollectionRecord(BaseModel):
     items_seen: int = 0
     accesses: list[AccessRecord] = Field(default_factory=list)
     evidence: list[EvidenceRef] = Field(default_factory=list)
+
+
+class PurgedQuestion(BaseModel):
+    """What the retention purge keeps of an asked question: no text, answer or evidence."""
+
+    id: str
+    kind: str
+    topic: str
+    source: Source
+
+
+class PurgedEvidence(BaseModel):
+    """An evidence reference reduced to the employee's keyed hash of it (api/pseudonyms.py):
+    with the employee's key one can still check whether a given item was used; after erasure
+    no one can."""
+
+    source: Source
+    kind: ItemKind
+    connector: str
+    digest: str
+
+
+class PurgeRecord(BaseModel):
+    """Set when a verification's content was deleted (api/retention.py)."""
+
+    at: datetime
+    questions: list[PurgedQuestion] = Field(default_factory=list)
+    evidence: list[PurgedEvidence] = Field(default_factory=list)
+    dropped: int = 0  # questions the checks refused, texts deleted
+    accesses: int = 0  # calls to the sources, endpoints reduced to keyed hashes

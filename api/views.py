@@ -68,6 +68,7 @@ def detail_view(
         caller=row.caller,
         velocity=list(row.velocity or []),
         created_by=row.created_by,
+        purged=row.purged,
     )
 
 

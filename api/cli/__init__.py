@@ -19,6 +19,7 @@ from api.cli import (
     eval_cmd,
     judge_cmd,
     keys_cmd,
+    privacy_cmd,
     prompts_cmd,
     questions_cmd,
     recovery_cmd,
@@ -48,6 +49,7 @@ app.add_typer(signing_cmd.app, name="signing")
 app.add_typer(tickets_cmd.app, name="tickets")
 app.add_typer(recovery_cmd.app, name="recovery")
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(privacy_cmd.app, name="privacy")
 app.add_typer(judge_cmd.app, name="judge")
 
 

@@ -7,6 +7,8 @@ import json
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+import typer
+
 from api.runtime import Runtime, build_runtime
 from api.settings import Settings, get_settings
 
@@ -23,3 +25,11 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 def emit(value: Any) -> None:
     print(json.dumps(value, indent=2, default=str, ensure_ascii=False))
+
+
+READ_REASON = "Why you read this employee's context (e.g. a ticket); the audit records it."
+
+
+def reason_option() -> Any:
+    """`--reason`, required wherever one employee's context is read (api/access_log.py)."""
+    return typer.Option(..., "--reason", help=READ_REASON)

@@ -7,16 +7,19 @@ from typing import Any
 
 import typer
 
-from api.cli.common import emit, run, runtime
+from api.access_log import Access, record_read
+from api.cli.common import emit, reason_option, run, runtime
 from api.runtime import Runtime
 from api.service import VerificationService
 from context.collect import collect, window_for
+from prompts.llm import metered
 
 app = typer.Typer(no_args_is_help=True, help="Inspect the context sources.")
 THIN = 8  # fewer usable items than this and an employee will likely be escalated
+COVERAGE = "coverage check (deskguard context employees)"
 
 
-async def _coverage(rt: Runtime) -> list[dict[str, Any]]:
+async def _coverage(rt: Runtime, access: Access) -> list[dict[str, Any]]:
     now = rt.clock()
     window = window_for(now, rt.settings.collection.lookback_days)
     rows = []
@@ -24,6 +27,10 @@ async def _coverage(rt: Runtime) -> list[dict[str, Any]]:
         collection = await collect(
             employee, rt.connectors, window=window, config=rt.settings.collection
         )
+        record_read(
+            rt.audit, access, collection, command="context employees", shown="coverage",
+            model_calls=0,
+        )  # fmt: skip
         per_source = Counter(item.source.value for item in collection.items)
         rows.append(
             {
@@ -42,9 +49,14 @@ async def _coverage(rt: Runtime) -> list[dict[str, Any]]:
 
 
 @app.command("employees")
-def employees(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Employees and how many usable context items each source holds for them."""
-    rows = run(_coverage(runtime()))
+def employees(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    reason: str = typer.Option(COVERAGE, "--reason", help="Why; the audit records it."),
+) -> None:
+    """Employees and how many usable context items each source holds for them (each employee's
+    read is audited)."""
+    access = Access.cli(reason)
+    rows = run(_coverage(runtime(), access))
     if as_json:
         emit({"employees": rows})
         return
@@ -54,8 +66,13 @@ def employees(as_json: bool = typer.Option(False, "--json", help="Print JSON."))
         print(f"{row['employee']:<40} {row['role']:<14} {row['items']:>3} items ({sources}){flag}")
 
 
-async def _pull(rt: Runtime, upn: str) -> dict[str, Any]:
-    _, collection = await VerificationService(rt).collect_for(upn)
+async def _pull(rt: Runtime, upn: str, access: Access) -> dict[str, Any]:
+    with metered() as usage:
+        _, collection = await VerificationService(rt).collect_for(upn)
+    record_read(
+        rt.audit, access, collection, command="context pull", shown="items",
+        model_calls=usage.calls,
+    )  # fmt: skip
     return collection.model_dump(mode="json")
 
 
@@ -63,9 +80,12 @@ async def _pull(rt: Runtime, upn: str) -> dict[str, Any]:
 def pull(
     employee: str = typer.Option(..., help="The employee's UPN."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    reason: str = reason_option(),
 ) -> None:
-    """The normalised, privacy-filtered items for one employee, plus the access log."""
-    result = run(_pull(runtime(), employee))
+    """The normalised, privacy-filtered items for one employee, plus the access log (the read
+    is audited with --reason)."""
+    access = Access.cli(reason)
+    result = run(_pull(runtime(), employee, access))
     if as_json:
         emit(result)
         return

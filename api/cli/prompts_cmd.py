@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from api.cli.common import emit, run, runtime
+from api.access_log import Access, record_read
+from api.cli.common import emit, reason_option, run, runtime
 from api.errors import InvalidInput
+from api.runtime import Runtime
 from api.service import VerificationService
+from context.collect import Collection
 from grading.models import GradeRequest
+from prompts.llm import metered
 
 app = typer.Typer(no_args_is_help=True, help="Versioned prompts (security team).")
 
@@ -43,30 +47,42 @@ def render_(
     response: str = typer.Option(
         "I don't remember", help="answer_judge: the caller's answer to render."
     ),
+    reason: str = reason_option(),
 ) -> None:
     """Render a prompt for an employee exactly as a model would get it: question_generation
     with their ranked facts, attacker with a previewed question set, answer_judge with one
-    previewed question and `--response`."""
+    previewed question and `--response`. The read of the employee's context is audited."""
     from prompts.registry import get_prompt, render
 
+    access = Access.cli(reason)
     spec = get_prompt(ref)
-    variables = run(_variables(spec.output_schema, employee, question, response))
+    rt = runtime()
+    with metered() as usage:
+        variables, collection = run(
+            _variables(rt, spec.output_schema, employee, question, response)
+        )
+    record_read(
+        rt.audit, access, collection, command=f"prompts render {ref}", shown="prompt",
+        model_calls=usage.calls,
+    )  # fmt: skip
     emit(render(spec, variables).model_dump(mode="json"))
 
 
-async def _variables(schema: str, upn: str, question_id: str, response: str) -> dict[str, object]:
+async def _variables(
+    rt: Runtime, schema: str, upn: str, question_id: str, response: str
+) -> tuple[dict[str, object], Collection]:
     from grading.judge import judge_variables
     from questions.attacker import attacker_variables
     from questions.llm_engine import generation_variables
 
-    rt = runtime()
     service = VerificationService(rt)
     if schema == "GeneratedQuestions":
-        return generation_variables(await service.engine_request(upn))
-    qset, _ = await service.preview(upn)
+        wanted, collection = await service.engine_request(upn)
+        return generation_variables(wanted), collection
+    qset, collection = await service.preview(upn)
     if schema == "AttackerAnswers":
         profile = await rt.directory.public_profile(qset.employee)
-        return attacker_variables(qset.questions, profile, rt.company_facts)
+        return attacker_variables(qset.questions, profile, rt.company_facts), collection
     if schema == "JudgeVerdict":
         q = next((q for q in qset.questions if q.id == question_id), None)
         if q is None:
@@ -81,5 +97,5 @@ async def _variables(schema: str, upn: str, question_id: str, response: str) -> 
             response=response,
             asked_at=qset.generated_at,
         )
-        return judge_variables(request, reference=q.expected)
+        return judge_variables(request, reference=q.expected), collection
     raise InvalidInput(f"no renderer for prompts returning {schema}")

@@ -6,14 +6,22 @@ from typing import Any
 
 import typer
 
-from api.cli.common import emit, run, runtime
+from api.access_log import Access, record_read
+from api.cli.common import emit, reason_option, run, runtime
 from api.service import VerificationService
+from prompts.llm import metered
 
 app = typer.Typer(no_args_is_help=True, help="Preview question sets (security team).")
 
 
-def preview_payload(upn: str) -> dict[str, Any]:
-    qset, collection = run(VerificationService(runtime()).preview(upn))
+def preview_payload(upn: str, access: Access) -> dict[str, Any]:
+    rt = runtime()
+    with metered() as usage:
+        qset, collection = run(VerificationService(rt).preview(upn))
+    record_read(
+        rt.audit, access, collection, command="questions preview",
+        shown="questions_with_answers", model_calls=usage.calls,
+    )  # fmt: skip
     return {
         "employee": qset.employee,
         "engine": qset.engine,
@@ -37,9 +45,11 @@ def preview_payload(upn: str) -> dict[str, Any]:
 def preview(
     employee: str = typer.Option(..., help="The employee's UPN."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    reason: str = reason_option(),
 ) -> None:
-    """Show a question set with expected answers, evidence, and what was dropped and why."""
-    payload = preview_payload(employee)
+    """Show a question set with expected answers, evidence, and what was dropped and why (the
+    read is audited with --reason)."""
+    payload = preview_payload(employee, Access.cli(reason))
     if as_json:
         emit(payload)
         return

@@ -75,7 +75,16 @@ def test_questions_preview_shows_answers_and_drops(demo_data_dir: Path) -> None:
     employees = json.loads(run_cli(demo_data_dir, "context", "employees", "--json").stdout)
     upn = next(r["employee"] for r in employees["employees"] if r["role"] == "engineer")
     preview = json.loads(
-        run_cli(demo_data_dir, "questions", "preview", "--employee", upn, "--json").stdout
+        run_cli(
+            demo_data_dir,
+            "questions",
+            "preview",
+            "--employee",
+            upn,
+            "--json",
+            "--reason",
+            "HD-1 test",
+        ).stdout
     )
     assert preview["employee"] == upn and preview["engine"] == "template"
     assert len(preview["questions"]) >= 4
@@ -86,7 +95,15 @@ def test_questions_preview_shows_answers_and_drops(demo_data_dir: Path) -> None:
 
 
 def test_unknown_employee_is_a_json_error(demo_data_dir: Path) -> None:
-    result = run_cli(demo_data_dir, "questions", "preview", "--employee", "ghost@x.example")
+    result = run_cli(
+        demo_data_dir,
+        "questions",
+        "preview",
+        "--employee",
+        "ghost@x.example",
+        "--reason",
+        "HD-1 test",
+    )
     assert result.returncode == 2
     assert json.loads(result.stderr)["error"]["code"] == "not_found"
 
@@ -196,13 +213,22 @@ def test_prompts_list_show_and_render(demo_data_dir: Path) -> None:
     upn = next(r["employee"] for r in employees["employees"] if r["role"] == "it_admin")
     rendered = json.loads(
         run_cli(
-            demo_data_dir, "prompts", "render", "question_generation@v1", "--employee", upn
+            demo_data_dir,
+            "prompts",
+            "render",
+            "question_generation@v1",
+            "--employee",
+            upn,
+            "--reason",
+            "HD-1 test",
         ).stdout
     )
     assert rendered["ref"] == "question_generation@v1" and len(rendered["rendered_sha256"]) == 64
     assert '<data name="facts">' in rendered["messages"][-1]["content"]
     for ref in ("attacker@v1", "answer_judge@v1"):  # every prompt renders, not only one
-        out = run_cli(demo_data_dir, "prompts", "render", ref, "--employee", upn)
+        out = run_cli(
+            demo_data_dir, "prompts", "render", ref, "--employee", upn, "--reason", "HD-1 test"
+        )
         assert json.loads(out.stdout)["ref"] == ref, out.stderr
     missing = run_cli(demo_data_dir, "prompts", "show", "nope@v9")
     assert missing.returncode == 2
@@ -215,10 +241,14 @@ def test_context_sources_and_pull(demo_data_dir: Path) -> None:
     employees = json.loads(run_cli(demo_data_dir, "context", "employees", "--json").stdout)
     upn = employees["employees"][0]["employee"]
     pulled = json.loads(
-        run_cli(demo_data_dir, "context", "pull", "--employee", upn, "--json").stdout
+        run_cli(
+            demo_data_dir, "context", "pull", "--employee", upn, "--json", "--reason", "HD-1 test"
+        ).stdout
     )
     assert pulled["items"] and pulled["accesses"]
-    text = run_cli(demo_data_dir, "context", "pull", "--employee", upn).stdout
+    text = run_cli(
+        demo_data_dir, "context", "pull", "--employee", upn, "--reason", "HD-1 test"
+    ).stdout
     assert pulled["items"][0]["title"] in text and not text.lstrip().startswith("{")
     assert all(i["sensitivity"] == "normal" and not i["cancelled"] for i in pulled["items"])
 
