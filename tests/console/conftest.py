@@ -42,10 +42,13 @@ def served(servers: dict[str, Served]) -> Served:
 
 @pytest.fixture(scope="session")
 def people(served: Served) -> dict[str, dict[str, str]]:
-    """A well-covered employee (an identity admin) and a thin-context one (a new hire)."""
+    """A well-covered employee (an identity admin), a thin-context one (a new hire), and a
+    well-covered one only the keyboard-only test verifies (a verification withholds the facts
+    it asked for 24 h, so the admin's later sets are weaker than a fresh one)."""
     rows = employees(served)
     return {
         "covered": next(r for r in rows if r["role"] == "it_admin" and not r["thin"]),
+        "fresh": next(r for r in rows if r["role"] == "engineer" and not r["thin"]),
         "thin": next(r for r in rows if r["thin"]),
     }
 

@@ -55,7 +55,7 @@ def test_keyboard_only_completion_at_1024_wide(
     keys.press("Enter")
     page.wait_for_url(re.compile(r"/console/start$"))
     assert focused(page) == "q"
-    name = people["covered"]["name"]
+    name = people["fresh"]["name"]
     keys.type(name)
     keys.press("Enter")
     page.wait_for_url(re.compile(r"q="))
