@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from api.audit import AuditLog
 from api.audit_checks import Checkpoints
+from api.egress import ClosedJudge, check_egress_settings
 from api.errors import ConfigurationError
 from api.grants import Grants
 from api.keyfiles import load_or_create_secret
@@ -220,6 +221,9 @@ def _ticket_desk(settings: Settings, db: Database, audit: AuditLog) -> TicketDes
 
 
 def _use_llm(settings: Settings) -> bool:
+    check_egress_settings(settings)
+    if settings.llm.closed:  # DESKGUARD_LLM__EGRESS=none: templates only
+        return False
     engine = settings.questions.engine
     if engine == "llm" and not settings.llm.configured:
         raise ConfigurationError("DESKGUARD_QUESTIONS__ENGINE=llm needs DESKGUARD_LLM__MODEL")
@@ -237,7 +241,10 @@ def _engine(settings: Settings) -> QuestionEngine:
 
 def build_judge(settings: Settings, *, calibrated: bool = True) -> Judge | None:
     """The LLM judge, followed as far as its calibration record supports (none: not used);
-    `calibrated=False` for calibrating it."""
+    `calibrated=False` for calibrating it. With DESKGUARD_LLM__EGRESS=none, a judge that
+    refuses: the uncertain band escalates."""
+    if settings.llm.closed:
+        return ClosedJudge(settings)
     if not settings.llm.configured:
         return None
     from grading.calibration import recorded_trust
@@ -252,8 +259,14 @@ def build_judge(settings: Settings, *, calibrated: bool = True) -> Judge | None:
 def _attacker(settings: Settings) -> AttackerLike | None:
     if not settings.questions.attacker_check:
         return None
-    from questions.attacker import HeuristicAttacker, LLMAttacker
+    from questions.attacker import (
+        SERVICE_WITHHELD,
+        HeuristicAttacker,
+        LLMAttacker,
+        ModelWrittenOnly,
+    )
 
-    if settings.llm.configured:
-        return LLMAttacker(settings.llm, settings.prompts)
+    if settings.llm.configured and not settings.llm.closed:
+        model = LLMAttacker(settings.llm, settings.prompts, withhold=SERVICE_WITHHELD)
+        return ModelWrittenOnly(model)
     return HeuristicAttacker()

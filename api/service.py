@@ -429,7 +429,10 @@ def attack_check(
     judge: Judge | None, *, timeout: float, clock: Callable[[], datetime]
 ) -> AttackCheck:
     """The question pipeline's attacker check as a grading function: would the grader accept
-    this guess as the answer? A grader failure keeps the question (the guess did not pass)."""
+    this guess as the answer? A grader failure keeps the question (the guess did not pass).
+    Only a model-written question's guesses may go to the judge; a template question's are
+    graded as without a model (the configuration `deskguard eval` measures), so a template
+    set calls no model."""
 
     async def passes(question: Question, guess: str) -> bool:
         request = GradeRequest(
@@ -442,7 +445,8 @@ def attack_check(
             asked_at=clock(),
         )
         try:
-            result = await grade(request, judge=judge, timeout=timeout)
+            written = question.engine == "llm"
+            result = await grade(request, judge=judge if written else None, timeout=timeout)
         except Exception as exc:
             log.error("grader_failed", question=question.id, error=type(exc).__name__)
             return False

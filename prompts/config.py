@@ -4,9 +4,21 @@ the names are a user-facing contract (see README)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
+
+from vocabulary.fides import CONTACT, EMAIL
+
+# Where prompts may go: nowhere, to loopback and private addresses, or anywhere (explicitly).
+Egress = Literal["none", "local", "any"]
+
+
+def _split_commas(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
 
 
 class LLMConfig(BaseModel):
@@ -25,10 +37,27 @@ class LLMConfig(BaseModel):
     # which llama.cpp's servers turn into a grammar the output must follow (no schema in the
     # prompt). The reply is validated against the schema in every mode.
     structured_output: Literal["json_schema", "json_object", "json_object_schema"] = "json_schema"
+    # DESKGUARD_LLM__EGRESS (prompts/egress.py): None means "local", the default once a model
+    # is configured; "any" must be set explicitly; "none" stops every model call.
+    egress: Egress | None = None
+    # DESKGUARD_LLM__NEVER_SEND: fideslang categories no prompt may carry (a prompt declaring
+    # one is not sent; e-mail addresses are also cut out of every prompt's text).
+    never_send: Annotated[list[str], NoDecode] = Field(default_factory=lambda: [CONTACT, EMAIL])
+
+    _split = field_validator("never_send", mode="before")(_split_commas)
 
     @property
     def configured(self) -> bool:
         return bool(self.model)
+
+    @property
+    def egress_mode(self) -> Egress:
+        return self.egress or "local"
+
+    @property
+    def closed(self) -> bool:
+        """DESKGUARD_LLM__EGRESS=none: no component calls a model, whatever is configured."""
+        return self.egress == "none"
 
 
 class PromptVersions(BaseModel):

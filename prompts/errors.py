@@ -61,3 +61,9 @@ class PromptNotFound(PromptError):
 
 class PromptVariablesError(PromptError):
     """The variables given to `render` are not exactly the ones the template uses."""
+
+
+class LLMEgressRefused(LLMError):
+    """The call would send data where DESKGUARD_LLM__EGRESS or DESKGUARD_LLM__NEVER_SEND does
+    not allow it (no model calls at all, a public address under `local`, a category that never
+    leaves). Nothing was sent."""

@@ -22,7 +22,8 @@ from typing import Any, Generic, Protocol, TypeVar
 import structlog
 from pydantic import BaseModel, SecretStr, ValidationError
 
-from prompts.config import LLMConfig
+from prompts.config import Egress, LLMConfig
+from prompts.egress import check_destination, screen
 from prompts.errors import (
     LLMError,
     LLMInvalidOutput,
@@ -53,6 +54,7 @@ class ModelRequest:
     api_key: SecretStr | None = None
     json_object_only: bool = False  # send {"type": "json_object"} instead of the schema
     schema_in_json_object: bool = False  # ... with the schema inside it (llama.cpp's servers)
+    egress: Egress = "local"  # where the client may send it (prompts/egress.py)
 
 
 @dataclass(frozen=True)
@@ -119,11 +121,12 @@ async def complete_structured(
     defaults: ModelDefaults,
     client: ModelClient | None = None,
 ) -> StructuredResult[T]:
-    """Call the configured model and return its reply parsed as `schema`."""
+    """Call the configured model and return its reply parsed as `schema`. The messages are
+    screened first (prompts/egress.py): nothing undeclared or kept in by policy is sent."""
+    messages = screen(config, rendered)
     if not config.model:
         raise LLMNotConfigured()
     client = client or await LiteLLMClient.create()
-    messages = list(rendered.messages)
     mode = config.structured_output
     if mode == "json_object":  # the schema travels in the prompt
         messages.append({"role": "user", "content": schema_instruction(schema)})
@@ -135,7 +138,7 @@ async def complete_structured(
             temperature=defaults.temperature, max_tokens=defaults.max_tokens,
             timeout_seconds=config.timeout_seconds, api_base=config.api_base,
             api_key=config.api_key, json_object_only=mode != "json_schema",
-            schema_in_json_object=mode == "json_object_schema",
+            schema_in_json_object=mode == "json_object_schema", egress=config.egress_mode,
         )  # fmt: skip
         reply = await _call_with_retries(client, request, config, usage)
         raw.append(reply.content)
@@ -248,6 +251,7 @@ class LiteLLMClient:
         return cls()
 
     async def complete(self, request: ModelRequest) -> ModelReply:
+        await check_destination(request.api_base, request.egress)  # before any connection
         litellm = _litellm()
         try:
             litellm.get_llm_provider(model=request.model, api_base=request.api_base)

@@ -102,12 +102,16 @@ class LLMAttacker:
         *,
         client: ModelClient | None = None,
         fallback: Attacker | None = None,
+        withhold: set[str] | None = None,
     ) -> None:
         self.config = config
         self.versions = versions or PromptVersions()
         self.client = client
         self.fallback: Attacker = fallback or HeuristicAttacker()
         self.last_error: str | None = None
+        # Profile fields never sent: the UPN and the leaked record always; the service's check
+        # withholds the name too (SERVICE_WITHHELD); an evaluation's impostor may keep it.
+        self.withhold = PROFILE_WITHHELD | (withhold or set())
 
     async def answer(
         self, questions: list[Question], profile: PublicProfile | None, company_facts: list[str]
@@ -116,7 +120,7 @@ class LLMAttacker:
             return {}
         spec = get_prompt(self.versions.ref("attacker"))
         local_ids = _local_ids(questions)
-        variables = attacker_variables(questions, profile, company_facts)
+        variables = attacker_variables(questions, profile, company_facts, self.withhold)
         try:
             result = await complete_structured(
                 self.config, render(spec, variables), AttackerAnswers,
@@ -133,19 +137,52 @@ class LLMAttacker:
         }
 
 
+PROFILE_WITHHELD = {"upn", "leaked"}
+SERVICE_WITHHELD = {"name"}  # the question check needs no name to guess
+
+
+class ModelWrittenOnly:
+    """The service's attacker check: the model attacker vets only the questions a model wrote;
+    template questions (known shapes, measured by `deskguard eval` against these heuristics)
+    get the heuristic attacker, so a template set makes no model call."""
+
+    def __init__(self, model: Attacker, heuristic: Attacker | None = None) -> None:
+        self.model = model
+        self.heuristic: Attacker = heuristic or HeuristicAttacker()
+
+    async def answer(
+        self, questions: list[Question], profile: PublicProfile | None, company_facts: list[str]
+    ) -> dict[str, str]:
+        written = [q for q in questions if q.engine == "llm"]
+        templated = [q for q in questions if q.engine != "llm"]
+        out: dict[str, str] = {}
+        for attacker, part in ((self.model, written), (self.heuristic, templated)):
+            if not part:
+                continue
+            answers = await attacker.answer(part, profile, company_facts)
+            for q in part:
+                said = answers.get(answer_key(q, part))
+                if said is not None:
+                    out[answer_key(q, questions)] = said
+        return out
+
+
 def _local_ids(questions: list[Question]) -> dict[str, Question]:
     """Questions renamed a1, a2...: the model never sees the verification's own ids."""
     return {f"a{i}": q for i, q in enumerate(questions, start=1)}
 
 
 def attacker_variables(
-    questions: list[Question], profile: PublicProfile | None, company_facts: list[str]
+    questions: list[Question],
+    profile: PublicProfile | None,
+    company_facts: list[str],
+    withhold: set[str] = PROFILE_WITHHELD,
 ) -> dict[str, object]:
-    """What the attacker prompt is rendered with: public data and the question texts only."""
+    """What the attacker prompt is rendered with: public data and the question texts only.
+    Neither the UPN (an e-mail address) nor the leaked personal record (birth date, phone...)
+    helps answer work questions: neither reaches a model provider."""
     return {
-        # The leaked personal record (birth date, phone...) stays here: it does not help answer
-        # work questions and need not reach a model provider.
-        "profile": profile.model_dump(mode="json", exclude={"leaked"}) if profile else None,
+        "profile": profile.model_dump(mode="json", exclude=withhold) if profile else None,
         "company_facts": company_facts,
         "questions": [{"id": key, "text": q.text} for key, q in _local_ids(questions).items()],
     }

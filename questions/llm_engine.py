@@ -76,7 +76,7 @@ class LLMQuestionEngine:
         result = await complete_structured(
             self.config, rendered, GeneratedQuestions, defaults=spec.model, client=self.client
         )
-        items = {fact.item.id: fact.item for fact in request.facts[: self.top_k]}
+        items = v1_fact_ids(request, self.top_k)
         default_source = request.facts[0].item.source
         questions = [
             to_question(generated, index, items, default_source)
@@ -173,15 +173,23 @@ def generation_variables(
         "employee": _employee(employee),
         "now": {"time": moment.isoformat(timespec="minutes"), "weekday": f"{moment:%A}"},
         "count": request.count + EXTRA_CANDIDATES,
-        "facts": [fact_data(f.item, employee, now) for f in request.facts[:top_k]],
+        "facts": [
+            fact_data(item, employee, now, fact_id=short)
+            for short, item in v1_fact_ids(request, top_k).items()
+        ],
     }
 
 
+def v1_fact_ids(request: EngineRequest, top_k: int = DEFAULT_TOP_K) -> dict[str, ContextItem]:
+    """The v1 facts under short ids (f1, f2...): the source systems' item ids never reach the
+    model; the evidence the model cites is mapped back to them (`to_question`)."""
+    return {f"f{i}": fact.item for i, fact in enumerate(request.facts[:top_k], start=1)}
+
+
 def _employee(employee: Employee) -> dict[str, str]:
-    # No UPN, aliases or manager: the model needs the role and the name, nothing that identifies
-    # the employee's accounts.
+    # No name, UPN, aliases or manager: the model needs the role, nothing that identifies the
+    # employee or their accounts (prompts/manifest.py declares what is sent).
     return {
-        "name": employee.name,
         "title": employee.title,
         "department": employee.department,
         "role": employee.role,
@@ -189,12 +197,14 @@ def _employee(employee: Employee) -> dict[str, str]:
     }
 
 
-def fact_data(item: ContextItem, employee: Employee, now: datetime) -> dict[str, object]:
-    """One fact as the model sees it: the fields a question may use, times local to the employee,
-    participants by name and role only (no addresses)."""
+def fact_data(
+    item: ContextItem, employee: Employee, now: datetime, *, fact_id: str
+) -> dict[str, object]:
+    """One fact as the model sees it, under its short id: the fields a question may use, times
+    local to the employee, participants by name and role only (no addresses)."""
     tz = employee.timezone
     data: dict[str, object] = {
-        "id": item.id,
+        "id": fact_id,
         "source": item.source.value,
         "kind": item.kind.value,
         "when": local(item.when, tz).isoformat(),
@@ -221,9 +231,11 @@ def to_question(
     items: dict[str, ContextItem],
     default_source: Source,
 ) -> Question:
-    """Keep what the model said, evidence ids included: the grounded check needs them as cited."""
-    evidence = list(dict.fromkeys(e.strip() for e in generated.evidence if e.strip()))
-    cited = [items[e] for e in evidence if e in items]
+    """Keep what the model said, evidence included: the grounded check needs it as cited. The
+    short ids the model saw become the items' own ids; an id never offered stays as cited."""
+    cited_ids = list(dict.fromkeys(e.strip() for e in generated.evidence if e.strip()))
+    evidence = [items[e].id if e in items else e for e in cited_ids]
+    cited = [items[e] for e in cited_ids if e in items]
     expected = generated.expected.strip()
     variants = [v.strip() for v in generated.variants if v.strip() and v.strip() != expected]
     return Question(

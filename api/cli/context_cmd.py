@@ -95,11 +95,19 @@ def pull(
 
 @app.command("sources")
 def sources(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Each enabled connector's manifest: endpoints, fields and data categories, retention."""
+    """Each enabled connector's manifest (endpoints, fields and data categories, look-back,
+    retention) and the model as a recipient: each prompt's fields, their categories, egress."""
+    from prompts.manifest import model_recipient
+    from vocabulary.fides import unknown_categories
+
     rt = runtime()
     manifests = [c.manifest().model_dump(mode="json") for c in rt.connectors]
+    model = model_recipient(rt.settings.llm).model_dump(mode="json")
+    used = [f["category"] for m in manifests for f in m["fields"]]
+    used += [c for p in model["prompts"] for f in p["fields"] for c in f["categories"]]
+    unknown = unknown_categories(used)  # against fideslang's own taxonomy
     if as_json:
-        emit({"sources": manifests})
+        emit({"sources": manifests, "model": model, "unknown_categories": unknown})
         return
     for m in manifests:
         print(f"{m['connector']}: {m['description']}")
@@ -111,3 +119,11 @@ def sources(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -
             )
         for field in m["fields"]:
             print(f"    {field['name']:<28} {field['category']}")
+    print(f"model: {model['recipient']}; egress {model['egress']}; never sent: "
+          f"{', '.join(model['never_send'])}")  # fmt: skip
+    for prompt in model["prompts"]:
+        print(f"  {prompt['prompt']}: {prompt['purpose']}")
+        for field in prompt["fields"]:
+            print(f"    {field['variable']:<14} {', '.join(field['categories'])}")
+    if unknown:
+        print(f"not fideslang categories: {', '.join(unknown)}")

@@ -29,7 +29,10 @@ def calibrate_command(
     settings = get_settings()
     judge = build_judge(settings, calibrated=False)
     if not isinstance(judge, LLMJudge):
-        raise InvalidInput("no model is configured: set DESKGUARD_LLM__MODEL to calibrate a judge")
+        raise InvalidInput(
+            "no model may be called: set DESKGUARD_LLM__MODEL (and not DESKGUARD_LLM__EGRESS=none) "
+            "to calibrate a judge"
+        )
     path = input_path or CALIBRATION_SET
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")

@@ -66,7 +66,7 @@ def grade(
     settings = get_settings()
     timeout = settings.judge_timeout_seconds  # DESKGUARD_JUDGE_TIMEOUT_SECONDS, as the service
     judge = build_judge(settings)
-    if judge is not None:
+    if judge is not None and not settings.llm.closed:
         from prompts.llm import LiteLLMClient
 
         asyncio.run(LiteLLMClient.create())  # the import (seconds) is not the judge's time

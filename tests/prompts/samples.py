@@ -74,8 +74,9 @@ def engine_request(facts: list[ContextItem] | None = None, count: int = 4) -> En
     return EngineRequest(employee=EMPLOYEE, profile=PROFILE, facts=ranked, count=count, now=NOW)
 
 
-def generated(evidence: str = "demo:item:1", **overrides: object) -> dict[str, object]:
-    """One question as the model would write it (GeneratedQuestion shape)."""
+def generated(evidence: str = "f1", **overrides: object) -> dict[str, object]:
+    """One question as the model would write it (GeneratedQuestion shape), citing the short id
+    the model was shown (f1 is the first fact)."""
     question: dict[str, object] = {
         "text": "Which ticket did you move to Done yesterday afternoon?",
         "expected": "OPS-1423",

@@ -12,6 +12,7 @@ import pytest
 from prompts.config import LLMConfig, PromptVersions
 from prompts.datablocks import block_contents
 from prompts.errors import (
+    LLMEgressRefused,
     LLMInvalidOutput,
     LLMNotConfigured,
     LLMTimeout,
@@ -151,10 +152,18 @@ async def test_engine_over_http_keeps_a_hostile_ticket_title_inside_the_facts_bl
 
 async def test_the_guard_blocks_real_provider_hosts() -> None:
     with guard_network() as guard:
-        no_base = LLMConfig(model="openai/gpt-4o-mini", api_key="sk-x", num_retries=0)
+        hosted = LLMConfig(model="openai/gpt-4o-mini", api_key="sk-x", num_retries=0, egress="any")
         with pytest.raises(LLMUnavailable):
-            await judge(no_base)
+            await judge(hosted)
     assert guard.blocked and "api.openai.com" in guard.blocked[0]
+
+
+async def test_a_hosted_provider_is_refused_by_default_before_any_connection() -> None:
+    with guard_network() as guard:
+        no_base = LLMConfig(model="openai/gpt-4o-mini", api_key="sk-x", num_retries=0)
+        with pytest.raises(LLMEgressRefused, match="DESKGUARD_LLM__EGRESS=any"):
+            await judge(no_base)
+    assert guard.blocked == []  # refused before litellm opened anything
 
 
 async def test_a_keyless_openai_compatible_server_works(
