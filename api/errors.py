@@ -38,6 +38,12 @@ class Forbidden(DeskguardError):
     status, code = 403, "forbidden"
 
 
+class OutOfScope(Forbidden):
+    """The employee is excluded by the scope settings: none of their context is read."""
+
+    code = "out_of_scope"
+
+
 class RateLimited(DeskguardError):
     """A limit was hit; `retry_after` seconds (the window) until it is worth trying again."""
 

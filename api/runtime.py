@@ -182,6 +182,7 @@ def _sources(settings: Settings, now: datetime) -> Sources:
         connectors = build_connectors(
             settings.connectors,
             lookback_days=settings.collection.lookback_days,
+            lookbacks=settings.scope.lookback_days,
             data_dir=settings.data_dir,
             now=now,
             graph=settings.graph,
@@ -196,6 +197,7 @@ def _sources(settings: Settings, now: datetime) -> Sources:
         )
     except ValueError as exc:
         raise ConfigurationError(f"DESKGUARD_CONNECTORS: {exc}") from None
+    _check_scope(settings)
     own = next((c for c in connectors if isinstance(c, DirectorySource)), None)
     if own is not None:
         return own.directory(), connectors, own.company()
@@ -208,6 +210,17 @@ def _sources(settings: Settings, now: datetime) -> Sources:
             "DESKGUARD_CONNECTORS)"
         )
     return GraphDirectory(settings.graph), connectors, ("your organisation", [])
+
+
+def _check_scope(settings: Settings) -> None:
+    from context.registry import known_connectors
+
+    unknown = sorted(settings.scope.named_sources() - set(known_connectors()))
+    if unknown:
+        raise ConfigurationError(
+            f"DESKGUARD_SCOPE__*: unknown source(s) {', '.join(unknown)}; known: "
+            f"{', '.join(known_connectors())}"
+        )
 
 
 def _ticket_desk(settings: Settings, db: Database, audit: AuditLog) -> TicketDesk:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from api.errors import Conflict, Gone, InvalidInput, NotFound, Unavailable
+from api.errors import Conflict, Gone, InvalidInput, NotFound, OutOfScope, Unavailable
 from api.limits import Throttle
 from api.metrics import DECISIONS, MODEL_CALLS, SOURCE_FAILURES, timed
 from api.records import collection_meta, set_meta, start_audit, validate_answers
@@ -25,6 +25,7 @@ from api.ticketing import TicketCheck, note_for
 from api.verification_record import CollectionRecord, ModelUsage, QuestionSetRecord
 from context.collect import Collection, collect, window_for
 from context.models import Employee
+from context.scope import exclusion, sources_for
 from grading.cascade import Judge, grade
 from grading.models import (
     AnswerKind,
@@ -74,6 +75,9 @@ class VerificationService:
             return self._directory_failed(body, directory_error, actor=actor)
         if employee is None:
             raise NotFound(f"no employee {body.employee!r} in the directory")
+        excluded = exclusion(self.rt.settings.scope, employee)
+        if excluded is not None:  # escalated before any source is read
+            return self._unread(body, fail_closed(self.rt.policy, excluded), actor=actor)
         signal = self._signal(body, employee.upn)
         ref = body.ticket
         check = await self.rt.tickets.check(
@@ -81,11 +85,8 @@ class VerificationService:
         )
         velocity = self._velocity(throttle, employee.upn, caller=caller, ticket=ticket)
         now = self.rt.clock()
-        window = window_for(now, self.rt.settings.collection.lookback_days)
         with timed("collect"):
-            collection = await collect(
-                employee, self.rt.connectors, window=window, config=self.rt.settings.collection
-            )
+            collection = await self._collect(employee, now)
         for failed in collection.degraded_sources:
             SOURCE_FAILURES.labels(connector=failed).inc()
         with timed("generate"), metered() as usage:  # engine and attacker check alike
@@ -174,7 +175,15 @@ class VerificationService:
     def _directory_failed(
         self, body: VerificationCreate, error: str, *, actor: str
     ) -> VerificationRow:
-        """Recorded and audited like any start, decided by the policy before anything is asked."""
+        """Decided by the policy before anything is asked."""
+        facts = StartInput(action=body.action, questions_available=0, directory_error=error)
+        decision = decide_start(self.rt.policy, facts) or fail_closed(self.rt.policy, error)
+        return self._unread(body, decision, actor=actor)
+
+    def _unread(
+        self, body: VerificationCreate, decision: Decision, *, actor: str
+    ) -> VerificationRow:
+        """A start decided before any source was read, recorded and audited like any start."""
         now = self.rt.clock()
         row = VerificationRow(
             id=f"ver_{uuid.uuid4().hex[:24]}",
@@ -191,8 +200,6 @@ class VerificationService:
             collection=CollectionRecord(window_start=now, window_end=now),
             created_by=actor,
         )
-        facts = StartInput(action=body.action, questions_available=0, directory_error=error)
-        decision = decide_start(self.rt.policy, facts) or fail_closed(self.rt.policy, error)
         self._finish(row, decision, grades=[])
         self.rt.audit.append(
             actor=actor,
@@ -211,11 +218,20 @@ class VerificationService:
             raise Unavailable(f"the employee directory failed ({directory_error}); try again")
         if employee is None:
             raise NotFound(f"no employee {upn!r} in the directory")
-        window = window_for(self.rt.clock(), self.rt.settings.collection.lookback_days)
-        collection = await collect(
-            employee, self.rt.connectors, window=window, config=self.rt.settings.collection
-        )
-        return employee, collection
+        excluded = exclusion(self.rt.settings.scope, employee)
+        if excluded is not None:
+            raise OutOfScope(f"{excluded}: none of their context is read")
+        return employee, await self._collect(employee, self.rt.clock())
+
+    async def _collect(self, employee: Employee, now: datetime) -> Collection:
+        """The sources the scope settings allow for this employee, each over its look-back."""
+        scope = self.rt.settings.scope
+        connectors, _ = sources_for(scope, employee, self.rt.connectors)
+        window = window_for(now, self.rt.settings.collection.lookback_days)
+        return await collect(
+            employee, connectors, window=window, config=self.rt.settings.collection,
+            lookbacks=scope.lookback_days,
+        )  # fmt: skip
 
     async def preview(self, upn: str) -> tuple[QuestionSet, Collection]:
         """A question set with expected answers (security-team tool); nothing is stored."""

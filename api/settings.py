@@ -23,6 +23,7 @@ from context.config import (
     WorkforceFileConfig,
     split_commas,
 )
+from context.scope import ScopeConfig
 from prompts.config import LLMConfig, PromptVersions
 from tickets.jsm import JSMConfig
 from tickets.servicenow import ServiceNowConfig
@@ -137,6 +138,7 @@ class Settings(BaseSettings):
     shifts: ShiftsConfig = Field(default_factory=ShiftsConfig)
     wfm: WorkforceFileConfig = Field(default_factory=WorkforceFileConfig)
     collection: CollectionConfig = Field(default_factory=CollectionConfig)
+    scope: ScopeConfig = Field(default_factory=ScopeConfig)  # whom and what may be read
     llm: LLMConfig = Field(default_factory=LLMConfig)
     prompts: PromptVersions = Field(default_factory=PromptVersions)
     questions: QuestionSettings = Field(default_factory=QuestionSettings)

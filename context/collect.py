@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -120,12 +120,17 @@ def _deadline_status(connector: Connector, deadline: float) -> SourceStatus:
 
 
 async def _gather(
-    employee: Employee, connectors: Sequence[Connector], window: Window, config: CollectionConfig
+    employee: Employee,
+    connectors: Sequence[Connector],
+    windows: Sequence[Window],
+    config: CollectionConfig,
 ) -> list[tuple[SourceStatus, FetchResult]]:
-    """Run every connector; sources still running at the deadline are cancelled and recorded."""
+    """Run every connector over its window; sources still running at the deadline are
+    cancelled and recorded."""
+    timeout = config.per_source_timeout_seconds
     tasks = [
-        asyncio.create_task(_run_one(c, employee, window, config.per_source_timeout_seconds))
-        for c in connectors
+        asyncio.create_task(_run_one(c, employee, w, timeout))
+        for c, w in zip(connectors, windows, strict=True)
     ]
     if not tasks:
         return []
@@ -145,12 +150,12 @@ async def _gather(
 
 
 def _in_window(
-    items: list[ContextItem], window: Window, dropped: Counter[str]
+    fetched: Sequence[tuple[Window, list[ContextItem]]], dropped: Counter[str]
 ) -> list[ContextItem]:
-    """Keep items that started inside the window, once each (first connector wins)."""
+    """Keep items that started inside their source's window, once each (first connector wins)."""
     kept: list[ContextItem] = []
     seen: set[str] = set()
-    for item in items:
+    for window, item in ((w, i) for w, items in fetched for i in items):
         if not window.start <= item.when < window.end:
             dropped[DROP_OUTSIDE_WINDOW] += 1
         elif item.id in seen:
@@ -161,18 +166,27 @@ def _in_window(
     return kept
 
 
+def _window_of(name: str, window: Window, lookbacks: Mapping[str, int]) -> Window:
+    days = lookbacks.get(name)
+    return window if days is None else window_for(window.end, days)
+
+
 async def collect(
     employee: Employee,
     connectors: Sequence[Connector],
     *,
     window: Window,
     config: CollectionConfig,
+    lookbacks: Mapping[str, int] | None = None,
 ) -> Collection:
-    """Fetch from every connector concurrently, then window, de-duplicate and privacy-filter."""
-    outcomes = await _gather(employee, connectors, window, config)
-    raw = [item for _, result in outcomes for item in result.items]
+    """Fetch from every connector concurrently, then window, de-duplicate and privacy-filter.
+    `lookbacks` (days by connector name, DESKGUARD_SCOPE__LOOKBACK_DAYS) gives a source its own
+    window ending where `window` ends; the others read `window`."""
+    windows = [_window_of(c.name, window, lookbacks or {}) for c in connectors]
+    outcomes = await _gather(employee, connectors, windows, config)
     dropped: Counter[str] = Counter()
-    in_window = _in_window(raw, window, dropped)
+    fetched = [(w, result.items) for w, (_, result) in zip(windows, outcomes, strict=True)]
+    in_window = _in_window(fetched, dropped)
     kept, filtered = filter_items(
         in_window,
         sensitive_patterns=config.sensitive_patterns,
@@ -181,7 +195,7 @@ async def collect(
     dropped.update(filtered)
     return Collection(
         employee=employee.upn,
-        window_start=window.start,
+        window_start=min((w.start for w in windows), default=window.start),
         window_end=window.end,
         items=sorted(kept, key=lambda i: i.when),
         sources=[status for status, _ in outcomes],

@@ -184,6 +184,7 @@ class Employee(BaseModel):
     aliases: tuple[str, ...] = ()
     timezone: str = "America/Chicago"
     office: str | None = None
+    country: str | None = None  # ISO 3166 alpha-2 (Graph usageLocation): scope rules per country
 
     @property
     def given_name(self) -> str:

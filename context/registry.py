@@ -69,19 +69,27 @@ def build_connectors(
     lookback_days: int = 7,
     data_dir: Path | None = None,
     now: datetime | None = None,
+    lookbacks: Mapping[str, int] | None = None,
     **configs: BaseModel,
 ) -> list[Connector]:
     """One connector per name, in order, each from its settings section in `configs` (keyed by
-    connector name; a missing section is that section's defaults). An unknown name is a
-    configuration error that lists the known ones."""
+    connector name; a missing section is that section's defaults), with its look-back: its own
+    from `lookbacks` (DESKGUARD_SCOPE__LOOKBACK_DAYS), else `lookback_days`, so its manifest
+    states what is read. An unknown name is a configuration error that lists the known ones."""
     cleaned = [n.strip().lower() for n in names if n.strip()]
     unknown = [n for n in cleaned if n not in REGISTRY]
     if unknown:
         raise ValueError(
             f"unknown connector(s) {', '.join(unknown)}; known: {', '.join(known_connectors())}"
         )
-    context = BuildContext(lookback_days=lookback_days, data_dir=data_dir, now=now)
-    return [_build(REGISTRY[n], configs, context) for n in dict.fromkeys(cleaned)]
+    unknown_lookbacks = sorted(set(lookbacks or {}) - set(REGISTRY))
+    if unknown_lookbacks:
+        raise ValueError(f"look-back for unknown connector(s) {', '.join(unknown_lookbacks)}")
+    own = lookbacks or {}
+    return [
+        _build(REGISTRY[n], configs, BuildContext(own.get(n, lookback_days), data_dir, now))
+        for n in dict.fromkeys(cleaned)
+    ]
 
 
 def _build(

@@ -25,7 +25,7 @@ ITEMS_PATH = "/demo/users/{upn}/items"
 FIELDS: tuple[tuple[str, str], ...] = (
     ("when", "user.workplace"),
     ("end", "user.workplace"),
-    ("title", "user.workplace"),
+    ("title", "user.content.private"),  # meeting and mail subjects, ticket and commit titles
     ("involvement", "user.workplace"),
     ("participants.name", "user.name"),
     ("participants.email", "user.contact.email"),
@@ -45,8 +45,10 @@ class DemoConnector:
     name: ClassVar[str] = "demo"
     config_type: ClassVar[type[BaseModel] | None] = None  # no settings: the tenant is embedded
 
-    def __init__(self, org: Organisation) -> None:
+    def __init__(self, org: Organisation, *, lookback_days: int = 7) -> None:
         self.org = org
+        # What a fetch reads: the tenant holds org.days of activity, the window is this long.
+        self.lookback_days = lookback_days
 
     @classmethod
     def from_config(cls, config: None, context: BuildContext) -> DemoConnector:
@@ -55,7 +57,8 @@ class DemoConnector:
 
         if context.data_dir is None:
             raise ValueError("the demo connector needs a data directory for its repositories")
-        return cls(load_demo_tenant(context.data_dir, now=context.now))
+        tenant = load_demo_tenant(context.data_dir, now=context.now)
+        return cls(tenant, lookback_days=context.lookback_days)
 
     def directory(self) -> DemoDirectory:
         return DemoDirectory(self.org)
@@ -71,7 +74,7 @@ class DemoConnector:
             "metadata, Jira ticket events and git commits; no real person's data.",
             endpoints=[EndpointDeclaration(path=ITEMS_PATH, fields=names)],
             fields=[FieldDeclaration(name=n, category=c) for n, c in FIELDS],
-            lookback_days=self.org.days,
+            lookback_days=self.lookback_days,
         )
 
     async def fetch(self, employee: Employee, window: Window) -> FetchResult:
@@ -91,8 +94,10 @@ class DemoConnector:
 class DemoDirectory:
     """The demo tenant's employee directory and public profiles."""
 
-    def __init__(self, org: Organisation) -> None:
+    def __init__(self, org: Organisation, *, lookback_days: int = 7) -> None:
         self.org = org
+        # What a fetch reads: the tenant holds org.days of activity, the window is this long.
+        self.lookback_days = lookback_days
 
     async def get_employee(self, upn: str) -> Employee | None:
         return self.org.employee(upn)

@@ -33,6 +33,7 @@ from context.connectors.graph_directory import (
 from context.connectors.graph_parse import event_item, message_item
 from context.identity import identity_keys
 from context.models import ContextItem, Employee
+from vocabulary.fides import CONTENT
 
 CALENDAR_PATH = "/users/{id}/calendarView"
 MAIL_PATH = "/users/{id}/mailFolders/sentitems/messages"
@@ -72,12 +73,12 @@ def graph_manifest(lookback_days: int = 7) -> SourceManifest:
             EndpointDeclaration(path=USERS_PATH, fields=USER_SELECT),
         ],
         fields=[
-            FieldDeclaration(name="event.subject", category="user.workplace"),
+            FieldDeclaration(name="event.subject", category=CONTENT),
             FieldDeclaration(name="event.start/end", category="user.workplace"),
             FieldDeclaration(name="event.organizer/attendees", category="user.contact.email"),
             FieldDeclaration(name="event.location", category="user.workplace"),
             FieldDeclaration(name="event.sensitivity/showAs/type", category="system.operations"),
-            FieldDeclaration(name="message.subject", category="user.workplace"),
+            FieldDeclaration(name="message.subject", category=CONTENT),
             FieldDeclaration(name="message.sentDateTime", category="user.workplace"),
             FieldDeclaration(
                 name="message.toRecipients/ccRecipients", category="user.contact.email"
@@ -86,6 +87,10 @@ def graph_manifest(lookback_days: int = 7) -> SourceManifest:
             FieldDeclaration(name="user.mail/userPrincipalName", category="user.contact.email"),
             FieldDeclaration(name="user.jobTitle/department", category="user.job_title"),
             FieldDeclaration(name="user.officeLocation", category="user.workplace"),
+            FieldDeclaration(
+                name="user.usageLocation (scope rules per country)",
+                category="user.contact.address.country",
+            ),
         ],
         lookback_days=lookback_days,
         third_parties=["Microsoft (Graph API, the system of record)"],

@@ -21,6 +21,7 @@ USER_SELECT = [
     "jobTitle",
     "department",
     "officeLocation",
+    "usageLocation",
     "mail",
     "userPrincipalName",
 ]

@@ -214,4 +214,5 @@ def user_employee(user: User, manager_upn: str | None) -> Employee:
         role=role_for(title, department),
         aliases=tuple(sorted(aliases)),
         office=user.office_location,
+        country=user.usage_location or None,
     )

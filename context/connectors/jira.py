@@ -33,6 +33,12 @@ T = TypeVar("T")
 # Exactly the fields jira_parse reads: no `comment` (Jira cannot send comments without their
 # bodies), no current status (transitions come from the changelog), no other dates.
 SEARCH_FIELDS = ["summary", "issuetype", "project", "created", "assignee", "reporter"]
+# Jira Cloud's bulk changelog endpoint filters by field at the source: only status changes are
+# sent. Server/Data Center has no such filter: its search's expand=changelog sends the whole
+# changelog, of which only status transitions are read (jira_parse.kept_histories).
+CHANGELOG_CLOUD = "/rest/api/2/changelog/bulkfetch"
+CHANGELOG_FIELDS = ["status"]
+CHANGELOG_BATCH = 1000  # issue keys per bulk request (Jira's limit)
 SEARCH_SERVER = "/rest/api/2/search"
 SEARCH_CLOUD = "/rest/api/2/search/jql"
 USER_SEARCH = "/rest/api/2/user/search"
@@ -47,11 +53,12 @@ def jira_manifest(lookback_days: int = 7) -> SourceManifest:
     return SourceManifest(
         connector="jira",
         description=(
-            "Jira issues the employee reported, was assigned or moved. Search names only the"
-            " fields used (no comments, so no comment bodies). The changelog comes whole with"
-            " expand=changelog (Jira's search has no filter for it): only status transitions"
-            " and assignee changes are kept, at parse time; every other change is discarded"
-            " unread"
+            "Jira issues the employee reported, holds or moved. Search names only the fields"
+            " used (no comments, so no comment bodies). Jira Cloud: the changelog is fetched"
+            " separately, filtered at the source to status changes"
+            " (changelog/bulkfetch fieldIds=status). Server/Data Center has no changelog"
+            " filter: its search's expand=changelog sends it whole, and only status transitions"
+            " are kept, at parse time; every other change is discarded unread"
         ),
         endpoints=[
             EndpointDeclaration(path=SERVER_INFO),
@@ -62,6 +69,7 @@ def jira_manifest(lookback_days: int = 7) -> SourceManifest:
             ),
             EndpointDeclaration(path=SEARCH_SERVER, fields=SEARCH_FIELDS),
             EndpointDeclaration(path=SEARCH_CLOUD, fields=SEARCH_FIELDS),
+            EndpointDeclaration(method="POST", path=CHANGELOG_CLOUD, fields=CHANGELOG_FIELDS),
         ],
         fields=[
             FieldDeclaration(name="issue.key/project/issuetype", category="system.operations"),
@@ -69,7 +77,7 @@ def jira_manifest(lookback_days: int = 7) -> SourceManifest:
             FieldDeclaration(name="issue.created", category="user.workplace"),
             FieldDeclaration(name="issue.assignee/reporter", category="user.name"),
             FieldDeclaration(
-                name="changelog.status transitions/assignee changes (filtered at parse time)",
+                name="changelog.status transitions (Cloud: filtered at the source)",
                 category="user.workplace",
             ),
             FieldDeclaration(name="user.accountId/name/key", category="user.unique_id"),
@@ -94,6 +102,15 @@ def _retry_after(exc: BaseException) -> float | None:
         return max(0.0, float(raw)) if raw is not None else 1.0
     except (TypeError, ValueError):
         return 1.0
+
+
+def _poster(client: Any, url: str, body: dict[str, Any]) -> Callable[[], dict[str, Any]]:
+    """One POST through the jira client's authenticated session (it wraps no bulk changelog)."""
+
+    def post() -> dict[str, Any]:
+        return dict(client._session.post(url, json=body).json())
+
+    return post
 
 
 class JiraConnector:
@@ -168,7 +185,10 @@ class JiraConnector:
             return result  # no Jira account: nothing to ask about, not a failure
         keys = keys | {normalise(i) for i in user_ids(user) if i}
         jql = self._jql(user["accountId"] if cloud else user["name"], window)
-        for issue in self._issues(client, jql, cloud, result):
+        issues = self._issues(client, jql, cloud, result)
+        if cloud and self.search_expand:
+            self._status_changes(client, issues, result)
+        for issue in issues:
             try:
                 result.items += issue_events(issue, keys, window, datetime.now(UTC))
             except (MalformedItem, ValueError, TypeError, AttributeError):
@@ -235,7 +255,7 @@ class JiraConnector:
             "fields": list(self.search_fields),
             "json_result": True,
         }
-        if self.search_expand:
+        if self.search_expand and not cloud:  # Cloud: _status_changes, filtered at the source
             common["expand"] = self.search_expand
         if cloud:
             return dict(
@@ -250,6 +270,39 @@ class JiraConnector:
                 lambda: client.search_issues(jql, startAt=start, validate_query=True, **common),
             )
         )
+
+    def _status_changes(
+        self, client: Any, issues: list[dict[str, Any]], result: FetchResult
+    ) -> None:
+        """Each issue's status changes from Cloud's bulk changelog, set as its changelog."""
+        keys = [str(i["key"]) for i in issues if i.get("key")]
+        by_id: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(keys), CHANGELOG_BATCH):
+            batch = keys[start : start + CHANGELOG_BATCH]
+            for log in self._changelog_pages(client, batch, result):
+                by_id.setdefault(str(log.get("issueId")), []).extend(
+                    log.get("changeHistories") or []
+                )
+        for issue in issues:
+            issue["changelog"] = {"histories": by_id.get(str(issue.get("id")), [])}
+
+    def _changelog_pages(
+        self, client: Any, keys: list[str], result: FetchResult
+    ) -> list[dict[str, Any]]:
+        url = client.server_url.rstrip("/") + CHANGELOG_CLOUD
+        logs: list[dict[str, Any]] = []
+        token: str | None = None
+        for _ in range(MAX_PAGES):
+            body: dict[str, Any] = {"issueIdsOrKeys": keys, "fieldIds": CHANGELOG_FIELDS}
+            body |= {"maxResults": CHANGELOG_BATCH} | ({"nextPageToken": token} if token else {})
+            page: dict[str, Any] = self._call(CHANGELOG_CLOUD, _poster(client, url, body))
+            found = [log for log in page.get("issueChangeLogs") or [] if isinstance(log, dict)]
+            logs += found
+            self._log(result, CHANGELOG_CLOUD, CHANGELOG_FIELDS, len(found))
+            token = page.get("nextPageToken")
+            if not token:
+                break
+        return logs
 
     def _log(self, result: FetchResult, endpoint: str, fields: list[str], items: int) -> None:
         result.accesses.append(

@@ -55,12 +55,13 @@ def _person(user: Json | None, role: str) -> Participant | None:
     return Participant(name=user.get("displayName") or user["name"], role=role)
 
 
-KEPT_CHANGES = frozenset({"status", "assignee"})
+KEPT_CHANGES = frozenset({"status"})
 
 
 def kept_histories(issue: Json) -> list[Json]:
-    """The changelog reduced to status transitions and assignee changes (Jira's search sends it
-    whole): every other change, with its old and new values, is dropped here, unread."""
+    """The changelog reduced to status transitions (Jira Server's search sends it whole; Cloud's
+    bulk changelog sends only status changes): every other change, with its old and new
+    values, is dropped here, unread."""
     kept: list[Json] = []
     for history in (issue.get("changelog") or {}).get("histories") or []:
         items = [
@@ -158,10 +159,6 @@ def _history_events(
                     status_from=change.get("fromString"),
                     status_to=change.get("toString"),
                 )
-            elif field == "assignee" and is_employee(
-                keys, [change.get("to"), change.get("toString")]
-            ):
-                yield _item(view, "assigned", when, Involvement.ASSIGNEE, fetched_at)
 
 
 def issue_events(

@@ -62,4 +62,5 @@ def make_employee(
         aliases=tuple(dict.fromkeys(aliases)),
         timezone=tz,
         office=office,
+        country="US",  # every Larkspur Goods office is in the United States
     )

@@ -67,7 +67,17 @@ async def test_jira_requests_stay_inside_the_manifest(cloud: bool) -> None:
         fake.server.stop()
     assert result.items
     for request in fake.server.requests:
-        assert_within_manifest(connector.manifest(), request.path, request.query.get("fields", []))
+        body = request.json() if request.method == "POST" else None
+        fields = body["fieldIds"] if body else request.query.get("fields", [])
+        assert_within_manifest(connector.manifest(), request.path, fields)
+    changelogs = [r for r in fake.server.requests if "changelog" in r.path]
+    expands = [r.param("expand") for r in fake.server.requests if "/api/2/search" in r.path]
+    if cloud:  # the changelog filtered at the source: status changes only, never expanded
+        assert changelogs and all(r.json()["fieldIds"] == ["status"] for r in changelogs)
+        assert expands and not any(expands)
+    else:  # Server has no changelog filter: expanded whole, status kept at parse time
+        assert not changelogs and expands and all(e == "changelog" for e in expands)
+    assert {i.identifiers.get("status_to") for i in result.items} - {None}
     for access in result.accesses:
         assert_within_manifest(connector.manifest(), access.endpoint, access.fields)
 
@@ -99,9 +109,12 @@ def test_manifests_declare_fideslang_categories() -> None:
         assert manifest.lookback_days == 7 and manifest.fields
         top = {f.category.split(".")[0] for f in manifest.fields}
         assert top <= {"user", "system"}
+    graph = {f.name: f.category for f in found[0].fields}
+    # what people wrote is content, not the organisation of employment
+    assert graph["event.subject"] == graph["message.subject"] == "user.content.private"
 
 
-def test_jira_asks_only_for_the_declared_fields_and_keeps_only_status_and_assignee() -> None:
+def test_jira_asks_only_for_the_declared_fields_and_keeps_only_status() -> None:
     fake = FakeJira(NOW)
     fake.issues[0]["changelog"]["histories"].append(
         {

@@ -34,9 +34,12 @@ def test_implements_the_protocols(org: Organisation) -> None:
 
 def test_manifest_declares_fideslang_categories(org: Organisation) -> None:
     manifest = DemoConnector(org).manifest()
-    assert manifest.connector == "demo" and manifest.lookback_days == 14
+    # What a fetch reads (the collection's 7 days), not how much the tenant holds (14).
+    assert manifest.connector == "demo" and manifest.lookback_days == 7 < org.days
+    assert DemoConnector(org, lookback_days=3).manifest().lookback_days == 3
     categories = {f.category for f in manifest.fields}
     assert {"user.name", "user.contact.email", "user.workplace"} <= categories
+    assert {f.name: f.category for f in manifest.fields}["title"] == "user.content.private"
     assert all(c.split(".")[0] in {"user", "system"} for c in categories)
 
 

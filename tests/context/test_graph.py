@@ -195,7 +195,7 @@ async def test_directory_reads_user_and_manager(graph: FakeGraph) -> None:
     assert await directory.public_profile("AllanD@M365x035709.OnMicrosoft.com") is None
     user_calls = [r for r in graph.server.requests if not r.path.endswith("/manager")]
     assert {r.param("$select") for r in user_calls} == {
-        "displayName,jobTitle,department,officeLocation,mail,userPrincipalName"
+        "displayName,jobTitle,department,officeLocation,usageLocation,mail,userPrincipalName"
     }
 
 

@@ -92,14 +92,16 @@ def recorded_issues(now: datetime) -> list[dict[str, Any]]:
 
 
 def only_fields(issues: list[dict[str, Any]], request: Request) -> list[dict[str, Any]]:
-    """Jira answers only the fields a search names (`fields=` repeated or comma-separated)."""
+    """Jira answers only the fields a search names (`fields=` repeated or comma-separated), and
+    the changelog only when asked for (`expand=changelog`)."""
     wanted = {f for value in request.query.get("fields", []) for f in value.split(",") if f}
-    if not wanted or "*all" in wanted:
-        return issues
+    expand = {e for value in request.query.get("expand", []) for e in value.split(",")}
     out = []
     for issue in issues:
         issue = copy.deepcopy(issue)
-        if isinstance(issue.get("fields"), dict):
+        if "changelog" not in expand:
+            issue.pop("changelog", None)
+        if wanted and "*all" not in wanted and isinstance(issue.get("fields"), dict):
             issue["fields"] = {k: v for k, v in issue["fields"].items() if k in wanted}
         out.append(issue)
     return out
@@ -182,4 +184,23 @@ class FakeJira:
             else:
                 body["isLast"] = True
             return Reply(200, body)
+        if path == "/rest/api/2/changelog/bulkfetch" and self.cloud and request.method == "POST":
+            return Reply(200, self.bulk_changelog(request.json() or {}))
         return Reply(404, {"errorMessages": [f"no route {path}"]})
+
+    def bulk_changelog(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Cloud's POST changelog/bulkfetch: the histories of the named issues, each reduced to
+        the items of the `fieldIds` asked for (all fields when none are named)."""
+        wanted = set(body.get("fieldIds") or [])
+        keys = set(body.get("issueIdsOrKeys") or [])
+        logs = []
+        for issue in self.issues:
+            if issue.get("key") not in keys and issue.get("id") not in keys:
+                continue
+            histories = []
+            for history in (issue.get("changelog") or {}).get("histories", []):
+                items = [i for i in history["items"] if not wanted or i.get("field") in wanted]
+                if items:
+                    histories.append({**history, "items": items})
+            logs.append({"issueId": issue["id"], "changeHistories": histories})
+        return {"issueChangeLogs": logs}
