@@ -47,6 +47,7 @@ from grading.policy import (
     signal_band,
     velocity_flags,
 )
+from grading.reuse import one_answer_one_fact
 from prompts.llm import metered
 from questions.engine import EngineRequest
 from questions.exposure import named_knowers, read_by_every_teammate, unasked
@@ -323,18 +324,25 @@ class VerificationService:
         self, row: VerificationRow, questions: Sequence[Question], answers: dict[str, str]
     ) -> list[Grade]:
         tz = row.question_set.timezone
+        requests = [self._request(q, answers.get(q.id, ""), row, tz) for q in questions]
         try:
             people = await self._colleagues(questions)
         except Exception as exc:  # without the directory a name cannot be checked: never allow
             log.error("directory_failed", error=type(exc).__name__)
             why = f"directory unavailable ({type(exc).__name__}): names cannot be checked"
-            return [
-                grader_failure(self._request(q, answers.get(q.id, ""), row, tz), why)
-                if q.kind == AnswerKind.PERSON.value
-                else await self._grade_one(q, answers.get(q.id, ""), row, tz)
-                for q in questions
+            grades = [
+                grader_failure(r, why) if r.kind is AnswerKind.PERSON else await self._grade_one(r)
+                for r in requests
             ]
-        return [await self._grade_one(q, answers.get(q.id, ""), row, tz, people) for q in questions]
+        else:
+            grades = [
+                await self._grade_one(r.model_copy(update={"people": people})) for r in requests
+            ]
+        try:
+            return one_answer_one_fact(requests, grades)
+        except Exception as exc:  # the cross-answer check failed: no answer may stand
+            log.error("grader_failed", question="*", error=type(exc).__name__)
+            return [grader_failure(r, type(exc).__name__) for r in requests]
 
     async def _colleagues(self, questions: Sequence[Question]) -> list[str] | None:
         """Everyone's name, so a spoken name is matched against the whole organisation."""
@@ -348,7 +356,6 @@ class VerificationService:
         response: str,
         row: VerificationRow,
         tz: str,
-        people: list[str] | None = None,
     ) -> GradeRequest:
         return GradeRequest(
             id=question.id,
@@ -359,24 +366,15 @@ class VerificationService:
             response=response,
             asked_at=row.created_at,
             timezone=tz,
-            people=people,
         )
 
-    async def _grade_one(
-        self,
-        question: Question,
-        response: str,
-        row: VerificationRow,
-        tz: str,
-        people: list[str] | None = None,
-    ) -> Grade:
-        request = self._request(question, response, row, tz, people)
+    async def _grade_one(self, request: GradeRequest) -> Grade:
         try:
             return await grade(
                 request, judge=self.rt.judge, timeout=self.rt.settings.judge_timeout_seconds
             )
         except Exception as exc:  # a grader failure is recorded and can never allow
-            log.error("grader_failed", question=question.id, error=type(exc).__name__)
+            log.error("grader_failed", question=request.id, error=type(exc).__name__)
             return grader_failure(request, type(exc).__name__)
 
     def _decide(

@@ -30,7 +30,7 @@ from grading.text import match_text, mentions_expected
 from grading.trust import JudgeTrust
 from vocabulary.people import split_people
 
-GRADER_VERSION = "deterministic@5"  # 5: a name swapped in a templated subject is wrong
+GRADER_VERSION = "deterministic@6"  # 6: one answer given to two questions counts for neither
 JUDGE_TIMEOUT_S = 15.0
 BAND_CAP = 0.6  # highest score an undecided band answer keeps without a judge's say-so
 

@@ -36,6 +36,7 @@ class GradeFlag(StrEnum):
     JUDGE_UNAVAILABLE = "judge_unavailable"  # the LLM judge failed; graded without it
     GRADER_ERROR = "grader_error"  # the grader itself failed; graded incorrect
     ERROR = "error"  # the request could not be graded (bad ISO value, unknown time zone)
+    REUSED_ANSWER = "reused_answer"  # the same answer was given to another question (reuse.py)
 
 
 class Grade(BaseModel):

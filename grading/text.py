@@ -94,6 +94,14 @@ def _covered(token: str, others: list[str]) -> bool:
     return any(_same_token(token, o) for o in others)
 
 
+def same_words(a: str, b: str) -> bool:
+    """Do two answers say the same distinctive words (typos, fillers and word order aside)?"""
+    first, second = distinctive(a), distinctive(b)
+    if not first or not second:
+        return False
+    return all(_covered(t, second) for t in first) and all(_covered(t, first) for t in second)
+
+
 def _coverage(expected: list[str], answer: list[str]) -> float:
     """Weighted share of expected tokens covered; bare numbers weigh half (often dropped)."""
     weights = [0.5 if t.isdigit() else 1.0 for t in expected]
