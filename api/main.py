@@ -19,7 +19,7 @@ from api.errors import DeskguardError, RateLimited
 from api.metrics import HTTP_ERRORS
 from api.middleware import BodyLimit, RequestContext
 from api.retention import purge_forever, purge_logged
-from api.routes import audit, grants, ops, recovery, signals, verifications
+from api.routes import audit, grants, ops, privacy, recovery, signals, verifications
 from api.runtime import Runtime
 from api.ticketing import retry_forever
 from grading.policy import database_failure
@@ -63,6 +63,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(grants.router)
     app.include_router(recovery.router)
     app.include_router(audit.router)
+    app.include_router(privacy.router)
     app.include_router(signals.router)
     install_console(app, runtime)
     _install_error_handlers(app)

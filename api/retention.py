@@ -66,6 +66,13 @@ def reduce(row: VerificationRow, digest: Callable[[str], str], now: datetime) ->
         row.grades = [g.model_copy(update={"reason": ""}) for g in row.grades]
 
 
+def purge_due(row: VerificationRow, retention_hours: float) -> datetime:
+    """When the purge deletes this verification's content: the grace after its decision (or
+    expiry), and never within the rotation's 24 h after its start (`due` asks the same in SQL)."""
+    ended = row.decided_at or row.expires_at
+    return max(ended + timedelta(hours=retention_hours), row.created_at + RECENT)
+
+
 def cutoff(now: datetime, retention_hours: float) -> datetime:
     return now - timedelta(hours=retention_hours)
 

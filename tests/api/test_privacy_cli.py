@@ -52,3 +52,27 @@ def test_purge_prints_a_summary(demo_data_dir: Path) -> None:
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["retention_hours"] == 24 and isinstance(summary["verifications"], list)
+
+
+def test_report_then_erase_then_verify(demo_data_dir: Path) -> None:
+    out = run_cli(demo_data_dir, "context", "employees", "--json").stdout
+    upn = next(r["employee"] for r in json.loads(out)["employees"] if r["role"] == "planner")
+    reason = "HD-77 planner's calendar check"
+    read = run_cli(demo_data_dir, "context", "pull", "--employee", upn, "--reason", reason)
+    assert read.returncode == 0, read.stderr
+    shown = run_cli(demo_data_dir, "privacy", "report", "--employee", upn, "--json")
+    assert shown.returncode == 0, shown.stderr
+    report = json.loads(shown.stdout)
+    assert any(a["purpose"] == reason for a in report["accesses"]) and report["kept"]["key"]
+    text = run_cli(demo_data_dir, "privacy", "report", "--employee", upn).stdout
+    assert reason in text and "kept: key yes" in text
+
+    erased = run_cli(demo_data_dir, "privacy", "erase", "--employee", upn)
+    assert erased.returncode == 0, erased.stderr
+    assert json.loads(erased.stdout)["key_deleted"] is True
+    verified = run_cli(demo_data_dir, "audit", "verify")
+    assert verified.returncode == 0 and json.loads(verified.stdout)["intact"], verified.stdout
+    after = json.loads(
+        run_cli(demo_data_dir, "privacy", "report", "--employee", upn, "--json").stdout
+    )
+    assert after["reference"] is None and after["accesses"] == [] and not after["kept"]["key"]

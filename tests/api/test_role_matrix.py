@@ -62,6 +62,7 @@ MATRIX = [
     Row("GET", "/v1/verifications/{verification_id}", READ_STATUS),
     Row("GET", "/v1/audit", frozenset({AUDITOR, ADMIN})),
     Row("POST", "/v1/audit/checkpoints", frozenset({AUDITOR, ADMIN})),
+    Row("GET", "/v1/privacy/employees/{upn}/report", frozenset({AUDITOR, ADMIN})),
     Row("POST", "/v1/receipts/verify", READ_STATUS, _receipt),
     Row(
         "POST",
@@ -91,7 +92,7 @@ def test_the_matrix_covers_every_route(dg: Deskguard) -> None:
 
 def call(dg: Deskguard, row: Row, headers: dict[str, str]) -> int:
     vid = dg.start(dg.employee(ADMIN_ROLE))["id"]
-    path = row.path.replace("{verification_id}", vid)
+    path = row.path.replace("{verification_id}", vid).replace("{upn}", dg.employee(ADMIN_ROLE))
     body = row.body(dg, vid) if row.body else None
     response = dg.client.request(row.method, path, json=body, headers=headers)
     assert response.status_code < 500, response.text

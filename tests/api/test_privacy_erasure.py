@@ -1,0 +1,79 @@
+"""Erasure (issue 14): `erase` removes the employee's key and every row about them, leaves the
+audit records (pseudonymous, now unlinkable) and the chain intact, and touches no one else."""
+
+from __future__ import annotations
+
+from api.audit_checks import verify_log
+from api.erasure import erase
+from tests.api.conftest import Deskguard
+from tests.api.privacy_dump import dump
+from tests.api.test_verifications import genuine_answers
+
+
+def _decided(dg: Deskguard, upn: str) -> str:
+    ticket = {"system": "jsm", "id": f"HD-{upn.split('@')[0]}"}  # one ticket per employee
+    vid = dg.start(upn, ticket=ticket, signal={"score": 0.2})["id"]
+    answers = {"answers": genuine_answers(dg.truth(vid))}
+    response = dg.client.post(
+        f"/v1/verifications/{vid}/answers", json=answers, headers=dg.keys["helpdesk"]
+    )
+    assert response.status_code == 200, response.text
+    return vid
+
+
+def _records(dg: Deskguard, upn: str) -> list[dict]:
+    response = dg.client.get(
+        "/v1/audit", params={"employee": upn, "limit": 500}, headers=dg.keys["auditor"]
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["records"]
+
+
+def test_erasure_removes_the_employee_and_keeps_the_chain_intact(dg: Deskguard) -> None:
+    gone, kept = dg.employee("it_admin"), dg.employee("engineer")
+    erased_ids = [_decided(dg, gone), dg.start(gone)["id"]]
+    kept_id = _decided(dg, kept)
+    before = _records(dg, gone)
+    assert before and all(r["detail"]["employee"] != gone for r in before)  # pseudonymous
+    assert gone in dump(dg.runtime.db)
+    total = len(dg.runtime.audit.page(limit=10_000))
+
+    summary = erase(dg.runtime.audit, gone, actor="cli:dpo", reason="Art. 17 request DPO-12")
+
+    assert sorted(summary.verifications) == sorted(erased_ids) and summary.key_deleted
+    assert summary.rows["verifications"] == 2 and summary.legacy_records == []
+    assert gone not in dump(dg.runtime.db)  # not in any row of any table
+    report = verify_log(dg.runtime.audit, dg.runtime.checkpoints)
+    assert report.intact, report.problems
+    records = dg.runtime.audit.page(limit=10_000)
+    assert len(records) == total + 1 and records[-1].event == "privacy.erased"
+    assert records[-1].detail["verifications"] == sorted(erased_ids)
+    assert _records(dg, gone) == []  # no key: nothing ties the old records to the person
+    for vid in erased_ids:
+        missing = dg.client.get(f"/v1/verifications/{vid}", headers=dg.keys["security"])
+        assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert dg.truth(kept_id)["decision"] == "allow" and _records(dg, kept)
+
+
+def test_an_erased_employee_verified_again_gets_a_new_reference(dg: Deskguard) -> None:
+    upn = dg.employee("it_admin")
+    dg.start(upn)
+    old = dg.runtime.audit.pseudonyms.known(upn)
+    erase(dg.runtime.audit, upn, actor="cli:dpo", reason="Art. 17 request DPO-13")
+    dg.start(upn)
+    new = dg.runtime.audit.pseudonyms.known(upn)
+    assert old and new and old != new
+    assert {r["detail"]["employee"] for r in _records(dg, upn)} == {new}
+
+
+def test_a_deleted_row_without_an_erasure_record_is_still_tampering(dg: Deskguard) -> None:
+    from sqlalchemy import delete
+
+    from api.storage import VerificationRow
+
+    vid = _decided(dg, dg.employee("it_admin"))
+    with dg.runtime.db.session() as session, session.begin():
+        session.execute(delete(VerificationRow).where(VerificationRow.id == vid))
+    report = verify_log(dg.runtime.audit, dg.runtime.checkpoints)
+    assert not report.intact
+    assert any(vid in p and "row was deleted" in p for p in report.problems)
