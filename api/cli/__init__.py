@@ -1,15 +1,19 @@
-"""The `deskguard` command. Errors print `{"error": {"code", "message"}}` and exit 2."""
+"""The `deskguard` command. Errors print `{"error": {"code", "message"}}` and exit 2.
+
+Start-up stays light (`deskguard --help` imports Typer and these command modules only): every
+command imports what it needs (the service, SQLAlchemy, FastAPI, settings) when it runs, and
+the error path imports the exception types it maps. Help is Click's plain layout
+(`rich_markup_mode=None`): importing Rich's help renderer alone costs most of the budget.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
-from importlib.metadata import version
+from dataclasses import dataclass
 
 import typer
-from pydantic import ValidationError
-from pydantic_settings.exceptions import SettingsError
 from typer.exceptions import TyperException
 
 from api.cli import (
@@ -27,14 +31,11 @@ from api.cli import (
     signing_cmd,
     tickets_cmd,
 )
+from api.cli.common import command_group
 from api.errors import DeskguardError
-from api.logging import configure_logging
-from prompts.errors import LLMError, PromptNotFound
 
-app = typer.Typer(
-    no_args_is_help=True,
-    add_completion=False,
-    help="deskguard: help-desk caller verification from recent work context.",
+app = command_group(
+    "deskguard: help-desk caller verification from recent work context.", no_args_is_help=True
 )
 app.command("demo")(run_cmd.demo)
 app.command("serve")(run_cmd.serve)
@@ -53,6 +54,14 @@ app.add_typer(privacy_cmd.app, name="privacy")
 app.add_typer(judge_cmd.app, name="judge")
 
 
+@dataclass(frozen=True)
+class ConsoleEntry:
+    """Passed as the Click context object by `main` (the console script): a command started
+    there configures logging first; one invoked in process (tests) leaves logging alone."""
+
+    log_level: str
+
+
 def fail(code: str, message: str) -> None:
     print(json.dumps({"error": {"code": code, "message": message}}), file=sys.stderr)
     raise SystemExit(2)
@@ -60,37 +69,55 @@ def fail(code: str, message: str) -> None:
 
 def _version(show: bool) -> None:
     if show:
+        from importlib.metadata import version
+
         print(f"deskguard {version('deskguard')}")
         raise typer.Exit()
 
 
 @app.callback()
 def _options(
+    ctx: typer.Context,
     show_version: bool = typer.Option(
         False, "--version", is_eager=True, callback=_version, help="Print the version and exit."
     ),
 ) -> None:
     """deskguard: help-desk caller verification from recent work context."""
+    if isinstance(ctx.obj, ConsoleEntry):  # a command is about to run (help exits earlier)
+        from api.logging import configure_logging
+
+        configure_logging(ctx.obj.log_level)
+
+
+def error_of(exc: Exception) -> tuple[str, str]:
+    """The JSON error (code, message) for an exception a command raised (imported here, on the
+    error path only, to keep start-up light)."""
+    from pydantic import ValidationError
+    from pydantic_settings.exceptions import SettingsError
+
+    from prompts.errors import LLMError, PromptNotFound
+
+    if isinstance(exc, DeskguardError):
+        return exc.code, exc.message
+    if isinstance(exc, ValidationError):  # a bad DESKGUARD_* value; inputs (secrets) not echoed
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return "configuration_error", f"invalid settings: {problems}"
+    if isinstance(exc, SettingsError):
+        return "configuration_error", f"invalid settings: {exc}"
+    if isinstance(exc, PromptNotFound):
+        return "not_found", str(exc)
+    if isinstance(exc, LLMError):
+        return "llm_error", str(exc)
+    return "internal_error", f"{type(exc).__name__}: {exc}"[:500]  # never a stack trace
 
 
 def main() -> None:
     try:
-        configure_logging(os.environ.get("DESKGUARD_LOG_LEVEL", "WARNING"))
-        app(standalone_mode=False)
-    except DeskguardError as exc:
-        fail(exc.code, exc.message)
-    except ValidationError as exc:  # a bad DESKGUARD_* value; inputs (maybe secrets) not echoed
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        fail("configuration_error", f"invalid settings: {problems}")
-    except SettingsError as exc:
-        fail("configuration_error", f"invalid settings: {exc}")
-    except PromptNotFound as exc:
-        fail("not_found", str(exc))
-    except LLMError as exc:
-        fail("llm_error", str(exc))
+        entry = ConsoleEntry(os.environ.get("DESKGUARD_LOG_LEVEL", "WARNING"))
+        app(standalone_mode=False, obj=entry)
     except (typer.Abort, KeyboardInterrupt):
         fail("aborted", "aborted")
     except TyperException as exc:  # Typer's bundled click: bad option, missing argument...
         fail("usage_error", exc.format_message())
-    except Exception as exc:  # anything unexpected: no stack trace
-        fail("internal_error", f"{type(exc).__name__}: {exc}"[:500])
+    except Exception as exc:  # anything else: classified, no stack trace
+        fail(*error_of(exc))

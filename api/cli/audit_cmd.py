@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from api.audit import AuditLog
-from api.audit_checks import Checkpoints, verify_log
-from api.cli.common import emit
+from api.cli.common import command_group, emit
 from api.errors import InvalidInput
-from api.runtime import build_trust, utcnow
-from api.settings import get_settings
-from api.signing import KeyRing
-from api.storage import Database
 
-app = typer.Typer(no_args_is_help=True, help="Check and anchor the audit log.")
+if TYPE_CHECKING:
+    from api.audit import AuditLog
+    from api.audit_checks import Checkpoints
+    from api.signing import KeyRing
+
+app = command_group("Check and anchor the audit log.")
 
 
 def _trust() -> tuple[AuditLog, Checkpoints, KeyRing]:
+    from api.runtime import build_trust, utcnow
+    from api.settings import get_settings
+    from api.storage import Database
+
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     trust = build_trust(settings, utcnow)
@@ -52,6 +56,8 @@ def verify(
 ) -> None:
     """Check the keyed chain, every signed checkpoint and every verification against its audit
     record. Prints a JSON report; exits 1 when anything was tampered with."""
+    from api.audit_checks import verify_log
+
     audit, checkpoints, _ = _trust()
     exported = _exported(checkpoint) if checkpoint else None
     report = verify_log(audit, checkpoints, exported=exported)

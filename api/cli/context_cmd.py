@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from api.access_log import Access, record_read
-from api.cli.common import emit, reason_option, run, runtime
-from api.runtime import Runtime
-from api.service import VerificationService
-from context.collect import collect, window_for
-from prompts.llm import metered
+from api.cli.common import command_group, emit, reason_option, run, runtime
 
-app = typer.Typer(no_args_is_help=True, help="Inspect the context sources.")
+if TYPE_CHECKING:
+    from api.access_log import Access
+    from api.runtime import Runtime
+
+app = command_group("Inspect the context sources.")
 THIN = 8  # fewer usable items than this and an employee will likely be escalated
 COVERAGE = "coverage check (deskguard context employees)"
 
 
 async def _coverage(rt: Runtime, access: Access) -> list[dict[str, Any]]:
+    from api.access_log import record_read
+    from context.collect import collect, window_for
+
     now = rt.clock()
     window = window_for(now, rt.settings.collection.lookback_days)
     rows = []
@@ -55,6 +57,8 @@ def employees(
 ) -> None:
     """Employees and how many usable context items each source holds for them (each employee's
     read is audited)."""
+    from api.access_log import Access
+
     access = Access.cli(reason)
     rows = run(_coverage(runtime(), access))
     if as_json:
@@ -67,6 +71,10 @@ def employees(
 
 
 async def _pull(rt: Runtime, upn: str, access: Access) -> dict[str, Any]:
+    from api.access_log import record_read
+    from api.service import VerificationService
+    from prompts.llm import metered
+
     with metered() as usage:
         _, collection = await VerificationService(rt).collect_for(upn)
     record_read(
@@ -84,6 +92,8 @@ def pull(
 ) -> None:
     """The normalised, privacy-filtered items for one employee, plus the access log (the read
     is audited with --reason)."""
+    from api.access_log import Access
+
     access = Access.cli(reason)
     result = run(_pull(runtime(), employee, access))
     if as_json:

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import typer
 
-from api.cli.common import emit, run
+from api.cli.common import command_group, emit, run
 from api.errors import InvalidInput
-from api.settings import get_settings
 
-app = typer.Typer(no_args_is_help=True, help="The LLM judge (security team).")
+app = command_group("The LLM judge (security team).")
 
 
 @app.command("calibrate")
@@ -23,6 +22,7 @@ def calibrate_command(
     """Grade the labelled band answers with the judge, print the report and record its trust
     (judge-calibration.json in the data dir, per model and prompt file)."""
     from api.runtime import build_judge
+    from api.settings import get_settings
     from grading.calibration import CALIBRATION_SET, calibrate, save
     from grading.judge import LLMJudge
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import typer
 
-from api.auth import create_key, list_keys, revoke_key
-from api.settings import get_settings
-from api.storage import Database
+from api.cli.common import command_group
 
-app = typer.Typer(no_args_is_help=True, help="Manage API keys (each held by a named principal).")
+if TYPE_CHECKING:
+    from api.storage import Database
+
+app = command_group("Manage API keys (each held by a named principal).")
 
 
 def _db() -> Database:
+    from api.settings import get_settings
+    from api.storage import Database
+
     return Database(get_settings().sqlalchemy_url).upgrade()
 
 
@@ -25,6 +30,8 @@ def create(
     ),
 ) -> None:
     """Create an API key and print it (it is stored hashed and cannot be shown again)."""
+    from api.auth import create_key
+
     _, key = create_key(_db(), role, name)
     print(key)
 
@@ -32,6 +39,8 @@ def create(
 @app.command("list")
 def list_command() -> None:
     """Every key as a JSON line: id, name, role, created_at, revoked_at (never the key)."""
+    from api.auth import list_keys
+
     for info in list_keys(_db()):
         print(info.model_dump_json())
 
@@ -39,5 +48,7 @@ def list_command() -> None:
 @app.command("revoke")
 def revoke(key_id: str = typer.Argument(..., help="The id from 'deskguard keys list'.")) -> None:
     """Revoke a key at once (every replica reads the key on each request)."""
+    from api.auth import revoke_key
+
     info = revoke_key(_db(), key_id)
     print(json.dumps({"revoked": info.id, "name": info.name, "at": str(info.revoked_at)}))

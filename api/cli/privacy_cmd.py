@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import typer
 
-from api.access_log import Access
-from api.cli.common import emit, runtime
-from api.retention import purge as run_purge
+from api.cli.common import command_group, emit, runtime
 
-app = typer.Typer(no_args_is_help=True, help="Retention, erasure and access reports.")
+app = command_group("Retention, erasure and access reports.")
 
 
 @app.command("purge")
@@ -17,6 +15,8 @@ def purge() -> None:
     """Delete the question texts, expected answers and evidence references of every
     verification decided (or expired) longer ago than DESKGUARD_PRIVACY__RETENTION_HOURS; print
     a JSON summary. `serve` does this periodically."""
+    from api.retention import purge as run_purge
+
     rt = runtime()
     summary = run_purge(rt.audit, retention_hours=rt.settings.privacy.retention_hours)
     emit(summary.model_dump(mode="json"))
@@ -33,6 +33,7 @@ def erase(
     uses, recoveries, links, locks, alerts, signals, throttling hits). Audit records stay,
     pseudonymous and no longer linkable; `deskguard audit verify` still reads the chain as
     intact. Prints a JSON summary."""
+    from api.access_log import Access
     from api.erasure import erase as run_erase
 
     access = Access.cli(reason)
@@ -49,6 +50,7 @@ def report(
     """What deskguard read about the employee and still keeps (GDPR Art. 15): every read and
     verification, when, by whom and why, which sources and fields, model calls. The request is
     audited."""
+    from api.access_log import Access
     from api.privacy_report import build_report
 
     rt = runtime()

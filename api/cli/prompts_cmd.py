@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from api.access_log import Access, record_read
-from api.cli.common import emit, reason_option, run, runtime
+from api.cli.common import command_group, emit, reason_option, run, runtime
 from api.errors import InvalidInput
-from api.runtime import Runtime
-from api.service import VerificationService
-from context.collect import Collection
-from grading.models import GradeRequest
-from prompts.llm import metered
 
-app = typer.Typer(no_args_is_help=True, help="Versioned prompts (security team).")
+if TYPE_CHECKING:
+    from api.runtime import Runtime
+    from context.collect import Collection
+
+app = command_group("Versioned prompts (security team).")
 
 
 @app.command("list")
@@ -52,6 +52,8 @@ def render_(
     """Render a prompt for an employee exactly as a model would get it: question_generation
     with their ranked facts, attacker with a previewed question set, answer_judge with one
     previewed question and `--response`. The read of the employee's context is audited."""
+    from api.access_log import Access, record_read
+    from prompts.llm import metered
     from prompts.registry import get_prompt, render
 
     access = Access.cli(reason)
@@ -71,7 +73,9 @@ def render_(
 async def _variables(
     rt: Runtime, schema: str, upn: str, question_id: str, response: str
 ) -> tuple[dict[str, object], Collection]:
+    from api.service import VerificationService
     from grading.judge import judge_variables
+    from grading.models import GradeRequest
     from questions.attacker import attacker_variables
     from questions.llm_engine import generation_variables
 

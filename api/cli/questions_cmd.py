@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from api.access_log import Access, record_read
-from api.cli.common import emit, reason_option, run, runtime
-from api.service import VerificationService
-from prompts.llm import metered
+from api.cli.common import command_group, emit, reason_option, run, runtime
 
-app = typer.Typer(no_args_is_help=True, help="Preview question sets (security team).")
+if TYPE_CHECKING:
+    from api.access_log import Access
+
+app = command_group("Preview question sets (security team).")
 
 
 def preview_payload(upn: str, access: Access) -> dict[str, Any]:
+    from api.access_log import record_read
+    from api.service import VerificationService
+    from prompts.llm import metered
+
     rt = runtime()
     with metered() as usage:
         qset, collection = run(VerificationService(rt).preview(upn))
@@ -49,6 +53,8 @@ def preview(
 ) -> None:
     """Show a question set with expected answers, evidence, and what was dropped and why (the
     read is audited with --reason)."""
+    from api.access_log import Access
+
     payload = preview_payload(employee, Access.cli(reason))
     if as_json:
         emit(payload)

@@ -3,16 +3,13 @@ deskguard (once, or every N seconds as a long-running job)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
 
-from api.cli.common import emit, runtime
-from api.recovery_bypass import BypassDetector
-from api.recovery_deps import recovery_kit
+from api.cli.common import command_group, emit, runtime
 
-app = typer.Typer(no_args_is_help=True, help="Identity-provider recovery and bypass detection.")
+app = command_group("Identity-provider recovery and bypass detection.")
 
 
 @app.command("poll-entra")
@@ -21,6 +18,11 @@ def poll_entra(
     rounds: Annotated[int, typer.Option(help="Stop after this many polls; 0 never stops")] = 0,
 ) -> None:
     """Flag Entra resets with no deskguard grant (prints one JSON line per poll)."""
+    import asyncio
+
+    from api.recovery_bypass import BypassDetector
+    from api.recovery_deps import recovery_kit
+
     rt = runtime()
     detector = BypassDetector(rt, recovery_kit(rt))
     if detector.kit.poller is None:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 
 import typer
 
+from api.cli.common import run
 from api.errors import InvalidInput
-from api.settings import get_settings
 
 
 def demo() -> None:
     """Run the end-to-end demo on the embedded demo tenant (offline, no API key needed)."""
     from api.demo import DemoRun
+    from api.settings import get_settings
 
     outcomes = DemoRun(get_settings()).run()
     if not all(o.ok for o in outcomes):
@@ -38,6 +38,7 @@ def serve(
     from api.logging import configure_logging
     from api.main import create_app
     from api.runtime import build_runtime
+    from api.settings import get_settings
 
     settings = get_settings()
     configure_logging(settings.log_level, json_logs=settings.log_format == "json")
@@ -57,6 +58,7 @@ def grade(
 ) -> None:
     """Grade answers: JSON lines in, JSON lines out; with labels, a confusion summary on stderr."""
     from api.runtime import build_judge
+    from api.settings import get_settings
     from grading.batch import LabelledResult, grade_stream, summarise
 
     if str(input_path) != "-" and not input_path.is_file():
@@ -69,7 +71,7 @@ def grade(
     if judge is not None and not settings.llm.closed:
         from prompts.llm import LiteLLMClient
 
-        asyncio.run(LiteLLMClient.create())  # the import (seconds) is not the judge's time
+        run(LiteLLMClient.create())  # the import (seconds) is not the judge's time
     with handle:
         for out, result in grade_stream(handle, judge=judge, timeout=timeout):
             print(out, flush=True)

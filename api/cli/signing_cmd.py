@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import typer
+from api.cli.common import command_group, emit
 
-from api.cli.common import emit
-from api.settings import get_settings
-from api.signing import KeyRing
+if TYPE_CHECKING:
+    from api.signing import KeyRing
 
-app = typer.Typer(no_args_is_help=True, help="Manage the keys that sign grants and checkpoints.")
+app = command_group("Manage the keys that sign grants and checkpoints.")
 
 
 def _ring() -> KeyRing:
+    from api.settings import get_settings
+    from api.signing import KeyRing
+
     settings = get_settings()
     configured = settings.signing_keys.get_secret_value() if settings.signing_keys else None
     return KeyRing.open(settings.data_dir, configured, clock=lambda: datetime.now(UTC))

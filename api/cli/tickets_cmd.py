@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import typer
+from api.cli.common import command_group, emit, run, runtime
 
-from api.cli.common import emit, run, runtime
-
-app = typer.Typer(no_args_is_help=True, help="Notes deskguard writes into help-desk tickets.")
+app = command_group("Notes deskguard writes into help-desk tickets.")
 
 
 @app.command("retry")

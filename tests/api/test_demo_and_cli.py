@@ -271,3 +271,23 @@ def test_invalid_settings_are_a_configuration_error(demo_data_dir: Path) -> None
     error = json.loads(result.stderr)["error"]
     assert result.returncode == 2 and error["code"] == "configuration_error"
     assert "questions.count" in error["message"] and "sk-secret-value" not in result.stderr
+
+
+def test_help_imports_no_command_dependencies_and_keeps_each_summary(tmp_path: Path) -> None:
+    """`deskguard --help` loads Typer and the command modules only (issue 17: start-up), and
+    still lists every command with its whole summary."""
+    heavy = ("sqlalchemy", "fastapi", "pydantic_settings", "structlog", "alembic", "api.service")
+    probe = (
+        "import sys\nfrom api.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print('loaded:', sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)"
+    )
+    env = {**os.environ, "DESKGUARD_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", probe, "--help"], capture_output=True,
+                            text=True, env=env, timeout=120, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "loaded: []" in result.stderr
+    commands = result.stdout.split("Commands:")[1]
+    assert "API key needed)." in commands and "..." not in commands  # not cut short
+    for name in ("demo", "serve", "grade", "eval", "keys", "db", "context", "questions",
+                 "prompts", "signing", "tickets", "recovery", "audit", "judge"):  # fmt: skip
+        assert f"\n  {name} " in result.stdout
