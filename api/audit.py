@@ -23,7 +23,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import DeskguardError
 from api.pseudonyms import Pseudonyms
-from api.storage import AuditRow, Database, VerificationRow
+from api.storage import AuditRow, Base, Database, VerificationRow
 
 GENESIS = "0" * 64
 # Records that carry a verification's content digest; the latest one must match the row.
@@ -118,46 +118,73 @@ class AuditLog:
         detail: dict[str, Any],
         verification: VerificationRow | None = None,
         employee: str | None = None,
+        also: Sequence[Base] = (),
     ) -> AuditRow:
         """Appends a record; with `verification`, saves that row in the same transaction and
         records its content digest, so the two can never disagree. The record is about
-        `employee` (default: the verification's), named by their pseudonymous reference."""
+        `employee` (default: the verification's), named by their pseudonymous reference.
+        `also`: new rows that belong with it (saved in the same transaction, one commit)."""
+        entry = Entry(actor, event, verification_id, detail)
+        records = self.append_all([entry], verification=verification, employee=employee, also=also)
+        return records[-1]
+
+    def append_all(
+        self,
+        entries: Sequence[Entry],
+        *,
+        verification: VerificationRow | None = None,
+        employee: str | None = None,
+        also: Sequence[Base] = (),
+    ) -> list[AuditRow]:
+        """Appends the records in order in one transaction (one commit), as `append` does one:
+        with `verification` (each record carrying its content digest), about `employee`."""
+        extra: dict[str, Any] = {}
         if verification is not None:
-            detail = {**detail, "content": self.content_digest(verification)}
+            extra["content"] = self.content_digest(verification)
         upn = employee or (verification.employee if verification is not None else None)
         subject = self.pseudonyms.of(upn) if upn else None
         if subject:
-            detail = {**detail, "employee": subject}
-        entry = Entry(actor, event, verification_id, detail, subject)
+            extra["employee"] = subject
+        entries = [
+            replace(e, detail={**e.detail, **extra}, subject=subject or e.subject) for e in entries
+        ]
         for attempt in range(_RETRIES):
             try:
-                return self._append_once(entry, verification)
+                return self._append_once(entries, verification, also)
             except IntegrityError:  # another replica appended first: read the new head, retry
                 time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
         raise AuditUnavailable("the audit log is too busy to append; try again")
 
-    def _append_once(self, entry: Entry, verification: VerificationRow | None) -> AuditRow:
+    def _append_once(
+        self, entries: Sequence[Entry], verification: VerificationRow | None, also: Sequence[Base]
+    ) -> list[AuditRow]:
         with self.db.session() as session, session.begin():
             if session.get_bind().dialect.name == "postgresql":
                 session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK})
             last = session.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).first()
-            row = AuditRow(
-                seq=last.seq + 1 if last else 1,
-                at=self.clock().replace(microsecond=0),
-                actor=entry.actor,
-                event=entry.event,
-                verification_id=entry.verification_id,
-                detail=entry.detail,
-                subject=entry.subject,
-                prev_hash=last.hash if last else GENESIS,
-            )
-            row.hash = self.mac(row)
-            session.add(row)
+            rows = []
+            for entry in entries:
+                row = AuditRow(
+                    seq=last.seq + 1 if last else 1,
+                    at=self.clock().replace(microsecond=0),
+                    actor=entry.actor,
+                    event=entry.event,
+                    verification_id=entry.verification_id,
+                    detail=entry.detail,
+                    subject=entry.subject,
+                    prev_hash=last.hash if last else GENESIS,
+                )
+                row.hash = self.mac(row)
+                session.add(row)
+                rows.append(last := row)
             if verification is not None:
                 session.merge(verification)
+            for extra_row in also:
+                session.merge(extra_row)  # merged, not added: a retry must not see it attached
             if self.on_append:
-                self.on_append(session, row)
-        return row
+                for row in rows:
+                    self.on_append(session, row)
+        return rows
 
     def check_verification(self, row: VerificationRow) -> None:
         """Raises IntegrityFailure unless `row` is what its latest audit record says."""

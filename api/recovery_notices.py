@@ -48,6 +48,7 @@ class Notices:
     ) -> list[DeliveryPublic]:
         employee = await self.rt.directory.get_employee(row.employee)
         name = employee.name if employee else row.employee
+        dispute, link = self._dispute_link(row)
         notice = Notice(
             kind=kind,
             employee=row.employee,
@@ -57,7 +58,7 @@ class Notices:
             at=self.rt.clock(),
             ticket=_ticket(row),
             verification_id=row.id,
-            dispute_url=self._dispute_link(row),
+            dispute_url=link,
             organisation=self.rt.company_name,
         )
         recipients = [Recipient(kind=RecipientKind.WORK_MAIL, address=row.employee)]
@@ -66,7 +67,7 @@ class Notices:
             recipients.append(Recipient(kind=RecipientKind.MANAGER, address=employee.manager))
         deliveries = await self.kit.notifier.notify(notice, recipients)
         failed = [d for d in deliveries if not d.ok]
-        self.rt.audit.append(
+        self.rt.audit.append(  # one commit: the record and the link's row
             actor="deskguard",
             event="notification.failed" if failed else "notification.sent",
             verification_id=row.id,
@@ -74,22 +75,23 @@ class Notices:
                 "kind": kind.value,
                 "deliveries": [d.model_dump(mode="json") for d in deliveries],
             },
+            also=[dispute],
         )
         return [DeliveryPublic(**d.model_dump(mode="json")) for d in deliveries]
 
-    def _dispute_link(self, row: VerificationRow) -> str:
+    def _dispute_link(self, row: VerificationRow) -> tuple[DisputeRow, str]:
+        """The "this wasn't me" link and its row (saved with the notice's audit record)."""
         token = secrets.token_urlsafe(32)
         now = self.rt.clock()
-        self.kit.store.save(
-            DisputeRow(
-                digest=token_digest(token),
-                verification_id=row.id,
-                employee=row.employee,
-                created_at=now,
-                expires_at=now + timedelta(hours=self.kit.settings.notify.link_ttl_hours),
-            )
+        dispute = DisputeRow(
+            digest=token_digest(token),
+            verification_id=row.id,
+            employee=row.employee,
+            created_at=now,
+            expires_at=now + timedelta(hours=self.kit.settings.notify.link_ttl_hours),
         )
-        return f"{self.kit.settings.notify.public_url.rstrip('/')}/v1/disputes/{token}"
+        url = f"{self.kit.settings.notify.public_url.rstrip('/')}/v1/disputes/{token}"
+        return dispute, url
 
     async def _personal(self, upn: str) -> list[Recipient]:
         if self.kit.contacts is None:

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, select
 
 from api.audit import AuditLog
 from api.service import RECENT
-from api.storage import SignalRow, VerificationRow
+from api.storage import AskedFactRow, SignalRow, VerificationRow
 from api.verification_record import PurgedEvidence, PurgedQuestion, PurgeRecord
 
 ACTOR = "deskguard:retention"
@@ -108,6 +108,7 @@ def purge(audit: AuditLog, *, retention_hours: float) -> PurgeSummary:
             verification=row,
         )
         purged.append(row.id)
+    _asked_facts_of(audit, purged)
     return PurgeSummary(
         at=now,
         retention_hours=retention_hours,
@@ -115,6 +116,15 @@ def purge(audit: AuditLog, *, retention_hours: float) -> PurgeSummary:
         verifications=purged,
         signals=_expired_signals(audit, before),
     )
+
+
+def _asked_facts_of(audit: AuditLog, verification_ids: list[str]) -> None:
+    """The rotation's record of what the purged verifications asked (item ids, fact keys)."""
+    if verification_ids:
+        with audit.db.session() as session, session.begin():
+            session.execute(
+                delete(AskedFactRow).where(AskedFactRow.verification_id.in_(verification_ids))
+            )
 
 
 def _expired_signals(audit: AuditLog, before: datetime) -> int:

@@ -13,14 +13,14 @@ from datetime import datetime, timedelta
 
 import structlog
 
+from api.audit import Entry
 from api.errors import Conflict, Gone, InvalidInput, NotFound, OutOfScope, Unavailable
-from api.limits import Throttle
 from api.metrics import DECISIONS, MODEL_CALLS, SOURCE_FAILURES, timed
 from api.records import collection_meta, set_meta, start_audit, validate_answers
 from api.runtime import Runtime
 from api.schemas import AnswersSubmit, VerificationCreate
 from api.signals import Binding, ticket_key
-from api.storage import VerificationRow
+from api.storage import Base, RecentHistory, VerificationRow
 from api.ticketing import TicketCheck, note_for
 from api.verification_record import CollectionRecord, ModelUsage, QuestionSetRecord
 from context.collect import Collection, collect, window_for
@@ -30,7 +30,6 @@ from grading.cascade import Judge, grade
 from grading.models import (
     AnswerKind,
     Decision,
-    DecisionOutcome,
     Grade,
     GradeRequest,
     Signal,
@@ -67,10 +66,14 @@ class VerificationService:
         if body.action not in self.rt.policy.actions:
             known = ", ".join(sorted(self.rt.policy.actions))
             raise InvalidInput(f"unknown action {body.action!r}; known actions: {known}")
-        throttle = self.rt.throttle()
         ticket = ticket_key((body.ticket.system, body.ticket.id) if body.ticket else None)
-        caller = body.caller.key if body.caller else None
-        throttle.start(employee=body.employee, ticket=ticket, caller=caller, agent=actor)
+        velocity = self.rt.throttle().start(  # one write: every limit and velocity count
+            employee=body.employee,
+            ticket=ticket,
+            caller=body.caller.key if body.caller else None,
+            agent=actor,
+            velocity_window=timedelta(hours=self.rt.policy.velocity.window_hours),
+        )
         employee, directory_error = await self._lookup(body.employee)
         if directory_error is not None:
             return self._directory_failed(body, directory_error, actor=actor)
@@ -84,7 +87,6 @@ class VerificationService:
         check = await self.rt.tickets.check(
             ref.system if ref else None, ref.id if ref else None, employee.upn
         )
-        velocity = self._velocity(throttle, employee.upn, caller=caller, ticket=ticket)
         now = self.rt.clock()
         with timed("collect"):
             collection = await self._collect(employee, now)
@@ -112,34 +114,34 @@ class VerificationService:
         facts = StartInput(
             action=row.action,
             questions_available=len(qset.questions),
-            recent_failures=_failures(recent),
+            recent_failures=recent.failures,
             ticket=check.outcome,
             facts_asked_recently=qset.facts_asked_recently,
             failed_sources=collection.degraded_sources,
             questions=[asked_question(q) for q in qset.questions],
-            **velocity,
+            employees_per_caller=velocity.employees_per_caller,
+            employees_per_ticket=velocity.employees_per_ticket,
         )
         row.velocity = velocity_flags(self.rt.policy, facts)
         early = decide_start(self.rt.policy, facts)  # the policy's say before asking
+        entries = [_started(row, actor)]
         if early is not None:
             self._finish(row, early, grades=[])
-        self.rt.audit.append(  # saves the row with its audit record, atomically
-            actor=actor,
-            event="verification.started",
-            verification_id=row.id,
-            detail=start_audit(row),
-            verification=row,
-        )
-        if early is not None:
-            self._audit_decision(row, actor)
-        await self._tell_ticket(row, check, actor)
+            entries.append(_decided(row, actor))
+        note = self._ticket_note(row, check, actor)
+        # One commit: the row, its audit records (started, and decided when the policy decided
+        # before asking), what it asks about, the ticket's outbox row.
+        self.rt.audit.append_all(entries, verification=row, also=[*row.asked_facts(), *note])
+        await self.rt.tickets.deliver(note)
         return row
 
-    async def _tell_ticket(self, row: VerificationRow, check: TicketCheck, actor: str) -> None:
-        """The ticket's work note; a failure to write is retried, never changes the decision."""
+    def _ticket_note(self, row: VerificationRow, check: TicketCheck, actor: str) -> list[Base]:
+        """The ticket's work note as an outbox row (none without a linked ticket), saved with
+        the audit record and delivered after; a failure to write is retried, never changes
+        the decision."""
         band = signal_band(self.rt.policy, row.signal)
         note = note_for(row, agent=actor, signal_band=band, at=self.rt.clock())
-        await self.rt.tickets.record(row, check, note)
+        return self.rt.tickets.queue(row, check, note)
 
     def _signal(self, body: VerificationCreate, upn: str) -> Signal | None:
         """The provider's signal for this ticket or call if there is one; the agent's otherwise
@@ -148,17 +150,6 @@ class VerificationService:
         binding = Binding(ticket=ticket_key(ticket), call_id=body.call_id, employee=upn)
         agent = Signal(**body.signal.model_dump()) if body.signal else None
         return self.rt.signals.resolve(binding, token=body.signal_token, agent=agent)
-
-    def _velocity(
-        self, throttle: Throttle, upn: str, *, caller: str | None, ticket: str | None
-    ) -> dict[str, int]:
-        """How many employees this calling number and this ticket were used for (the policy's
-        window), this one included: StartInput's velocity fields."""
-        window = timedelta(hours=self.rt.policy.velocity.window_hours)
-        return {
-            "employees_per_caller": throttle.employees_per("caller", caller, upn, window),
-            "employees_per_ticket": throttle.employees_per("ticket", ticket, upn, window),
-        }
 
     async def _lookup(self, upn: str) -> tuple[Employee | None, str | None]:
         """(the employee or None when unknown, None) or (None, what failed): a directory that
@@ -202,14 +193,7 @@ class VerificationService:
             created_by=actor,
         )
         self._finish(row, decision, grades=[])
-        self.rt.audit.append(
-            actor=actor,
-            event="verification.started",
-            verification_id=row.id,
-            detail=start_audit(row),
-            verification=row,
-        )
-        self._audit_decision(row, actor)
+        self.rt.audit.append_all([_started(row, actor), _decided(row, actor)], verification=row)
         return row
 
     async def collect_for(self, upn: str) -> tuple[Employee, Collection]:
@@ -263,7 +247,7 @@ class VerificationService:
         )
 
     async def _questions(
-        self, employee: Employee, collection: Collection, recent: Sequence[VerificationRow]
+        self, employee: Employee, collection: Collection, recent: RecentHistory
     ) -> QuestionSet:
         request, withheld = _unasked(await self._engine_request(employee, collection), recent)
         profile = request.profile
@@ -289,7 +273,7 @@ class VerificationService:
             self.rt.judge, timeout=self.rt.settings.judge_timeout_seconds, clock=self.rt.clock
         )
 
-    def _recent(self, upn: str, now: datetime) -> list[VerificationRow]:
+    def _recent(self, upn: str, now: datetime) -> RecentHistory:
         """This employee's verifications of the last 24 h (rotation and attempt limits)."""
         return self.rt.db.recent_for_employee(upn, since=now - RECENT)
 
@@ -316,8 +300,10 @@ class VerificationService:
         with timed("decide"):
             decision = self._decide(row, questions, grades)
         self._finish(row, decision, grades=grades)
-        self._audit_decision(row, actor)
-        await self._tell_ticket(row, self.rt.tickets.target_of(row.id), actor)
+        note = self._ticket_note(row, self.rt.tickets.target_of(row.id), actor)
+        # One commit (the claim above was the other): the row, its decision record, the note.
+        self.rt.audit.append_all([_decided(row, actor)], verification=row, also=note)
+        await self.rt.tickets.deliver(note)
         return row
 
     async def _grade_all(
@@ -387,7 +373,7 @@ class VerificationService:
             asked=[asked_question(q) for q in questions],
             signal=row.signal,
             degraded_sources=row.collection.degraded_sources,
-            attempts=_failures(self._recent(row.employee, row.created_at)) + 1,
+            attempts=self._recent(row.employee, row.created_at).failures + 1,
         )
         try:
             return decide(self.rt.policy, facts)
@@ -411,22 +397,6 @@ class VerificationService:
             policy=decision.policy,
         )
         row.receipt = {"token": grant.token, "jti": grant.claims.jti, "exp": grant.claims.exp}
-
-    def _audit_decision(self, row: VerificationRow, actor: str) -> None:
-        assert row.decision is not None
-        self.rt.audit.append(
-            actor=actor,
-            event="verification.decided",
-            verification_id=row.id,
-            detail={
-                "decision": row.decision.decision.value,
-                "policy": row.decision.policy,
-                "reasons": row.decision.reasons,
-                "verdicts": [g.verdict.value for g in row.grades or []],
-                "model_calls": (row.question_set.llm_usage.grading or ModelUsage()).calls,
-            },
-            verification=row,
-        )
 
     def get(self, verification_id: str) -> VerificationRow:
         return self._load(verification_id)
@@ -469,6 +439,22 @@ def attack_check(
     return passes
 
 
+def _started(row: VerificationRow, actor: str) -> Entry:
+    return Entry(actor, "verification.started", row.id, start_audit(row))
+
+
+def _decided(row: VerificationRow, actor: str) -> Entry:
+    assert row.decision is not None
+    detail = {
+        "decision": row.decision.decision.value,
+        "policy": row.decision.policy,
+        "reasons": row.decision.reasons,
+        "verdicts": [g.verdict.value for g in row.grades or []],
+        "model_calls": (row.question_set.llm_usage.grading or ModelUsage()).calls,
+    }
+    return Entry(actor, "verification.decided", row.id, detail)
+
+
 def asked_question(q: Question) -> AskedQuestion:
     """What the policy weighs of an asked question besides its grade (the sweep re-decides
     recorded trials with this too)."""
@@ -484,18 +470,11 @@ def asked_question(q: Question) -> AskedQuestion:
     )
 
 
-def _failures(rows: Sequence[VerificationRow]) -> int:
-    return sum(1 for r in rows if r.decision and r.decision.decision == DecisionOutcome.DENY)
-
-
-def _unasked(
-    request: EngineRequest, recent: Sequence[VerificationRow]
-) -> tuple[EngineRequest, int]:
+def _unasked(request: EngineRequest, recent: RecentHistory) -> tuple[EngineRequest, int]:
     """Withhold every fact asked about in the last 24 h, however few remain: a caller who tries
     again (an attacker who researched the first questions) never hears one again, and a set that
     comes out short escalates (the policy says why). Returns the request and how many facts
     were withheld."""
-    asked = [q for row in recent for q in row.questions]
-    fresh = unasked(request.facts, asked)
+    fresh = unasked(request.facts, recent.asked())
     withheld = len(request.facts) - len(fresh)
     return request.model_copy(update={"facts": fresh}), withheld

@@ -3,14 +3,34 @@ any SQLAlchemy URL (e.g. postgresql+psycopg://) through DESKGUARD_DATABASE_URL."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, create_engine, select, update
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    sessionmaker,
+    validates,
+)
 from sqlalchemy.types import TypeDecorator
 
 from api.verification_record import (
@@ -20,7 +40,7 @@ from api.verification_record import (
     QuestionSetRecord,
     TicketRef,
 )
-from grading.models import Decision, Grade, Signal
+from grading.models import Decision, DecisionOutcome, Grade, Signal
 from questions.models import Question
 
 
@@ -62,9 +82,14 @@ class Base(DeclarativeBase):
 
 class VerificationRow(Base):
     __tablename__ = "verifications"
+    # The recent-history lookup counts denials from this index alone (covering); the audit's
+    # per-employee filter walks it too.
+    __table_args__ = (
+        Index("ix_verifications_employee_created_at", "employee", "created_at", "outcome"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    employee: Mapped[str] = mapped_column(String(320), index=True)
+    employee: Mapped[str] = mapped_column(String(320))
     action: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20))  # pending | grading | decided
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -89,6 +114,64 @@ class VerificationRow(Base):
     purged: Mapped[PurgeRecord | None] = mapped_column(
         JSONRecord(PurgeRecord, none_as_null=True), nullable=True
     )
+    # The decision's outcome, for the recent-history lookup: kept in step with `decision` by
+    # the validator below, never set directly.
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+
+    @validates("decision")
+    def _derive_outcome(self, _: str, decision: Decision | None) -> Decision | None:
+        self.outcome = decision.decision.value if decision else None
+        return decision
+
+    def asked_facts(self) -> list[AskedFactRow]:
+        """What this verification asks about, one row per fact and per cited context item,
+        saved with it (api/audit.py `append(also=...)`) for the recent-history lookup."""
+        keys = {("fact", q.fact) for q in self.questions if q.fact}
+        keys |= {("item", item) for q in self.questions for item in q.evidence}
+        return [
+            AskedFactRow(
+                verification_id=self.id,
+                employee=self.employee,
+                created_at=self.created_at,
+                kind=kind,
+                value=value,
+            )
+            for kind, value in sorted(keys)
+        ]
+
+
+class AskedFactRow(Base):
+    """A fact, or a context item, an employee's verification asked about: later verifications
+    of the same employee within 24 h do not ask about it again."""
+
+    __tablename__ = "asked_facts"
+    # Covering: the lookup reads kind and value from the index alone.
+    __table_args__ = (Index("ix_asked_facts_lookup", "employee", "created_at", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    verification_id: Mapped[str] = mapped_column(String(40))
+    employee: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(8))  # fact | item
+    value: Mapped[str] = mapped_column(Text)
+
+
+@dataclass(frozen=True)
+class RecentHistory:
+    """What the policy and the question rotation need of an employee's recent verifications:
+    how many were denied, and every fact and context item they asked about."""
+
+    failures: int = 0
+    facts: frozenset[str] = frozenset()
+    items: frozenset[str] = frozenset()
+
+    def asked(self) -> list[Question]:
+        """As questions.exposure.unasked takes them (it reads only `fact` and `evidence`):
+        questions holding only those two fields, built without validation."""
+        # the other required fields are deliberately left unset (unasked never reads them)
+        facts = [Question.model_construct(fact=f) for f in sorted(self.facts)]  # type: ignore[call-arg]
+        items = Question.model_construct(evidence=sorted(self.items))  # type: ignore[call-arg]
+        return [*facts, items]
 
 
 class ApiKeyRow(Base):
@@ -241,11 +324,28 @@ class Database:
         with self.session() as session, session.begin():
             session.merge(row)
 
-    def recent_for_employee(self, upn: str, *, since: datetime) -> list[VerificationRow]:
+    def recent_for_employee(self, upn: str, *, since: datetime) -> RecentHistory:
+        """This employee's verifications since `since`, counted and de-duplicated by the
+        database through the (employee, created_at) indexes: two short answers, not rows."""
+        denied = (
+            select(func.count())
+            .select_from(VerificationRow)
+            .where(VerificationRow.employee == upn, VerificationRow.created_at >= since)
+            .where(VerificationRow.outcome == DecisionOutcome.DENY.value)
+        )
+        asked = (
+            select(AskedFactRow.kind, AskedFactRow.value)
+            .where(AskedFactRow.employee == upn, AskedFactRow.created_at >= since)
+            .distinct()
+        )
         with self.session() as session:
-            query = select(VerificationRow).where(VerificationRow.employee == upn)
-            query = query.where(VerificationRow.created_at >= since)
-            return list(session.scalars(query))
+            failures = int(session.scalar(denied) or 0)
+            keys = session.execute(asked).all()
+        return RecentHistory(
+            failures=failures,
+            facts=frozenset(value for kind, value in keys if kind == "fact"),
+            items=frozenset(value for kind, value in keys if kind == "item"),
+        )
 
     def list_verifications(self, limit: int = 50) -> list[VerificationRow]:
         with self.session() as session:

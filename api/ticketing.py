@@ -11,7 +11,7 @@ when it fails, counted in metrics and shown to the security role."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeVar
 
@@ -23,7 +23,7 @@ from sqlalchemy import select
 from api.audit import AuditLog
 from api.schemas import TicketUpdatePublic
 from api.settings import TicketDeliveryConfig
-from api.storage import Database, TicketUpdateRow, VerificationRow
+from api.storage import Base, Database, TicketUpdateRow, VerificationRow
 from tickets.base import TicketAdapter
 from tickets.models import TicketError, TicketRecord, TicketStatus, VerificationNote
 
@@ -71,12 +71,12 @@ class TicketDesk:
         outcome: TicketCheckOutcome = "matched" if record.raised_for(upn) else "mismatch"
         return TicketCheck(outcome=outcome, record=record)
 
-    async def record(
-        self, row: VerificationRow, check: TicketCheck, note: VerificationNote
-    ) -> None:
-        """Queue the note for the ticket found at start and try to deliver it now."""
+    def queue(self, row: VerificationRow, check: TicketCheck, note: VerificationNote) -> list[Base]:
+        """The outbox row of the note for the ticket found at start (none when no ticket is
+        linked), for the caller to save with the verification's audit record (one commit);
+        `deliver` then tries it."""
         if check.record is None:
-            return
+            return []
         update = TicketUpdateRow(
             verification_id=row.id,
             stage=note.stage,
@@ -87,8 +87,13 @@ class TicketDesk:
             attempts=0,
             created_at=note.at,
         )
-        self.db.save(update)
-        await self._deliver(self._latest(row.id, note.stage))
+        return [update]
+
+    async def deliver(self, queued: Sequence[Base]) -> None:
+        """Try the saved outbox rows `queue` made now; a failure is retried later."""
+        for update in queued:
+            if isinstance(update, TicketUpdateRow):
+                await self._deliver(self._latest(update.verification_id, update.stage))
 
     def target_of(self, verification_id: str) -> TicketCheck:
         """The ticket a verification wrote to at start (for the decision's note)."""

@@ -4,6 +4,7 @@ migrations existed is adopted. A database error never prints bound values (expec
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -154,3 +156,41 @@ def test_serve_and_db_commands_report_the_revision(tmp_path: Path) -> None:
         get_settings.cache_clear()
     assert f"database: none; head: {migrations.head()}" in before.output
     assert f"database at revision {migrations.head()}" in upgraded.output
+
+
+def test_verifications_from_before_the_history_lookup_are_filled_in(tmp_path: Path) -> None:
+    """0004 moves the recent-history lookup into the database: a verification stored before it
+    keeps counting (its facts and items are not asked again, a deny counts as a failure)."""
+    db = Database(f"sqlite:///{tmp_path / 'h.db'}")
+    migrations.upgrade(db.engine, "0003_privacy")
+    questions = [
+        {"id": "q1", "text": "Which ticket?", "kind": "identifier", "expected": "PAY-1",
+         "source": "jira", "topic": "jira.ticket", "fact": "jira:PAY-1", "evidence": ["j1"]},
+        {"id": "q2", "text": "Who?", "kind": "person", "expected": "Ann", "source": "calendar",
+         "topic": "meeting.attendees", "evidence": ["c1", "c2"]},
+    ]  # fmt: skip
+    denied = {"decision": "deny", "reasons": ["wrong"], "policy": "decision@v6"}
+    with db.engine.begin() as connection:
+        stored = (("ver_old", denied, questions[:1]), ("ver_open", None, questions))
+        for vid, decision, asked in stored:
+            values = {
+                "id": vid,
+                "employee": "a@example.com",
+                "action": "password_reset",
+                "status": "decided" if decision else "pending",
+                "created_at": datetime(2026, 11, 30, 10),
+                "expires_at": datetime(2026, 11, 30, 11),
+                "questions": json.dumps(asked),  # as stored: JSON text
+                "question_set": "{}",
+                "collection": "{}",
+                "decision": json.dumps(decision) if decision else None,
+                "created_by": "k",
+            }
+            connection.execute(sa.table("verifications", *map(sa.column, values)).insert(), values)
+    db.upgrade()
+    assert_models_match(db)
+    recent = db.recent_for_employee("a@example.com", since=datetime(2026, 11, 30, tzinfo=UTC))
+    assert recent.failures == 1
+    assert recent.facts == {"jira:PAY-1"} and recent.items == {"j1", "c1", "c2"}
+    later = db.recent_for_employee("a@example.com", since=datetime(2026, 12, 1, tzinfo=UTC))
+    assert later.failures == 0 and not later.facts and not later.items
