@@ -22,6 +22,7 @@ from api.audit import ERASED_EVENT, AuditLog
 from api.pseudonyms import Pseudonyms, normal
 from api.recovery_store import AlertRow, DisputeRow, LockRow, RecoveryRow
 from api.storage import (
+    AskedFactRow,
     AuditRow,
     Base,
     GrantUseRow,
@@ -55,6 +56,7 @@ def _targets(upn: str, ids: list[str]) -> list[tuple[type[Base], ColumnElement[b
         (AlertRow, AlertRow.employee == upn),
         (SignalRow, SignalRow.employee == upn),
         (LimitHitRow, or_(LimitHitRow.member == upn, LimitHitRow.key == f"start:employee:{upn}")),
+        (AskedFactRow, AskedFactRow.employee == upn),
         (VerificationRow, VerificationRow.employee == upn),
     ]
 
