@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from api.audit import AuditLog
+from api.cli.common import NO_REASON
 from api.runtime import utcnow
 from api.settings import Settings
 from api.storage import Database
@@ -24,11 +25,17 @@ def _engineer(data_dir: Path) -> str:
     return next(r["employee"] for r in json.loads(out)["employees"] if r["role"] == "engineer")
 
 
-def test_reading_an_employees_context_needs_a_reason_and_is_audited(demo_data_dir: Path) -> None:
+def test_a_read_without_a_reason_is_audited_as_such(demo_data_dir: Path) -> None:
     upn = _engineer(demo_data_dir)
-    refused = run_cli(demo_data_dir, "context", "pull", "--employee", upn, "--json")
-    assert refused.returncode == 2
-    assert json.loads(refused.stderr)["error"]["code"] == "usage_error"
+    done = run_cli(demo_data_dir, "context", "pull", "--employee", upn, "--json")
+    assert done.returncode == 0, done.stderr  # the documented command keeps working
+    records = _audit(demo_data_dir).page(employee=upn, limit=10_000)
+    reads = [r for r in records if r.event == "context.read"]
+    assert reads and reads[-1].detail["purpose"] == NO_REASON
+
+
+def test_reading_an_employees_context_is_audited_with_its_reason(demo_data_dir: Path) -> None:
+    upn = _engineer(demo_data_dir)
     too_short = run_cli(demo_data_dir, "context", "pull", "--employee", upn, "--reason", " x ")
     assert json.loads(too_short.stderr)["error"]["code"] == "invalid_input"
 
