@@ -532,11 +532,12 @@ def decide_start(policy: Policy, facts: StartInput) -> Decision | None:
         thin = "not enough recent work context to"
         could = f"ask {policy.min_questions} questions (could ask {facts.questions_available})"
         reasons.append((f"{thin} {could}", f"{thin} verify this caller by questions"))
-        if facts.facts_asked_recently:
-            again = "already asked about in the last 24 h and are not asked again"
-            reasons.append(
-                (f"{facts.facts_asked_recently} facts were {again}", f"recent facts were {again}")
-            )
+    thin_start = ceiling is not None or facts.questions_available < policy.min_questions
+    if thin_start and facts.facts_asked_recently:  # say so when the rotation thinned the set
+        again = "already asked about in the last 24 h and are not asked again"
+        reasons.append(
+            (f"{facts.facts_asked_recently} facts were {again}", f"recent facts were {again}")
+        )
     if facts.recent_failures + 1 > policy.max_attempts:
         when = "for this employee in the last 24 h"
         count = f"{facts.recent_failures} failed verifications"
@@ -547,7 +548,6 @@ def decide_start(policy: Policy, facts: StartInput) -> Decision | None:
     if not reasons:
         return None
     decision = _decision(policy, DecisionOutcome.ESCALATE, reasons)
-    thin_start = ceiling is not None or facts.questions_available < policy.min_questions
     other = blocked or facts.recent_failures + 1 > policy.max_attempts
     other = other or facts.ticket in policy.ticket.escalate_when
     # Only thinness routes to the manager: a failed source, velocity, used-up attempts or a
