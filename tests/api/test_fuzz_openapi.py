@@ -30,8 +30,12 @@ OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 def test_no_input_makes_a_server_error(operation: Any, data: st.DataObject) -> None:
     case = data.draw(operation.as_strategy())
     response = case.call(headers=DG.keys["admin"])
-    case.validate_response(
-        response, checks=[checks.not_a_server_error, response_schema_conformance]
-    )
+    if operation.path == "/readyz":  # 503 is its documented answer when a dependency is slow
+        assert response.status_code in (200, 503), response.text
+        case.validate_response(response, checks=[response_schema_conformance])
+    else:
+        case.validate_response(
+            response, checks=[checks.not_a_server_error, response_schema_conformance]
+        )
     if response.status_code >= 400:
         assert "error" in response.json()
