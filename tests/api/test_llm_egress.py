@@ -14,12 +14,14 @@ from typing import Any
 import pytest
 
 from api.settings import QuestionSettings
-from grading.cascade import match_deterministic
-from grading.models import AnswerKind, GradeRequest
-from grading.text import distinctive
 from prompts.config import LLMConfig
 from tests.api.conftest import Clock, Deskguard, make_deskguard, settings_for
-from tests.api.test_llm_integration import kinds_of_prompt, responder, trust_the_judge
+from tests.api.test_llm_integration import (
+    kinds_of_prompt,
+    responder,
+    trust_the_judge,
+    uncertain_answer,
+)
 from tests.fakes.openai_server import FakeOpenAIServer
 
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -54,18 +56,7 @@ def deskguard(
 
 def vague_answers(truth: dict[str, Any]) -> list[dict[str, str]]:
     """Right answers but one, which lands in the grader's uncertain band."""
-
-    def in_band(q: dict[str, Any]) -> str | None:
-        words = distinctive(q["expected"])
-        vague = " ".join([*words[: max(1, len(words) // 2)], "quarterly"])
-        request = GradeRequest(
-            id="x", question=q["text"], expected=q["expected"], kind=AnswerKind.TEXT, response=vague
-        )
-        return vague if match_deterministic(request).uncertain else None
-
-    text_q, vague = next(
-        (q, v) for q in truth["question_details"] if q["kind"] == "text" and (v := in_band(q))
-    )
+    text_q, vague = uncertain_answer(truth)
     return [
         {"question_id": q["id"], "response": vague if q is text_q else q["expected"]}
         for q in truth["question_details"]

@@ -133,17 +133,13 @@ def test_an_unavailable_model_falls_back_to_templates_and_says_so(
     assert len(truth["question_details"]) >= 4
 
 
-def test_uncertain_answers_go_to_the_judge_and_never_pass_on_its_failure(
-    model: FakeOpenAIServer, demo_data_dir: Path, tmp_path: Path
-) -> None:
-    dg = with_model(demo_data_dir, tmp_path, model)
-    started = dg.start(dg.employee("it_admin"), signal={"score": 0.1})
-    truth = dg.truth(started["id"])
+def uncertain_answer(truth: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A text question of the set and an answer to it in the grader's uncertain band: half the
+    answer's specific words plus one of the caller's own."""
     from grading.models import AnswerKind, GradeRequest
     from grading.text import distinctive
 
     def in_band(q: dict[str, Any]) -> str | None:
-        # Half the answer's specific words plus one of the caller's own: the uncertain band.
         words = distinctive(q["expected"])
         vague = " ".join([*words[: max(1, len(words) // 2)], "quarterly"])
         request = GradeRequest(
@@ -151,9 +147,18 @@ def test_uncertain_answers_go_to_the_judge_and_never_pass_on_its_failure(
         )
         return vague if match_deterministic(request).uncertain else None
 
-    text_q, vague = next(
+    return next(
         (q, v) for q in truth["question_details"] if q["kind"] == "text" and (v := in_band(q))
     )
+
+
+def test_uncertain_answers_go_to_the_judge_and_never_pass_on_its_failure(
+    model: FakeOpenAIServer, demo_data_dir: Path, tmp_path: Path
+) -> None:
+    dg = with_model(demo_data_dir, tmp_path, model)
+    started = dg.start(dg.employee("it_admin"), signal={"score": 0.1})
+    truth = dg.truth(started["id"])
+    text_q, vague = uncertain_answer(truth)
     answers = [
         {"question_id": q["id"], "response": vague if q is text_q else q["expected"]}
         for q in truth["question_details"]
