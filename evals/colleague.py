@@ -8,7 +8,8 @@ What the account gives, read straight from the synthetic organisation's records:
 - its own inbox: every mail the target sent it (subject, time, the other recipients);
 - for frontline staff (issue 16) the account is a co-worker at the same site: it reads the
   site's published rota (the target's rostered shifts, approved time off, open shifts taken)
-  and the swaps it made with the target, never the target's IT tickets or pending requests.
+  and the swaps it made with the target, never the target's IT tickets; a shift lead's account
+  also approves the site's requests, so it reads every swap and time-off request there.
 
 Which colleague: one of the target's team (manager, peers under the same manager, direct
 reports), drawn per target from the seed, as an attacker who phished one nearby account would
@@ -31,6 +32,8 @@ from evals.hearing import Clues, Heard, hear
 from evals.lookup import Reader, answers, ranked
 from evals.prior import OrgPrior
 from evals.seeding import stable_rng
+
+SITE_APPROVERS = frozenset({"shift_lead"})  # approve the swaps and time off of their site
 
 
 class Workplace:
@@ -140,6 +143,9 @@ class ColleagueAttacker:
             # and the swaps it was part of; never a pending request of someone else's
             on_rota = item.audience.scope is AudienceScope.SCHEDULE
             if on_rota and item.audience.group == colleague.department:
+                return True
+            approver = colleague.role in SITE_APPROVERS
+            if approver and item.identifiers.get("store") == colleague.department:
                 return True
             return any((p.email or "").lower() == colleague.upn for p in item.participants)
         return self.workplace.readable(department, item)  # the department's Jira and git

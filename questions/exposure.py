@@ -147,9 +147,10 @@ TEAMMATE = "<any teammate>"  # who reads every shared system, named in no item
 
 
 def knower_load(questions: Sequence[Question]) -> Counter[str]:
-    """How many of `questions` each other person could answer: the people each names, plus a
-    shared system's question for everyone (TEAMMATE stands for a reader named nowhere)."""
-    people = {k for q in questions for k in q.knowers if not is_group(k)} | {TEAMMATE}
+    """How many of `questions` each other person could answer: the people and closed groups each
+    names, plus a shared system's question for everyone (TEAMMATE stands for a reader named
+    nowhere)."""
+    people = {k for q in questions for k in q.knowers if not is_team_group(k)} | {TEAMMATE}
     load: Counter[str] = Counter()
     for q in questions:
         everyone = read_by_every_teammate(q)
@@ -164,14 +165,23 @@ def is_group(knower: str) -> bool:
     return ":" in knower
 
 
+def is_team_group(knower: str) -> bool:
+    """A group the employee's teammates read as a matter of course (a project's board, a
+    repository's history, a store's rota, a group the source did not describe), unlike a closed
+    circle outside the team (`participants:`: the IT assignment group that worked a ticket, the
+    store's managers who approve requests), which a co-worker's account cannot read."""
+    return is_group(knower) and not knower.startswith(f"{AudienceScope.PARTICIPANTS.value}:")
+
+
 def read_by_every_teammate(question: Question) -> bool:
-    """A shared system's history, or a group of readers, holds the answer."""
-    return shares_a_system(question) or any(is_group(k) for k in question.knowers)
+    """A shared system's history, or a group every teammate belongs to, holds the answer."""
+    return shares_a_system(question) or any(is_team_group(k) for k in question.knowers)
 
 
 def named_knowers(question: Question) -> list[str]:
-    """The people (not groups) who could answer."""
-    return [k for k in question.knowers if not is_group(k)]
+    """Who could answer besides the teammates: each person named, and each closed group (an IT
+    assignment group, a store's managers) as one more person who knows all its items."""
+    return [k for k in question.knowers if not is_team_group(k)]
 
 
 def team_of(items: Iterable[ContextItem], employee: Employee | None = None) -> frozenset[str]:

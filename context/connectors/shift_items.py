@@ -6,11 +6,11 @@ fields and the same audience whatever system they came from:
 
 - a rostered shift is on the store's published rota (it hangs in the back office and is in every
   co-worker's Shifts app): its audience is everyone on that rota (`AudienceScope.SCHEDULE`);
-- a swap is known to the two people who swapped and the manager who approved it (the rota shows
-  the result, not who swapped with whom);
-- a time-off request that is pending or was declined is known to the employee and the manager;
-  an approved one becomes a block on the published rota, so its audience is the rota's. The
-  reason (sick, vacation...) is never read: it can be a special category;
+- a swap is known to the two people who swapped and the store's managers, who approve every
+  request (the rota shows the result, not who swapped with whom);
+- a time-off request that is pending or was declined is known to the employee and the store's
+  managers; an approved one becomes a block on the published rota, so its audience is the
+  rota's. The reason (sick, vacation...) is never read: it can be a special category;
 - an open shift picked up was posted to the whole store, and taken in view of it.
 """
 
@@ -48,6 +48,16 @@ class Rota:
     def audience(self) -> Audience:
         return Audience(
             scope=AudienceScope.SCHEDULE, group=self.store, size=max(self.headcount - 1, 0)
+        )
+
+    def approvers(self, *people: str) -> Audience:
+        """A request's audience: `people` and the store's managers, one group that sees every
+        request of the store (one compromised manager account reads all of them)."""
+        return Audience(
+            scope=AudienceScope.PARTICIPANTS,
+            people=people,
+            group=f"{self.store} managers",
+            size=len(people) + 1,
         )
 
 
@@ -106,7 +116,7 @@ def swap_item(
     department: str | None,
 ) -> ContextItem:
     """The employee's own shift (starting `start`) swapped with `partner`. Known to the two of
-    them and the approving manager."""
+    them and the store's managers."""
     return ContextItem(
         id=f"{origin.connector}:shifts:swap:{ref}",
         source=Source.SHIFTS,
@@ -118,9 +128,7 @@ def swap_item(
         participants=(partner,),
         identifiers={"store": origin.rota.store},
         extra=_extra(ShiftEvent.SWAP, origin.rota, department, state=state),
-        audience=Audience(
-            scope=AudienceScope.PARTICIPANTS, people=(partner.name,), size=2
-        ),  # the partner and the manager who approved it
+        audience=origin.rota.approvers(partner.name),
         provenance=origin.provenance(ref),
     )
 
@@ -134,11 +142,7 @@ def time_off_item(
     state: str,
 ) -> ContextItem:
     """Days the employee asked to have off (never why). Approved: a block on the rota."""
-    audience = (
-        origin.rota.audience()
-        if state == APPROVED
-        else Audience(scope=AudienceScope.PARTICIPANTS, size=1)  # the manager
-    )
+    audience = origin.rota.audience() if state == APPROVED else origin.rota.approvers()
     return ContextItem(
         id=f"{origin.connector}:shifts:timeoff:{ref}",
         source=Source.SHIFTS,

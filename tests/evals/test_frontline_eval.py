@@ -58,6 +58,25 @@ def test_the_colleague_is_a_coworker_on_the_rota_who_never_reads_tickets(org) ->
             assert any(p.email == account.upn for p in item.participants)
 
 
+def test_a_shift_lead_account_approves_and_so_reads_every_request_at_its_site(org) -> None:  # type: ignore[no-untyped-def]
+    attacker = ColleagueAttacker(org, seed=11)
+    by_site = {e.department: e for e in org.employees if e.role == "shift_lead"}
+    target = next(
+        e
+        for e in org.employees
+        if e.role == "store_associate"
+        and e.department in by_site
+        and any(i.extra.get(SHIFT_EVENT) in ("swap", "time_off") for i in org.items(e.upn))
+    )
+    lead = by_site[target.department]
+    seen = attacker.visible(target.upn, lead)
+    requests = [
+        i for i in org.items(target.upn) if i.extra.get(SHIFT_EVENT) in ("swap", "time_off")
+    ]
+    assert requests and all(r in seen for r in requests)
+    assert not any(i.source == Source.ITSM for i in seen)
+
+
 def test_the_attackers_hear_shift_questions() -> None:
     swap = hear("Who did you swap your Sunday shift with?", asked_at=NOW, timezone="UTC")
     assert swap.wants is Field.PEOPLE and ItemKind.SHIFT in swap.kinds

@@ -15,7 +15,7 @@ from context.connectors.shift_items import (
 )
 from context.models import ContextItem, Employee, Participant
 from questions.engine import RankedFact
-from questions.exposure import on_the_rota
+from questions.exposure import named_knowers, on_the_rota, read_by_every_teammate
 from questions.planner import plan
 from questions.templates import candidates
 from tests.questions.factories import NOW
@@ -102,8 +102,49 @@ def test_the_planner_asks_private_facts_first_and_fills_with_the_rota() -> None:
     pool = candidates(facts(week()), ROSA, NOW)
     chosen = plan(pool, role=ROSA.role, count=6, now=NOW)
     topics = [q.topic for q in chosen]
-    assert set(topics[:3]) == {"shift.swap", "shift.time_off", "itsm.request"}
-    assert topics[3:] and all(t == "shift.start" for t in topics[3:])
+    assert set(topics[:2]) == {"shift.swap", "itsm.request"}  # no two share a knower
+    assert "shift.time_off" in topics  # the managers' second request, after a rota fill
+    assert topics.count("shift.start") == len(topics) - 3
+
+
+def test_requests_are_known_to_the_stores_managers_and_tickets_to_their_it_group() -> None:
+    pool = candidates(facts(week()), ROSA, NOW)
+    by_topic = {q.topic: q for q in pool}
+    managers = "participants:Store 042 Joliet managers"
+    assert named_knowers(by_topic["shift.swap"]) == ["Jamal Brooks", managers]
+    assert named_knowers(by_topic["shift.time_off"]) == [managers]  # pending: not on the rota
+    assert named_knowers(by_topic["itsm.request"]) == ["participants:Store Support"]
+    for topic in ("shift.swap", "shift.time_off", "itsm.request"):
+        assert not read_by_every_teammate(by_topic[topic]), topic  # a co-worker cannot read it
+    assert read_by_every_teammate(by_topic["shift.start"])  # the rota is
+    assert named_knowers(by_topic["shift.start"]) == []
+
+
+def test_one_manager_account_holding_every_request_cannot_verify_alone() -> None:
+    """The store's managers approve every swap and time off: right answers to those and the
+    rota leave nothing beyond that one account; a right IT ticket answer does."""
+    from api.service import asked_question
+    from grading.models import AnswerKind, Grade, Verdict
+    from grading.policy import bits_beyond_one_knower, load_policy
+
+    policy = load_policy()
+    pool = [
+        q.model_copy(update={"id": f"q{n}"})
+        for n, q in enumerate(candidates(facts(week()), ROSA, NOW))
+    ]
+    asked = [asked_question(q) for q in pool]
+
+    def right(topics: set[str]) -> list[Grade]:
+        return [
+            Grade(id=q.id, kind=AnswerKind(q.kind), verdict=Verdict.CORRECT, score=1.0,
+                  method="m", reason="r")
+            for q in pool if q.topic in topics
+        ]  # fmt: skip
+
+    requests = right({"shift.swap", "shift.time_off", "shift.start"})
+    assert bits_beyond_one_knower(policy, requests, asked) == 0.0
+    with_ticket = right({"shift.swap", "shift.time_off", "shift.start", "itsm.request"})
+    assert bits_beyond_one_knower(policy, with_ticket, asked) >= 3.0
 
 
 def test_a_second_store_or_department_is_asked_about() -> None:
