@@ -26,8 +26,10 @@ log = structlog.get_logger("deskguard.auth")
 def get_principal(
     request: Request, runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
 ) -> Principal:
-    """A failed authentication is logged and counted per client address; too many get 429."""
-    client = request.client.host if request.client else "unknown"
+    """A failed authentication is logged and counted per client address; too many get 429.
+    The address is the one RequestContext resolved (behind DESKGUARD_TRUSTED_PROXIES, the
+    forwarded client's), never read from the socket or the headers here."""
+    client: str = request.state.client
     throttle = runtime.throttle()
     throttle.refuse_if_locked_out(client)
     try:

@@ -68,7 +68,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     install_console(app, runtime)
     _install_error_handlers(app)
     app.add_middleware(BodyLimit)
-    app.add_middleware(RequestContext)  # added last: outermost
+    # added last: outermost
+    app.add_middleware(RequestContext, trusted_proxies=runtime.settings.trusted_proxies)
     return app
 
 

@@ -1,5 +1,6 @@
-"""ASGI middleware: a request id per request (logged, echoed as X-Request-ID) and the body limit
-enforced while the body streams in (a chunked body has no Content-Length to trust)."""
+"""ASGI middleware: a request id and the client address per request (logged; the id echoed as
+X-Request-ID) and the body limit enforced while the body streams in (a chunked body has no
+Content-Length to trust)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.client_address import IPNetwork, client_address
 
 log = structlog.get_logger("deskguard.http")
 MAX_BODY_BYTES = 64 * 1024
@@ -43,17 +47,19 @@ async def send_json_error(send: Send, status: int, code: str, message: str, rid:
 
 
 class RequestContext:
-    """Outermost: binds `request_id` for every log line of the request, logs one access line."""
+    """Outermost: binds `request_id` for every log line of the request, resolves the client
+    address once (`request.state.client`, api/client_address.py), logs one access line."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, trusted_proxies: Sequence[IPNetwork] = ()) -> None:
+        self.app, self.trusted_proxies = app, trusted_proxies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         rid = request_id_from(scope)
-        scope.setdefault("state", {})["request_id"] = rid
+        client = client_address(scope, self.trusted_proxies)
+        scope.setdefault("state", {}).update(request_id=rid, client=client)
         started, status = time.perf_counter(), 500
         structlog.contextvars.bind_contextvars(request_id=rid)
 
@@ -72,6 +78,7 @@ class RequestContext:
                 "request",
                 method=scope["method"],
                 path=scope["path"],
+                client=client,
                 status=status,
                 ms=round((time.perf_counter() - started) * 1000, 1),
             )

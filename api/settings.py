@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from api.client_address import IPNetwork, parse_networks
 from api.recovery_settings import RecoverySettings
 from api.signals import SignalProvider
 from context.config import (
@@ -130,6 +131,8 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
     redis_url: SecretStr | None = None  # limits shared by replicas; default: the database
     redis_prefix: str = "deskguard:"
+    # Proxies (IPs, CIDRs) whose X-Forwarded-For is believed; empty: the socket peer is the client
+    trusted_proxies: Annotated[list[IPNetwork], NoDecode] = Field(default_factory=list)
     oidc: OIDCSettings = Field(default_factory=OIDCSettings)
     graph: GraphConfig = Field(default_factory=GraphConfig)
     jira: JiraConfig = Field(default_factory=JiraConfig)
@@ -148,6 +151,7 @@ class Settings(BaseSettings):
     recovery: RecoverySettings = Field(default_factory=RecoverySettings)
 
     _split = field_validator("connectors", mode="before")(split_commas)
+    _networks = field_validator("trusted_proxies", mode="before")(parse_networks)
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> Settings:

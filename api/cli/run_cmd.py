@@ -49,8 +49,10 @@ def serve(
         file=sys.stderr,
     )
     print(f"help-desk console: http://{host}:{port}/console", file=sys.stderr, flush=True)
-    # uvicorn's own loggers go through ours (JSON); the access line is api/middleware.py's
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    # uvicorn's own loggers go through ours (JSON); the access line is api/middleware.py's.
+    # proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 whatever
+    # DESKGUARD_TRUSTED_PROXIES says (api/client_address.py is the one home of that rule).
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, proxy_headers=False)
 
 
 def grade(
