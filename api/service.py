@@ -89,7 +89,7 @@ class VerificationService:
         )
         now = self.rt.clock()
         with timed("collect"):
-            collection = await self._collect(employee, now)
+            collection, _ = await self.scoped_collect(employee, now)
         for failed in collection.degraded_sources:
             SOURCE_FAILURES.labels(connector=failed).inc()
         with timed("generate"), metered() as usage:  # engine and attacker check alike
@@ -206,17 +206,24 @@ class VerificationService:
         excluded = exclusion(self.rt.settings.scope, employee)
         if excluded is not None:
             raise OutOfScope(f"{excluded}: none of their context is read")
-        return employee, await self._collect(employee, self.rt.clock())
+        collection, _ = await self.scoped_collect(employee, self.rt.clock())
+        return employee, collection
 
-    async def _collect(self, employee: Employee, now: datetime) -> Collection:
-        """The sources the scope settings allow for this employee, each over its look-back."""
+    async def scoped_collect(
+        self, employee: Employee, now: datetime
+    ) -> tuple[Collection, list[str]]:
+        """(the collection from the sources the scope settings allow for this employee, each
+        over its own look-back; the names of the sources scope left out, not called at all).
+        Every read of an employee's context goes through here (verification, CLI reads, the
+        coverage report); an excluded employee is the caller's check (`exclusion`), before."""
         scope = self.rt.settings.scope
-        connectors, _ = sources_for(scope, employee, self.rt.connectors)
+        connectors, out_of_scope = sources_for(scope, employee, self.rt.connectors)
         window = window_for(now, self.rt.settings.collection.lookback_days)
-        return await collect(
+        collection = await collect(
             employee, connectors, window=window, config=self.rt.settings.collection,
             lookbacks=scope.lookback_days,
         )  # fmt: skip
+        return collection, out_of_scope
 
     async def preview(self, upn: str) -> tuple[QuestionSet, Collection]:
         """A question set with expected answers (security-team tool); nothing is stored."""

@@ -19,16 +19,38 @@ COVERAGE = "coverage check (deskguard context employees)"
 
 
 async def _coverage(rt: Runtime, access: Access) -> list[dict[str, Any]]:
+    """One row per employee, read exactly as a verification would read them (the scope
+    settings' exclusions, sources and look-backs): an excluded employee's sources are not read."""
     from api.access_log import record_read
-    from context.collect import collect, window_for
+    from api.service import VerificationService
+    from context.scope import exclusion
 
+    service = VerificationService(rt)
     now = rt.clock()
-    window = window_for(now, rt.settings.collection.lookback_days)
     rows = []
     for employee in await rt.directory.list_employees():
-        collection = await collect(
-            employee, rt.connectors, window=window, config=rt.settings.collection
-        )
+        person = {
+            "employee": employee.upn,
+            "name": employee.name,
+            "role": employee.role,
+            "title": employee.title,
+        }
+        excluded = exclusion(rt.settings.scope, employee)
+        if excluded is not None:  # nothing read, so nothing to audit as a read
+            rows.append(
+                {
+                    **person,
+                    "items": 0,
+                    "sources": {},
+                    "filtered": {},
+                    "degraded_sources": [],
+                    "out_of_scope_sources": [c.name for c in rt.connectors],
+                    "excluded": excluded,
+                    "thin": False,  # thin is about context; this one is never asked at all
+                }
+            )
+            continue
+        collection, out_of_scope = await service.scoped_collect(employee, now)
         record_read(
             rt.audit, access, collection, command="context employees", shown="coverage",
             model_calls=0,
@@ -36,14 +58,13 @@ async def _coverage(rt: Runtime, access: Access) -> list[dict[str, Any]]:
         per_source = Counter(item.source.value for item in collection.items)
         rows.append(
             {
-                "employee": employee.upn,
-                "name": employee.name,
-                "role": employee.role,
-                "title": employee.title,
+                **person,
                 "items": len(collection.items),
                 "sources": dict(sorted(per_source.items())),
                 "filtered": collection.filtered,
                 "degraded_sources": collection.degraded_sources,
+                "out_of_scope_sources": out_of_scope,
+                "excluded": None,
                 "thin": len(collection.items) < THIN,
             }
         )
@@ -55,8 +76,8 @@ def employees(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     reason: str = typer.Option(COVERAGE, "--reason", help="Why; the audit records it."),
 ) -> None:
-    """Employees and how many usable context items each source holds for them (each employee's
-    read is audited)."""
+    """Employees and how many usable context items each source holds for them, read as a
+    verification reads them (scope settings applied; each employee's read is audited)."""
     from api.access_log import Access
 
     access = Access.cli(reason)
@@ -65,9 +86,17 @@ def employees(
         emit({"employees": rows})
         return
     for row in rows:
+        if row["excluded"]:
+            print(f"{row['employee']:<40} {row['role']:<14}   0 items  excluded: {row['excluded']}")
+            continue
         flag = "  THIN: expect escalation" if row["thin"] else ""
         sources = ", ".join(f"{k} {v}" for k, v in row["sources"].items()) or "none"
-        print(f"{row['employee']:<40} {row['role']:<14} {row['items']:>3} items ({sources}){flag}")
+        left_out = row["out_of_scope_sources"]
+        scope = f"  not read (scope): {', '.join(left_out)}" if left_out else ""
+        print(
+            f"{row['employee']:<40} {row['role']:<14} {row['items']:>3} items ({sources})"
+            f"{flag}{scope}"
+        )
 
 
 async def _pull(rt: Runtime, upn: str, access: Access) -> dict[str, Any]:
