@@ -51,6 +51,7 @@ class VerificationEntry(BaseModel):
     status: str
     decision: str | None
     sources: list[str]
+    out_of_scope_sources: list[str]  # not read for this employee (scope settings)
     fields: list[str]
     model: ModelEgress
     kept: Literal["full", "purged"]  # full: question texts, answers and evidence refs held
@@ -121,6 +122,7 @@ def _verification(row: VerificationRow, retention_hours: float) -> VerificationE
         status=row.status,
         decision=row.decision.decision.value if row.decision else None,
         sources=sorted({s.connector for s in row.collection.sources}),
+        out_of_scope_sources=row.collection.out_of_scope,
         fields=sorted({f"{a.connector}.{f}" for a in accesses for f in a.fields}),
         model=ModelEgress(
             calls=meta.llm_usage.total().calls, engine=meta.engine, prompt=meta.prompt

@@ -50,7 +50,9 @@ def set_meta(qset: QuestionSet, employee: Employee, usage: Usage) -> QuestionSet
     )
 
 
-def collection_meta(collection: Collection, qset: QuestionSet) -> CollectionRecord:
+def collection_meta(
+    collection: Collection, qset: QuestionSet, out_of_scope: Sequence[str] = ()
+) -> CollectionRecord:
     used = {e for q in qset.questions for e in q.evidence}
     evidence = [
         EvidenceRef(
@@ -74,6 +76,7 @@ def collection_meta(collection: Collection, qset: QuestionSet) -> CollectionReco
         items_seen=len(collection.items),
         accesses=collection.accesses,
         evidence=evidence,
+        out_of_scope=list(out_of_scope),
     )
 
 

@@ -147,6 +147,7 @@ class VerificationDetail(VerificationPublic):
     velocity: list[str] = Field(default_factory=list)  # the policy's velocity flags
     created_by: str | None = None  # the principal that started it
     purged: PurgeRecord | None = None  # texts, answers and references deleted (retention)
+    out_of_scope_sources: list[str] = Field(default_factory=list)  # left out by scope settings
 
 
 class ReceiptCheck(BaseModel):

@@ -80,8 +80,10 @@ class VerificationService:
         if employee is None:
             raise NotFound(f"no employee {body.employee!r} in the directory")
         excluded = exclusion(self.rt.settings.scope, employee)
-        if excluded is not None:  # escalated before any source is read
-            return self._unread(body, fail_closed(self.rt.policy, excluded), actor=actor)
+        if excluded is not None:  # escalated before any source is read: scope leaves out all
+            left_out = [c.name for c in self.rt.connectors]
+            decision = fail_closed(self.rt.policy, excluded)
+            return self._unread(body, decision, actor=actor, out_of_scope=left_out)
         signal = self._signal(body, employee.upn)
         ref = body.ticket
         check = await self.rt.tickets.check(
@@ -89,7 +91,7 @@ class VerificationService:
         )
         now = self.rt.clock()
         with timed("collect"):
-            collection, _ = await self.scoped_collect(employee, now)
+            collection, out_of_scope = await self.scoped_collect(employee, now)
         for failed in collection.degraded_sources:
             SOURCE_FAILURES.labels(connector=failed).inc()
         with timed("generate"), metered() as usage:  # engine and attacker check alike
@@ -108,7 +110,7 @@ class VerificationService:
             caller=body.caller,
             questions=qset.questions,
             question_set=set_meta(qset, employee, usage),
-            collection=collection_meta(collection, qset),
+            collection=collection_meta(collection, qset, out_of_scope),
             created_by=actor,
         )
         facts = StartInput(
@@ -173,7 +175,12 @@ class VerificationService:
         return self._unread(body, decision, actor=actor)
 
     def _unread(
-        self, body: VerificationCreate, decision: Decision, *, actor: str
+        self,
+        body: VerificationCreate,
+        decision: Decision,
+        *,
+        actor: str,
+        out_of_scope: Sequence[str] = (),
     ) -> VerificationRow:
         """A start decided before any source was read, recorded and audited like any start."""
         now = self.rt.clock()
@@ -189,7 +196,9 @@ class VerificationService:
             caller=body.caller,
             questions=[],
             question_set=QuestionSetRecord(employee=body.employee, engine="none", generated_at=now),
-            collection=CollectionRecord(window_start=now, window_end=now),
+            collection=CollectionRecord(
+                window_start=now, window_end=now, out_of_scope=list(out_of_scope)
+            ),
             created_by=actor,
         )
         self._finish(row, decision, grades=[])

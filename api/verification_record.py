@@ -117,6 +117,8 @@ class CollectionRecord(BaseModel):
     items_seen: int = 0
     accesses: list[AccessRecord] = Field(default_factory=list)
     evidence: list[EvidenceRef] = Field(default_factory=list)
+    # Sources the scope settings left out for this employee (not called); security/audit only.
+    out_of_scope: list[str] = Field(default_factory=list)
 
 
 class PurgedQuestion(BaseModel):

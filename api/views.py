@@ -69,6 +69,7 @@ def detail_view(
         velocity=list(row.velocity or []),
         created_by=row.created_by,
         purged=row.purged,
+        out_of_scope_sources=row.collection.out_of_scope,
     )
 
 

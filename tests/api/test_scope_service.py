@@ -5,6 +5,7 @@ source list narrows what is read."""
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,50 @@ def test_a_source_list_for_the_country_narrows_what_is_read(
     other = scoped(demo_data_dir, tmp_path, ScopeConfig(sources_by_country={"DE": ["git"]}))
     row = other.runtime.db.get_verification(other.start(other.employee("it_admin"))["id"])
     assert row is not None and [s.connector for s in row.collection.sources] == ["demo"]
+
+
+def test_sources_left_out_are_recorded_and_shown_only_to_review_roles(
+    demo_data_dir: Path, tmp_path: Path
+) -> None:
+    dg = scoped(
+        demo_data_dir, tmp_path, ScopeConfig(sources_by_department={"IT Operations": ["git"]})
+    )
+    upn = dg.employee("it_admin")
+    started = dg.start(upn)  # as the help desk
+    row = dg.runtime.db.get_verification(started["id"])
+    assert row is not None and row.collection.out_of_scope == ["demo"]
+    assert "out_of_scope" not in json.dumps(started)
+    path = f"/v1/verifications/{started['id']}"
+    helpdesk = dg.client.get(path, headers=dg.keys["helpdesk"])
+    assert helpdesk.status_code == 200 and "out_of_scope" not in helpdesk.text
+    for role in ("security", "auditor", "admin"):
+        shown = dg.client.get(path, headers=dg.keys[role]).json()
+        assert shown["out_of_scope_sources"] == ["demo"], role
+    report = dg.client.get(f"/v1/privacy/employees/{upn}/report", headers=dg.keys["auditor"])
+    assert [v["out_of_scope_sources"] for v in report.json()["verifications"]] == [["demo"]]
+
+    excluded = scoped(demo_data_dir, tmp_path, ScopeConfig(excluded_employees=[upn]))
+    vid = excluded.start(upn)["id"]
+    shown = excluded.client.get(f"/v1/verifications/{vid}", headers=excluded.keys["auditor"])
+    assert shown.json()["out_of_scope_sources"] == ["demo"]  # every source: none was read
+
+    unscoped = scoped(demo_data_dir, tmp_path, ScopeConfig())
+    vid = unscoped.start(upn)["id"]
+    shown = unscoped.client.get(f"/v1/verifications/{vid}", headers=unscoped.keys["security"])
+    assert shown.json()["out_of_scope_sources"] == []
+
+
+def test_the_console_shows_sources_left_out_to_security_only(
+    demo_data_dir: Path, tmp_path: Path
+) -> None:
+    from tests.console.test_pages import signed_in
+
+    dg = scoped(
+        demo_data_dir, tmp_path, ScopeConfig(sources_by_department={"IT Operations": ["git"]})
+    )
+    vid = dg.start(dg.employee("it_admin"))["id"]
+    agent = signed_in(dg, "helpdesk").get(f"/console/verifications/{vid}")
+    assert agent.status_code == 200 and "Not read (scope settings)" not in agent.text
+    review = signed_in(dg, "security").get(f"/console/security/verifications/{vid}")
+    assert review.status_code == 200
+    assert "<dt>Not read (scope settings)</dt><dd>demo</dd>" in review.text
