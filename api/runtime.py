@@ -128,7 +128,7 @@ def build_runtime(
     `migrate` brings the database schema to the head revision first."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if org is not None:
-        directory, connectors, (company_name, company) = _org_sources(org)
+        directory, connectors, (company_name, company) = _org_sources(org, settings)
     else:
         directory, connectors, (company_name, company) = _sources(settings, clock())
     db = Database(settings.sqlalchemy_url)
@@ -164,11 +164,16 @@ def _shared_limits(settings: Settings) -> LimitStore | None:
 Sources = tuple[Directory, list[Connector], tuple[str, list[str]]]
 
 
-def _org_sources(org: Organisation) -> Sources:
+def _org_sources(org: Organisation, settings: Settings) -> Sources:
     """A synthetic organisation in place of the demo tenant (evaluations)."""
     from context.connectors.demo import DemoConnector
 
-    demo = DemoConnector(org)
+    collection = settings.collection
+    demo = DemoConnector(
+        org,
+        lookback_days=collection.lookback_days,
+        sparse_lookback_days=collection.sparse_lookback_days,
+    )
     return demo.directory(), [demo], demo.company()
 
 
@@ -182,6 +187,7 @@ def _sources(settings: Settings, now: datetime) -> Sources:
         connectors = build_connectors(
             settings.connectors,
             lookback_days=settings.collection.lookback_days,
+            sparse_lookback_days=settings.collection.sparse_lookback_days,
             lookbacks=settings.scope.lookback_days,
             data_dir=settings.data_dir,
             now=now,

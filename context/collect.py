@@ -166,9 +166,14 @@ def _in_window(
     return kept
 
 
-def _window_of(name: str, window: Window, lookbacks: Mapping[str, int]) -> Window:
-    days = lookbacks.get(name)
-    return window if days is None else window_for(window.end, days)
+def _window_of(connector: Connector, window: Window, lookbacks: Mapping[str, int]) -> Window:
+    """The scope's look-back for this connector if it names one, else the wider of `window` and
+    what the connector's manifest declares (the shift and IT-ticket sources read further)."""
+    days = lookbacks.get(connector.name)
+    if days is not None:
+        return window_for(window.end, days)
+    declared = window_for(window.end, connector.manifest().lookback_days)
+    return declared if declared.start < window.start else window
 
 
 async def collect(
@@ -182,7 +187,7 @@ async def collect(
     """Fetch from every connector concurrently, then window, de-duplicate and privacy-filter.
     `lookbacks` (days by connector name, DESKGUARD_SCOPE__LOOKBACK_DAYS) gives a source its own
     window ending where `window` ends; the others read `window`."""
-    windows = [_window_of(c.name, window, lookbacks or {}) for c in connectors]
+    windows = [_window_of(c, window, lookbacks or {}) for c in connectors]
     outcomes = await _gather(employee, connectors, windows, config)
     dropped: Counter[str] = Counter()
     fetched = [(w, result.items) for w, (_, result) in zip(windows, outcomes, strict=True)]

@@ -8,6 +8,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
+from context.models import Source
+
+# Sources with few facts a week, each long remembered: read over sparse_lookback_days.
+SPARSE_SOURCES = frozenset({Source.SHIFTS, Source.ITSM})
+
 
 def split_commas(value: Any) -> Any:
     """Environment lists are comma-separated: "a,b" -> ["a", "b"]."""
@@ -99,6 +104,11 @@ class GitHubConfig(BaseModel):
 
 class CollectionConfig(BaseModel):
     lookback_days: int = 7
+    # The shift and IT-ticket sources (SPARSE_SOURCES) read this far back (never less than
+    # lookback_days) unless DESKGUARD_SCOPE__LOOKBACK_DAYS names them: a week holds one or two
+    # of their facts, each long remembered (a swap, a broken handheld), and frontline staff
+    # have nothing else to be asked about.
+    sparse_lookback_days: int = Field(default=14, ge=1, le=90)
     # Special categories the privacy filter drops (context/special_categories.yaml); None: all.
     # `uncertain` items (a personal matter that names no work) are dropped whatever this says.
     special_categories: Annotated[list[str] | None, NoDecode] = None

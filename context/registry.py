@@ -63,10 +63,18 @@ def known_connectors() -> list[str]:
     return sorted(REGISTRY)
 
 
+# The connectors of SPARSE_SOURCES (context/config.py): shifts and IT tickets, read over the
+# sparse look-back. The demo connector serves those sources too and windows them itself.
+SPARSE_CONNECTORS = frozenset(
+    c.name for c in (ShiftsConnector, WorkforceFileConnector, ServiceNowConnector, JsmConnector)
+)
+
+
 def build_connectors(
     names: Sequence[str],
     *,
     lookback_days: int = 7,
+    sparse_lookback_days: int | None = None,
     data_dir: Path | None = None,
     now: datetime | None = None,
     lookbacks: Mapping[str, int] | None = None,
@@ -74,8 +82,10 @@ def build_connectors(
 ) -> list[Connector]:
     """One connector per name, in order, each from its settings section in `configs` (keyed by
     connector name; a missing section is that section's defaults), with its look-back: its own
-    from `lookbacks` (DESKGUARD_SCOPE__LOOKBACK_DAYS), else `lookback_days`, so its manifest
-    states what is read. An unknown name is a configuration error that lists the known ones."""
+    from `lookbacks` (DESKGUARD_SCOPE__LOOKBACK_DAYS), else `sparse_lookback_days` for the
+    SPARSE_CONNECTORS (never less than `lookback_days`) and `lookback_days` for the rest, so its
+    manifest states what is read. An unknown name is a configuration error that lists the known
+    ones."""
     cleaned = [n.strip().lower() for n in names if n.strip()]
     unknown = [n for n in cleaned if n not in REGISTRY]
     if unknown:
@@ -85,11 +95,15 @@ def build_connectors(
     unknown_lookbacks = sorted(set(lookbacks or {}) - set(REGISTRY))
     if unknown_lookbacks:
         raise ValueError(f"look-back for unknown connector(s) {', '.join(unknown_lookbacks)}")
+    sparse = max(lookback_days, sparse_lookback_days or lookback_days)
     own = lookbacks or {}
-    return [
-        _build(REGISTRY[n], configs, BuildContext(own.get(n, lookback_days), data_dir, now))
-        for n in dict.fromkeys(cleaned)
-    ]
+
+    def context(name: str) -> BuildContext:
+        default = sparse if name in SPARSE_CONNECTORS else lookback_days
+        days = own.get(name)  # the scope's choice, for all a connector reads
+        return BuildContext(days or default, data_dir, now, sparse_lookback_days=days or sparse)
+
+    return [_build(REGISTRY[n], configs, context(n)) for n in dict.fromkeys(cleaned)]
 
 
 def _build(

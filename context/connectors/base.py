@@ -102,6 +102,7 @@ class BuildContext:
     lookback_days: int = 7  # stated in the manifest: what is really read
     data_dir: Path | None = None  # local state (the demo tenant's repositories)
     now: datetime | None = None
+    sparse_lookback_days: int | None = None  # for a connector serving SPARSE_SOURCES among others
 
 
 @runtime_checkable

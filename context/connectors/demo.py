@@ -3,11 +3,12 @@ the real sources (Graph, Jira, git) implement, so the whole flow runs offline.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 from pydantic import BaseModel
 
+from context.config import SPARSE_SOURCES
 from context.connectors.base import (
     AccessRecord,
     BuildContext,
@@ -45,10 +46,14 @@ class DemoConnector:
     name: ClassVar[str] = "demo"
     config_type: ClassVar[type[BaseModel] | None] = None  # no settings: the tenant is embedded
 
-    def __init__(self, org: Organisation, *, lookback_days: int = 7) -> None:
+    def __init__(
+        self, org: Organisation, *, lookback_days: int = 7, sparse_lookback_days: int | None = None
+    ) -> None:
         self.org = org
-        # What a fetch reads: the tenant holds org.days of activity, the window is this long.
+        # What a fetch reads: the tenant holds org.days of activity, the window is this long
+        # (the shift and IT-ticket items, SPARSE_SOURCES, over the sparse look-back).
         self.lookback_days = lookback_days
+        self.sparse_lookback_days = max(lookback_days, sparse_lookback_days or lookback_days)
 
     @classmethod
     def from_config(cls, config: None, context: BuildContext) -> DemoConnector:
@@ -58,7 +63,11 @@ class DemoConnector:
         if context.data_dir is None:
             raise ValueError("the demo connector needs a data directory for its repositories")
         tenant = load_demo_tenant(context.data_dir, now=context.now)
-        return cls(tenant, lookback_days=context.lookback_days)
+        return cls(
+            tenant,
+            lookback_days=context.lookback_days,
+            sparse_lookback_days=context.sparse_lookback_days,
+        )
 
     def directory(self) -> DemoDirectory:
         return DemoDirectory(self.org)
@@ -71,15 +80,22 @@ class DemoConnector:
         return SourceManifest(
             connector=self.name,
             description="Embedded synthetic tenant (Larkspur Goods Co.): calendar, sent-mail "
-            "metadata, Jira ticket events and git commits; no real person's data.",
+            f"metadata, Jira ticket events and git commits over {self.lookback_days} days, "
+            f"shifts and IT tickets over {self.sparse_lookback_days}; no real person's data.",
             endpoints=[EndpointDeclaration(path=ITEMS_PATH, fields=names)],
             fields=[FieldDeclaration(name=n, category=c) for n, c in FIELDS],
-            lookback_days=self.lookback_days,
+            lookback_days=self.sparse_lookback_days,
         )
 
     async def fetch(self, employee: Employee, window: Window) -> FetchResult:
-        """The employee's items with window.start <= when < window.end, and one access record."""
-        items = [i for i in self.org.items(employee.upn) if window.start <= i.when < window.end]
+        """The employee's items with window.start <= when < window.end (the sources other than
+        SPARSE_SOURCES over no more than lookback_days), and one access record."""
+        rest = max(window.start, window.end - timedelta(days=self.lookback_days))
+        items = [
+            i
+            for i in self.org.items(employee.upn)
+            if (window.start if i.source in SPARSE_SOURCES else rest) <= i.when < window.end
+        ]
         access = AccessRecord(
             connector=self.name,
             endpoint=ITEMS_PATH.format(upn=employee.upn),
@@ -94,10 +110,14 @@ class DemoConnector:
 class DemoDirectory:
     """The demo tenant's employee directory and public profiles."""
 
-    def __init__(self, org: Organisation, *, lookback_days: int = 7) -> None:
+    def __init__(
+        self, org: Organisation, *, lookback_days: int = 7, sparse_lookback_days: int | None = None
+    ) -> None:
         self.org = org
-        # What a fetch reads: the tenant holds org.days of activity, the window is this long.
+        # What a fetch reads: the tenant holds org.days of activity, the window is this long
+        # (the shift and IT-ticket items, SPARSE_SOURCES, over the sparse look-back).
         self.lookback_days = lookback_days
+        self.sparse_lookback_days = max(lookback_days, sparse_lookback_days or lookback_days)
 
     async def get_employee(self, upn: str) -> Employee | None:
         return self.org.employee(upn)

@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from context.config import CollectionConfig
 from context.connectors.itsm_items import it_ticket_item
 from context.connectors.shift_items import (
     Origin,
@@ -77,6 +78,8 @@ GROUPS |= {"Network": "Network Operations", "Request": "Service Desk"}
 PARTNER_FIRST = ("Jamal", "Ines", "Derek", "Keiko", "Pedro", "Uma", "Zoe", "Farid")
 PARTNER_LAST = ("Brooks", "Ortega", "Lindqvist", "Mensah", "Sato", "Varga", "Okoye", "Hale")
 WEEK = timedelta(days=7)
+# Weeks of requests and tickets: what the shift and IT-ticket sources read by default.
+REQUEST_WEEKS = CollectionConfig.model_fields["sparse_lookback_days"].default // 7
 DEFAULT_ROTA = 28  # a site's rota when the directory has fewer of its staff (the demo tenant)
 
 
@@ -137,13 +140,48 @@ def frontline_items(scene: Scene, person: Person) -> list[ContextItem]:
         department = home if rnd.random() < 0.85 else rnd.choice(departments)
         begin = at(day, start, tz)
         shifts.append((day, begin, begin + timedelta(hours=hours), name, department))
-    # Requests are counted per week: they are drawn from the last WEEK of shifts and days off
-    # (what a verification's look-back reads).
+    # Requests are counted per week, for each week the shift and IT-ticket sources read
+    # (REQUEST_WEEKS: CollectionConfig.sparse_lookback_days), newest week first.
     # By date, never by the time of day: a later `now` on the same date only adds items.
-    first, last = scene.anchor - WEEK, scene.anchor - timedelta(days=1)
-    recent = [s for s in shifts if first <= s[0] <= last]
-    recent_off = sorted(d for d in off_days if first <= d <= last)
     swapped: set[date] = set()
+    asks = list(IT_ASKS)
+    rnd.shuffle(asks)  # one request a person makes once: no ask repeats across weeks
+    for back in range(REQUEST_WEEKS):
+        last = scene.anchor - timedelta(days=1) - back * WEEK
+        first = last - WEEK + timedelta(days=1)
+        recent = [s for s in shifts if first <= s[0] <= last]
+        recent_off = sorted(d for d in off_days if first <= d <= last)
+        items += _requests(origin, person, site, rnd, recent, recent_off, swapped)
+        items += _tickets(scene, recent, rnd, asks)
+    for day, begin, end, name, department in shifts:
+        if day in swapped:
+            continue  # given away: the partner worked it
+        items.append(
+            shift_item(
+                origin,
+                f"{person.upn}:shift:{day}",
+                start=begin,
+                end=end,
+                label=name,
+                department=department,
+            )
+        )
+    return items + _bait(scene, origin, shifts, rnd)
+
+
+def _requests(
+    origin: Origin,
+    person: Person,
+    site: Site,
+    rnd: random.Random,
+    recent: list[tuple[date, datetime, datetime, str, str]],
+    recent_off: list[date],
+    swapped: set[date],
+) -> list[ContextItem]:
+    """One week's swaps (0-2), time off (half the weeks) and open shift picked up (3 in 10)."""
+    items: list[ContextItem] = []
+    tz = person.employee.timezone
+    patterns, departments = PATTERNS[site.kind], DEPARTMENTS[site.kind]
     for n in range(rnd.choices((0, 1, 2), weights=(2, 5, 3))[0]):
         if not recent:
             break
@@ -160,19 +198,6 @@ def frontline_items(scene: Scene, person: Person) -> list[ContextItem]:
                 end=end,
                 partner=_partner(site, rnd),
                 state=state,
-                department=department,
-            )
-        )
-    for day, begin, end, name, department in shifts:
-        if day in swapped:
-            continue  # given away: the partner worked it
-        items.append(
-            shift_item(
-                origin,
-                f"{person.upn}:shift:{day}",
-                start=begin,
-                end=end,
-                label=name,
                 department=department,
             )
         )
@@ -203,8 +228,7 @@ def frontline_items(scene: Scene, person: Person) -> list[ContextItem]:
                 state="approved",
             )
         )
-    items += _tickets(scene, recent, rnd)
-    return items + _bait(scene, origin, shifts, rnd)
+    return items
 
 
 def _bait(
@@ -240,12 +264,15 @@ def _tickets(
     scene: Scene,
     shifts: list[tuple[date, datetime, datetime, str, str]],
     rnd: random.Random,
+    asks: list[tuple[str, str]],
 ) -> list[ContextItem]:
+    """One week's IT tickets (0-3), opened during its shifts, taken from `asks` (consumed)."""
     out: list[ContextItem] = []
     count = rnd.choices((0, 1, 2, 3), weights=(10, 35, 35, 20))[0]
-    for category, text in rnd.sample(IT_ASKS, count):
-        if not shifts:
+    for _ in range(count):
+        if not shifts or not asks:
             break
+        category, text = asks.pop()
         _, begin, end, _, _ = rnd.choice(shifts)
         opened = begin + (end - begin) * rnd.uniform(0.1, 0.8)
         resolved = opened + timedelta(hours=rnd.uniform(1, 30)) if rnd.random() < 0.7 else None

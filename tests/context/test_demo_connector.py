@@ -10,10 +10,11 @@ from context.connectors.base import Connector, Directory, Window
 from context.connectors.demo import DemoConnector, DemoDirectory
 from context.demo import Organisation, build_org
 from context.manifest import assert_within_manifest
-from context.models import Employee
+from context.models import SHIFT_EVENT, Employee, Source
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 MEI = "mei.chen@larkspurgoods.example"
+ROSA = "rosa.ortiz@larkspurgoods.example"  # a store associate: shifts and IT tickets
 
 
 @pytest.fixture(scope="module")
@@ -53,12 +54,27 @@ def test_manifest_declares_fideslang_categories(org: Organisation) -> None:
 )
 async def test_fetch_respects_the_window(org: Organisation, start_days: int, end_days: int) -> None:
     window = Window(start=NOW - timedelta(days=start_days), end=NOW - timedelta(days=end_days))
-    result = await DemoConnector(org).fetch(employee(org, MEI), window)
+    connector = DemoConnector(org, lookback_days=14)
+    result = await connector.fetch(employee(org, MEI), window)
     expected = [i for i in org.items(MEI) if window.start <= i.when < window.end]
     assert result.items == expected and expected
     [access] = result.accesses
     assert access.connector == "demo" and access.items == len(expected) and access.status == "ok"
-    assert_within_manifest(DemoConnector(org).manifest(), access.endpoint, access.fields)
+    assert_within_manifest(connector.manifest(), access.endpoint, access.fields)
+
+
+async def test_shifts_and_it_tickets_are_read_over_the_sparse_look_back(org: Organisation) -> None:
+    connector = DemoConnector(org, lookback_days=7, sparse_lookback_days=14)
+    assert connector.manifest().lookback_days == 14  # the most it reads
+    window = Window(start=NOW - timedelta(days=14), end=NOW)
+    week_ago = NOW - timedelta(days=7)
+    office = (await connector.fetch(employee(org, MEI), window)).items
+    assert office and all(i.when >= week_ago for i in office)  # mail, meetings: one week
+    rosa = (await connector.fetch(employee(org, ROSA), window)).items
+    older = [i for i in rosa if i.when < week_ago]
+    assert older and {i.source for i in rosa} == {Source.SHIFTS, Source.ITSM}
+    requests = [i for i in older if i.extra.get(SHIFT_EVENT) in ("swap", "time_off")]
+    assert requests or any(i.source is Source.ITSM for i in older)  # last week's requests too
 
 
 async def test_fetch_for_someone_outside_the_tenant_is_empty(org: Organisation) -> None:

@@ -30,13 +30,14 @@ class Recording:
 
     name: ClassVar[str] = "jira"
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, declared: int = 7) -> None:
         self.name = name  # type: ignore[misc]
+        self.declared = declared  # the look-back its manifest states
         self.windows: list[Window] = []
 
     def manifest(self) -> SourceManifest:
         return SourceManifest(connector=self.name, description="x", endpoints=[], fields=[],
-                              lookback_days=7)  # fmt: skip
+                              lookback_days=self.declared)  # fmt: skip
 
     async def fetch(self, employee: Employee, window: Window) -> FetchResult:
         self.windows.append(window)
@@ -92,6 +93,30 @@ async def test_each_source_reads_its_own_look_back() -> None:
             for c in ("jira", "git")}  # fmt: skip
     assert days == {"jira": list(range(7)), "git": list(range(3))}
     assert collection.window_start == window.start
+
+
+async def test_a_source_whose_manifest_reads_further_gets_that_window() -> None:
+    jira, shifts, wfm = Recording("jira"), Recording("shifts", 14), Recording("wfm", 14)
+    window = window_for(NOW, 7)
+    collection = await collect(
+        person(), [jira, shifts, wfm], window=window, config=CollectionConfig(),  # type: ignore[list-item]
+        lookbacks={"wfm": 5},
+    )  # fmt: skip
+    assert jira.windows == [window] and shifts.windows == [window_for(NOW, 14)]
+    assert wfm.windows == [window_for(NOW, 5)]  # the scope's look-back wins over the manifest
+    kept = [i for i in collection.items if i.id.startswith("shifts")]
+    assert len(kept) == 14 and collection.window_start == window_for(NOW, 14).start
+
+
+def test_shift_and_it_ticket_connectors_read_the_sparse_look_back() -> None:
+    names = ["jira", "shifts", "wfm", "servicenow", "jsm"]
+    connectors = build_connectors(
+        names, lookback_days=7, sparse_lookback_days=14, lookbacks={"jsm": 3}
+    )
+    days = {c.name: c.manifest().lookback_days for c in connectors}
+    assert days == {"jira": 7, "shifts": 14, "wfm": 14, "servicenow": 14, "jsm": 3}
+    wide = build_connectors(names, lookback_days=30, sparse_lookback_days=14)
+    assert {c.manifest().lookback_days for c in wide} == {30}  # never less than the rest
 
 
 def test_manifests_state_each_sources_own_look_back(tmp_path: object) -> None:
