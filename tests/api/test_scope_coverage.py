@@ -99,9 +99,10 @@ def test_source_lists_and_look_backs_apply_as_in_a_verification(
 
     admin = rows[IT_ADMIN]
     assert admin["excluded"] is None and admin["out_of_scope_sources"] == []
-    default = dg.settings.collection.lookback_days
+    declared = demo.manifest().lookback_days  # the demo's shifts and tickets: the sparse one
+    assert declared == dg.settings.collection.sparse_lookback_days
     assert [w.start for upn, w in demo.reads if upn == IT_ADMIN] == [
-        START - timedelta(days=default)
+        START - timedelta(days=declared)
     ]
     # the same items a verification started now would see
     started = dg.start(IT_ADMIN)
