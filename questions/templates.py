@@ -244,14 +244,20 @@ def _day(item: ContextItem, emp: Employee) -> str:
     return local(item.when, emp.timezone).date().isoformat()
 
 
+def _past_week(item: ContextItem, emp: Employee, now: datetime) -> bool:
+    """Within the last six days: a weekday then names one day ("on Wednesday" a week ago would
+    mean today, and a caller's "Wednesday" is read as the latest one)."""
+    return (local(now, emp.timezone).date() - local(item.when, emp.timezone).date()).days < 7
+
+
 def shift_start(
     item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
 ) -> Question | None:
     """A rostered shift's start: on the store's rota, so its audience is the store."""
     if _event(item) != ShiftEvent.SHIFT:
         return None
-    if (local(now, emp.timezone).date() - local(item.when, emp.timezone).date()).days >= 7:
-        return None  # a week ago is today's weekday: "on Wednesday" would mean today
+    if not _past_week(item, emp, now):
+        return None
     day = day_phrase(item.when, now, emp.timezone)
     same_day = [o for o in _rostered(pool) if day_phrase(o.when, now, emp.timezone) == day]
     if len(same_day) > 1:
@@ -297,8 +303,8 @@ def time_off(
     item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
 ) -> Question | None:
     """The day the employee asked to have off (never why)."""
-    if _event(item) != ShiftEvent.TIME_OFF:
-        return None
+    if _event(item) != ShiftEvent.TIME_OFF or not _past_week(item, emp, now):
+        return None  # older: its swaps and tickets are asked, not a day named by its weekday
     text = "You asked for time off recently. Which day was it for?"
     return _question(item, "shift.time_off", text, AnswerKind.DATETIME, _day(item, emp))
 
@@ -307,6 +313,8 @@ def open_shift(
     item: ContextItem, emp: Employee, now: datetime, pool: Sequence[ContextItem]
 ) -> Question | None:
     if _event(item) != ShiftEvent.OPEN_SHIFT or item.extra.get("state") == "declined":
+        return None
+    if not _past_week(item, emp, now):
         return None
     text = "You asked to pick up an open shift recently. Which day was it?"
     return _question(item, "shift.open_shift", text, AnswerKind.DATETIME, _day(item, emp))

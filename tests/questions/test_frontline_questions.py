@@ -9,6 +9,7 @@ from context.connectors.itsm_items import it_ticket_item
 from context.connectors.shift_items import (
     Origin,
     Rota,
+    open_shift_item,
     shift_item,
     swap_item,
     time_off_item,
@@ -145,6 +146,26 @@ def test_one_manager_account_holding_every_request_cannot_verify_alone() -> None
     assert bits_beyond_one_knower(policy, requests, asked) == 0.0
     with_ticket = right({"shift.swap", "shift.time_off", "shift.start", "itsm.request"})
     assert bits_beyond_one_knower(policy, with_ticket, asked) >= 3.0
+
+
+def test_requests_older_than_six_days_are_asked_by_who_never_by_a_weekday() -> None:
+    """The shift source reads two weeks: a time off or open shift 9 days ago would be answered
+    "Wednesday" and read as the latest Wednesday; its swap is asked with the date spelled out."""
+    old = DAY - timedelta(days=9)
+    items = [
+        time_off_item(ORIGIN, "t9", start=old, end=None, state="pending"),
+        open_shift_item(
+            ORIGIN, "o9", start=old, end=None, label="Late", department="Bakery",
+            state="approved",
+        ),
+        swap_item(
+            ORIGIN, "sw9", start=old, end=None, state="approved", department="Checkout",
+            partner=Participant(name="Ines Ortega", email="ines@example.test"),
+        ),
+    ]  # fmt: skip
+    pool = candidates(facts(items), ROSA, NOW)
+    assert [q.topic for q in pool] == ["shift.swap"]
+    assert pool[0].text == f"Who did you swap your {old:%A} {old.day} {old:%B} shift with?"
 
 
 def test_a_second_store_or_department_is_asked_about() -> None:
