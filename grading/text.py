@@ -131,7 +131,12 @@ def _swapped_name(
     """A name of the expected answer replaced by another word, nothing else missing: the
     answer is the same template about another store, vendor or site."""
     missing = [t for t in dict.fromkeys(exp_tokens) if not _covered(t, ans_tokens)]
-    foreign = [t for t in ans_tokens if not _covered(t, exp_tokens) and not has_digit(t)]
+    said = _words(expected)  # a misspelt ordinary word of it ("requset") is no other name
+    foreign = [
+        t
+        for t in ans_tokens
+        if not _covered(t, exp_tokens) and not _covered(t, said) and not has_digit(t)
+    ]
     names = proper_names(expected)
     if missing and foreign and all(t in names for t in missing):
         return missing[0], foreign[0]

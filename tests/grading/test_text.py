@@ -8,6 +8,7 @@ from grading.text import match_text
 C, P, X = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
 LOYALTY = "Loyalty API migration to Postgres 16"
 SSO = "Fix login timeout on SSO page"
+SAML = "Re: SAML request to connect Coupa to Okta"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ CASES = [
     Case("Переезд сервера в Франкфурт", "переезд сервера во франкфурт", C),  # Cyrillic
     Case("ترحيل قاعدة البيانات", "ترحيل قاعدة البيانات", C),  # Arabic, right to left
     Case("Q4 planning", "the Q4 offsite", C, ["Q4 offsite"]),  # matched through a variant
+    # a name dropped and an ordinary word misspelt ("requset"): half credit, not a name swap
+    Case(SAML, "pretty sure it was re saml requset connect okta", P),
+    Case(SAML, "re saml requset to connect coupa to azure", X),  # a swap beside a typo
 ]
 
 
@@ -60,6 +64,13 @@ def test_match_text(case: Case) -> None:
     result = match_text(case.expected, case.variants, case.response)
     assert result.verdict is case.verdict, result.reason
     assert result.uncertain is (case.verdict is P)
+
+
+def test_a_misspelt_ordinary_word_is_not_taken_for_another_name() -> None:
+    result = match_text(SAML, [], "pretty sure it was re saml requset connect okta")
+    assert result.method != "text.name_swap", result.reason
+    swap = match_text(SAML, [], "re saml request to connect coupa to azure")
+    assert swap.method == "text.name_swap" and "azure" in swap.reason
 
 
 def test_number_guard_reason_names_only_the_answer() -> None:

@@ -794,6 +794,7 @@ ROOF = "Re: roof leak over aisle 12, store 391"
 GATEWAY = "Incident review: Manhattan Associates gateway timeouts"
 KICKOFF = "NCR Voyix API integration kickoff"
 BADGE = "Re: badge reader down at Reno DC entrance"
+SAML = "Re: SAML request to connect Coupa to Okta"
 NAME_SWAPS: list[tuple] = [
     ("text", DC_LAPTOPS, "Re: new hire laptops for Joliet DC not imaged", "incorrect", "name_swap"),
     ("text", DC_LAPTOPS, "new hire laptops for the Reno DC not imaged", "incorrect", "name_swap"),
@@ -892,6 +893,15 @@ NAME_SWAPS: list[tuple] = [
         "correct",
         "name_swap",
     ),
+    # one of two names dropped and an ordinary word misspelt: no other name was said, so half
+    # credit, not a swap (seen in `deskguard eval`: 'requset' was taken for the missing 'Coupa')
+    ("text", SAML, "pretty sure it was re saml requset connect okta", "partial", "name_swap"),
+    ("text", SAML, "the saml reqeust to connect coupa", "partial", "name_swap"),
+    ("text", DC_LAPTOPS, "new hire lpatops for the DC not imaged", "correct", "name_swap"),
+    # ... but a misspelt word beside a swapped name is still the other name's subject
+    ("text", SAML, "re saml requset to connect coupa to azure", "incorrect", "name_swap"),
+    ("text", SAML, "the saml reqeust to connect workday to okta", "incorrect", "name_swap"),
+    ("text", DC_LAPTOPS, "new hire lpatops for the Joliet DC", "incorrect", "name_swap"),
 ]
 ROWS += NAME_SWAPS
 
