@@ -133,11 +133,12 @@ async def call_with_retry(
     call: Callable[[], Awaitable[T]], *, what: str, timeout: float, budget: float
 ) -> T:
     """Run one Graph call under `timeout`; on 429/503/504 wait Retry-After and try again while
-    the wait fits in `budget` seconds; otherwise raise ConnectorError naming the call."""
+    the wait fits in `budget` seconds; otherwise raise ConnectorError naming the call. An answer
+    that is not what Graph sends is a failed call too (`well_formed`)."""
     deadline = time.monotonic() + budget
     while True:
         try:
-            return await asyncio.wait_for(call(), timeout)
+            answer = await asyncio.wait_for(call(), timeout)
         except TimeoutError:
             raise GraphCallError(f"{what}: no answer within {timeout:g}s") from None
         except Exception as exc:
@@ -147,3 +148,21 @@ async def call_with_retry(
                 status = getattr(exc, "response_status_code", None)
                 raise GraphCallError(f"{what}: {describe(exc)}", status) from None
             await asyncio.sleep(wait)
+        else:
+            return well_formed(answer, what)
+
+
+def well_formed(answer: T, what: str) -> T:
+    """A Graph GET answers a collection page with `value` or an entity with its `id`. Kiota
+    reads an empty 200 body as None and a body of the wrong shape (a list, a string, `{}`) as an
+    empty model: taken as they come, a broken source reads as "nothing in the window" and a
+    broken directory as "no such user", and the questions narrow to the sources still answering
+    (issue 18). Both are failed calls."""
+    if answer is None:
+        raise GraphCallError(f"{what}: empty response")
+    if hasattr(answer, "value"):  # a collection page (EventCollectionResponse ...)
+        if answer.value is None:
+            raise GraphCallError(f"{what}: malformed response (no value)")
+    elif getattr(answer, "id", None) is None:  # an entity (User, DirectoryObject ...)
+        raise GraphCallError(f"{what}: malformed response (no id)")
+    return answer

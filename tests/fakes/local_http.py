@@ -41,6 +41,7 @@ class Reply:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    raw: bytes | None = None  # sent as-is in place of `body` (a truncated or non-JSON answer)
 
 
 Route = Callable[[Request], Reply]
@@ -118,6 +119,8 @@ class FakeHTTPServer:
                 if reply.delay:
                     time.sleep(reply.delay)
                 data = b"" if reply.body is None else json.dumps(reply.body).encode()
+                if reply.raw is not None:
+                    data = reply.raw
                 if reply.status in (204, 304):
                     data = b""
                 try:
