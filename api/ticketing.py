@@ -177,10 +177,20 @@ class TicketDesk:
             ).first()
 
     async def _in_thread(self, fn: Callable[..., T], *args: object) -> T:
-        """The adapters are synchronous (their clients are): a thread, with a deadline."""
-        return await asyncio.wait_for(
-            asyncio.to_thread(fn, *args), timeout=self.config.deadline_seconds
-        )
+        """The adapters are synchronous (their clients are): a thread, with a deadline. Whatever
+        else an adapter raises is a TicketError: a ticketing system answering a body of the wrong
+        shape (or none) surfaces from its client library as any exception (KeyError,
+        AttributeError ...), and the ticket check must still fail closed, audited, not 500."""
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(fn, *args), timeout=self.config.deadline_seconds
+            )
+        except (TicketError, TimeoutError):
+            raise
+        except Exception as exc:
+            # from None: a client's exception may carry the request (and its credentials)
+            problem = type(exc).__name__
+            raise TicketError(f"the ticketing system answered unexpectedly ({problem})") from None
 
 
 def note_for(

@@ -2,13 +2,14 @@
 (Graph calendar and mail, Teams Shifts, Jira, JSM, ServiceNow, GitHub) refusing connections,
 hanging past its time-out, answering 429 or 500, a body of the wrong shape or not JSON at all, or
 an empty body, from its first call or part-way (Graph's mail after its calendar answered); local
-git repositories gone or corrupt; the directory failing the same ways; the database read-only or
-gone. Never `allow`, never a 5xx without a JSON error, always an audit record where the database
-is up, and the reason names what failed.
+git repositories gone or corrupt; the directory and the ticketing systems (the start's ticket
+check) failing the same ways; the database read-only or gone. Never `allow`, never a 5xx without
+a JSON error, always an audit record where the database is up, and the reason names what failed.
 
 One helper runs every case: each source is its real client against a local fault server
 (tests/fakes/local_http.py) answering every request with the fault, beside the demo tenant, with
-short time-outs; the directory is the real Graph client (msgraph-sdk) against the same server."""
+short time-outs; the directory is the real Graph client (msgraph-sdk) against the same server,
+the ticketing systems the real ServiceNow (pysnc, TLS) and JSM (jira) adapters."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import pytest
 from _pytest.mark import ParameterSet
 from pydantic import SecretStr
 
+from api.settings import TicketDeliveryConfig
 from api.storage import Database
 from context.config import (
     GitConfig,
@@ -47,6 +49,8 @@ from tests.api.conftest import PG_SERVER, START, Clock, Deskguard, make_deskguar
 from tests.api.test_verifications import ADMIN_ROLE, genuine_answers
 from tests.fakes.graph_server import FakeGraph
 from tests.fakes.local_http import FakeHTTPServer, Reply
+from tickets.jsm import JSMConfig
+from tickets.servicenow import ServiceNowConfig
 
 SOURCE_TIMEOUT = 0.5
 ACTIONS = ["password_reset", "mfa_reset", "privileged_account"]
@@ -286,6 +290,43 @@ def test_local_git_repositories_failing_escalate(dg: Deskguard, tmp_path: Path, 
         dg, start(dg, "password_reset"), "context source git failed or timed out"
     )
     assert_failed(body, "git")
+
+
+TICKETS = {"servicenow": "INC0010023", "jsm": "ITSD-42"}
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.name)
+@pytest.mark.parametrize("system", sorted(TICKETS))
+def test_the_ticketing_system_failing_the_start_check_escalates(
+    demo_data_dir: Path,
+    tmp_path: Path,
+    serve: Serve,
+    system: str,
+    fault: Fault,
+) -> None:
+    """The ticket a verification names is checked at start (api/ticketing.py); its system
+    failing in any way is "could not confirm", never a 500 and never a check skipped."""
+    url, ca_file = serve(fault, system == "servicenow")
+    settings = settings_for(demo_data_dir).model_copy(
+        update={
+            "database_url": f"sqlite:///{tmp_path / 'tickets.db'}",
+            "tickets": TicketDeliveryConfig(deadline_seconds=SOURCE_TIMEOUT),
+        }
+    )
+    account = {"timeout_seconds": SOURCE_TIMEOUT}
+    if system == "servicenow":
+        settings.servicenow = ServiceNowConfig(
+            instance=url, username="deskguard", password=TOKEN, ca_bundle=ca_file, **account
+        )
+    else:
+        settings.jsm = JSMConfig(url=url, token=TOKEN, **account)
+    dg = make_deskguard(settings, Clock())
+    ticket = {"system": system, "id": TICKETS[system]}
+    response = start(dg, "password_reset", ticket=ticket)
+    body = assert_escalated_and_audited(
+        dg, response, "the ticketing system could not confirm the ticket"
+    )
+    assert dg.truth(body["id"])["ticket"] == ticket  # which system: the one the ticket names
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.name)
