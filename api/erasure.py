@@ -2,7 +2,8 @@
 UPN` deletes the employee's key (api/pseudonyms.py) and every row about them: verifications and
 their ticket notes, grant uses and recoveries, "this wasn't me" links, help-desk locks, alerts,
 risk signals and throttling hits. Audit records stay: they name the employee only by the
-reference the deleted key made, which no one can now tie back to the person.
+reference the deleted key made, and a verification's calling number only as a hash under the same
+key (api/records.py `caller_audit`), which no one can now tie back to the person or the number.
 
 The erasure is itself a record (`privacy.erased`) listing the erased verification ids, written
 before the rows go, so `deskguard audit verify` knows their rows were deleted on purpose (the
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import delete, func, or_, select
@@ -40,8 +42,9 @@ class ErasureSummary(BaseModel):
     verifications: list[str]
     rows: dict[str, int]  # table -> rows deleted
     key_deleted: bool
-    # Audit records written before migration 0003 that still hold the UPN (their keyed hash
-    # covers it; rewriting them would break the chain).
+    # Audit records that still hold the UPN (written before migration 0003) or a calling number
+    # in plain text (verification.started records written before it was kept as a keyed hash):
+    # their keyed hash covers it; rewriting them would break the chain.
     legacy_records: list[int]
 
 
@@ -65,13 +68,21 @@ def _count(session: Session, table: type[Base], where: ColumnElement[bool]) -> i
     return int(session.scalar(select(func.count()).select_from(table).where(where)) or 0)
 
 
+def _plain_number(detail: dict[str, Any]) -> bool:
+    caller = detail.get("caller")
+    return isinstance(caller, dict) and "number" in caller
+
+
 def legacy_records(audit: AuditLog, upn: str, reference: str | None) -> list[int]:
-    """Sequence numbers of records about the employee that name them in plain text."""
+    """Sequence numbers of records about the employee that name them, or their caller's
+    number, in plain text."""
     if reference is None:
         return []
     with audit.db.session() as session:
         rows = session.scalars(select(AuditRow).where(AuditRow.subject == reference))
-        return [r.seq for r in rows if upn in json.dumps(r.detail).lower()]
+        return [
+            r.seq for r in rows if upn in json.dumps(r.detail).lower() or _plain_number(r.detail)
+        ]
 
 
 def erase(audit: AuditLog, employee: str, *, actor: str, reason: str) -> ErasureSummary:

@@ -3,7 +3,7 @@ collection, the audit details, and the validation of submitted answers. Pure fun
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from api.access_log import fields_read
@@ -11,6 +11,7 @@ from api.errors import InvalidInput
 from api.schemas import AnswerIn
 from api.storage import VerificationRow
 from api.verification_record import (
+    CallerRef,
     CollectionRecord,
     EvidenceRef,
     LlmUsage,
@@ -80,7 +81,11 @@ def collection_meta(
     )
 
 
-def start_audit(row: VerificationRow) -> dict[str, Any]:
+def start_audit(row: VerificationRow, hashed: Callable[[str], str]) -> dict[str, Any]:
+    """The `verification.started` detail. `hashed` is the employee's keyed hash
+    (api/pseudonyms.py `hasher`): the calling number goes on the chain only as that hash, so
+    erasure (deleting the key) leaves nothing that ties the record to the number, and nothing to
+    rewrite; while the key exists an auditor can still check a given number against it."""
     return {
         "action": row.action,
         "ticket": row.ticket.model_dump() if row.ticket else None,
@@ -91,6 +96,12 @@ def start_audit(row: VerificationRow) -> dict[str, Any]:
         "fields": fields_read(row.collection.accesses),
         "model_calls": row.question_set.llm_usage.questions.calls,  # engine and attacker check
         "evidence": len(row.collection.evidence),  # how many; references stay off the chain
-        "caller": row.caller.model_dump() if row.caller else None,
+        "caller": caller_audit(row.caller, hashed) if row.caller else None,
         "velocity": row.velocity or [],
     }
+
+
+def caller_audit(caller: CallerRef, hashed: Callable[[str], str]) -> dict[str, str]:
+    """The caller as the audit chain keeps it: the channel, and the number (as counted, digits
+    only) as a keyed hash under the employee's key, never in plain text."""
+    return {"number_ref": hashed(caller.key), "channel": caller.channel}

@@ -126,7 +126,7 @@ class VerificationService:
         )
         row.velocity = velocity_flags(self.rt.policy, facts)
         early = decide_start(self.rt.policy, facts)  # the policy's say before asking
-        entries = [_started(row, actor)]
+        entries = [self._started(row, actor)]
         if early is not None:
             self._finish(row, early, grades=[])
             entries.append(_decided(row, actor))
@@ -202,8 +202,13 @@ class VerificationService:
             created_by=actor,
         )
         self._finish(row, decision, grades=[])
-        self.rt.audit.append_all([_started(row, actor), _decided(row, actor)], verification=row)
+        entries = [self._started(row, actor), _decided(row, actor)]
+        self.rt.audit.append_all(entries, verification=row)
         return row
+
+    def _started(self, row: VerificationRow, actor: str) -> Entry:
+        hashed = self.rt.audit.pseudonyms.hasher(row.employee)  # the calling number's pseudonym
+        return Entry(actor, "verification.started", row.id, start_audit(row, hashed))
 
     async def collect_for(self, upn: str) -> tuple[Employee, Collection]:
         """The employee and their privacy-filtered context, now; 404 when unknown."""
@@ -453,10 +458,6 @@ def attack_check(
         return result.verdict is Verdict.CORRECT
 
     return passes
-
-
-def _started(row: VerificationRow, actor: str) -> Entry:
-    return Entry(actor, "verification.started", row.id, start_audit(row))
 
 
 def _decided(row: VerificationRow, actor: str) -> Entry:

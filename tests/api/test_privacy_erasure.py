@@ -3,6 +3,8 @@ audit records (pseudonymous, now unlinkable) and the chain intact, and touches n
 
 from __future__ import annotations
 
+import json
+
 from api.audit_checks import verify_log
 from api.erasure import erase
 from tests.api.conftest import Deskguard
@@ -77,3 +79,39 @@ def test_a_deleted_row_without_an_erasure_record_is_still_tampering(dg: Deskguar
     report = verify_log(dg.runtime.audit, dg.runtime.checkpoints)
     assert not report.intact
     assert any(vid in p and "row was deleted" in p for p in report.problems)
+
+
+def test_the_calling_number_is_on_the_chain_only_under_the_employees_key(dg: Deskguard) -> None:
+    upn, digits = dg.employee("it_admin"), "3125550199"
+    vid = dg.start(upn, caller={"number": "+1 312 555 0199", "channel": "voip"})["id"]
+    records = dg.runtime.audit.page(verification_id=vid, limit=100)
+    started = next(r for r in records if r.event == "verification.started")
+    assert digits not in json.dumps(started.detail)
+    hashed = dg.runtime.audit.pseudonyms.hasher(upn)
+    assert started.detail["caller"] == {"number_ref": hashed(f"+1{digits}"), "channel": "voip"}
+    other = dg.start(dg.employee("engineer"), caller={"number": "+1 312 555 0199"})["id"]
+    records = dg.runtime.audit.page(verification_id=other, limit=100)
+    first = next(r for r in records if r.event == "verification.started")
+    assert first.detail["caller"]["number_ref"] != started.detail["caller"]["number_ref"]
+
+    summary = erase(dg.runtime.audit, upn, actor="cli:dpo", reason="Art. 17 request DPO-14")
+    assert summary.legacy_records == [] and summary.key_deleted
+    report = verify_log(dg.runtime.audit, dg.runtime.checkpoints)
+    assert report.intact, report.problems
+    audit = json.dumps([r.detail for r in dg.runtime.audit.page(limit=10_000)])
+    assert digits not in audit and upn not in audit
+    assert dg.runtime.audit.pseudonyms.known(upn) is None  # no key: the hash checks nothing
+
+
+def test_erasure_lists_records_that_hold_a_plain_calling_number(dg: Deskguard) -> None:
+    upn = dg.employee("it_admin")
+    dg.start(upn)
+    legacy = dg.runtime.audit.append(
+        actor="deskguard",
+        event="verification.noted",
+        verification_id=None,
+        employee=upn,
+        detail={"caller": {"number": "+1 312 555 0100", "channel": "phone"}},
+    )  # fmt: skip  (as verification.started recorded a caller before it was hashed)
+    summary = erase(dg.runtime.audit, upn, actor="cli:dpo", reason="Art. 17 request DPO-15")
+    assert summary.legacy_records == [legacy.seq]
