@@ -14,6 +14,11 @@ from context.models import Source
 SPARSE_SOURCES = frozenset({Source.SHIFTS, Source.ITSM})
 
 
+def sparse_days(lookback_days: int, sparse_lookback_days: int | None) -> int:
+    """How far back SPARSE_SOURCES are read: their own look-back, never less than the rest's."""
+    return max(lookback_days, sparse_lookback_days or lookback_days)
+
+
 def split_commas(value: Any) -> Any:
     """Environment lists are comma-separated: "a,b" -> ["a", "b"]."""
     if isinstance(value, str):

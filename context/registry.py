@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 
+from context.config import sparse_days
 from context.connectors.base import BuildContext, Connector
 from context.connectors.demo import DemoConnector
 from context.connectors.git import GitConnector
@@ -95,7 +96,7 @@ def build_connectors(
     unknown_lookbacks = sorted(set(lookbacks or {}) - set(REGISTRY))
     if unknown_lookbacks:
         raise ValueError(f"look-back for unknown connector(s) {', '.join(unknown_lookbacks)}")
-    sparse = max(lookback_days, sparse_lookback_days or lookback_days)
+    sparse = sparse_days(lookback_days, sparse_lookback_days)
     own = lookbacks or {}
 
     def context(name: str) -> BuildContext:

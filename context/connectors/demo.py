@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel
 
-from context.config import SPARSE_SOURCES
+from context.config import SPARSE_SOURCES, sparse_days
 from context.connectors.base import (
     AccessRecord,
     BuildContext,
@@ -53,7 +53,7 @@ class DemoConnector:
         # What a fetch reads: the tenant holds org.days of activity, the window is this long
         # (the shift and IT-ticket items, SPARSE_SOURCES, over the sparse look-back).
         self.lookback_days = lookback_days
-        self.sparse_lookback_days = max(lookback_days, sparse_lookback_days or lookback_days)
+        self.sparse_lookback_days = sparse_days(lookback_days, sparse_lookback_days)
 
     @classmethod
     def from_config(cls, config: None, context: BuildContext) -> DemoConnector:
@@ -110,14 +110,10 @@ class DemoConnector:
 class DemoDirectory:
     """The demo tenant's employee directory and public profiles."""
 
-    def __init__(
-        self, org: Organisation, *, lookback_days: int = 7, sparse_lookback_days: int | None = None
-    ) -> None:
+    def __init__(self, org: Organisation, *, lookback_days: int = 7) -> None:
         self.org = org
-        # What a fetch reads: the tenant holds org.days of activity, the window is this long
-        # (the shift and IT-ticket items, SPARSE_SOURCES, over the sparse look-back).
+        # What a fetch reads: the tenant holds org.days of activity, the window is this long.
         self.lookback_days = lookback_days
-        self.sparse_lookback_days = max(lookback_days, sparse_lookback_days or lookback_days)
 
     async def get_employee(self, upn: str) -> Employee | None:
         return self.org.employee(upn)
