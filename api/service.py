@@ -126,7 +126,7 @@ class VerificationService:
         )
         row.velocity = velocity_flags(self.rt.policy, facts)
         early = decide_start(self.rt.policy, facts)  # the policy's say before asking
-        entries = [self._started(row, actor)]
+        entries = [self._started(row, actor, check)]
         if early is not None:
             self._finish(row, early, grades=[])
             entries.append(_decided(row, actor))
@@ -206,12 +206,21 @@ class VerificationService:
         self.rt.audit.append_all(entries, verification=row)
         return row
 
-    def _started(self, row: VerificationRow, actor: str) -> Entry:
+    def _started(self, row: VerificationRow, actor: str, check: TicketCheck | None = None) -> Entry:
         hashed = self.rt.audit.pseudonyms.hasher(row.employee)  # the calling number's pseudonym
-        return Entry(actor, "verification.started", row.id, start_audit(row, hashed))
+        detail = start_audit(row, hashed)
+        failed = check.audit_detail() if check is not None else None
+        if failed is not None:  # why the ticket could not be checked (issue 18)
+            detail["ticket_check"] = failed
+        return Entry(actor, "verification.started", row.id, detail)
 
     async def collect_for(self, upn: str) -> tuple[Employee, Collection]:
         """The employee and their privacy-filtered context, now; 404 when unknown."""
+        employee, collection, _ = await self.collect_scoped_for(upn)
+        return employee, collection
+
+    async def collect_scoped_for(self, upn: str) -> tuple[Employee, Collection, list[str]]:
+        """`collect_for`, plus the sources scope left out for this employee (not called)."""
         employee, directory_error = await self._lookup(upn.strip().lower())
         if directory_error is not None:
             raise Unavailable(f"the employee directory failed ({directory_error}); try again")
@@ -220,8 +229,8 @@ class VerificationService:
         excluded = exclusion(self.rt.settings.scope, employee)
         if excluded is not None:
             raise OutOfScope(f"{excluded}: none of their context is read")
-        collection, _ = await self.scoped_collect(employee, self.rt.clock())
-        return employee, collection
+        collection, out_of_scope = await self.scoped_collect(employee, self.rt.clock())
+        return employee, collection, out_of_scope
 
     async def scoped_collect(
         self, employee: Employee, now: datetime

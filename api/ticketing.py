@@ -42,7 +42,14 @@ class TicketCheck(BaseModel):
 
     outcome: TicketCheckOutcome
     record: TicketRecord | None = None
-    problem: str | None = None
+    problem: str | None = None  # why it could not be checked, non-secret: status or error class
+
+    def audit_detail(self) -> dict[str, str] | None:
+        """What the `verification.started` record keeps of a check that failed (the policy's
+        reason says only that it failed), so security can tell an outage from a refusal."""
+        if self.problem is None:
+            return None
+        return {"outcome": self.outcome, "problem": self.problem}
 
 
 class TicketDesk:
@@ -64,8 +71,9 @@ class TicketDesk:
         try:
             record = await self._in_thread(adapter.lookup, ticket_id)
         except (TicketError, TimeoutError) as exc:
-            log.warning("ticket_check_failed", system=system, error=type(exc).__name__)
-            return TicketCheck(outcome="unreachable", problem=_problem(exc))
+            problem = _problem(exc)
+            log.warning("ticket_check_failed", system=system, problem=problem)
+            return TicketCheck(outcome="unreachable", problem=problem)
         if record is None:
             return TicketCheck(outcome="not_found")
         outcome: TicketCheckOutcome = "matched" if record.raised_for(upn) else "mismatch"
@@ -219,9 +227,11 @@ def note_for(
 
 
 def _problem(exc: BaseException) -> str:
-    return (
-        str(exc) if isinstance(exc, TicketError) else "the ticketing system did not answer in time"
-    )
+    """In words, without secrets: the adapters' TicketError messages name a status code or an
+    error class, never a request, a URL's credentials or a response body."""
+    if not isinstance(exc, TicketError):
+        return "the ticketing system did not answer in time (TimeoutError)"
+    return (str(exc) or type(exc).__name__)[:200]
 
 
 def _public(row: TicketUpdateRow) -> TicketUpdatePublic:

@@ -105,12 +105,13 @@ async def _pull(rt: Runtime, upn: str, access: Access) -> dict[str, Any]:
     from prompts.llm import metered
 
     with metered() as usage:
-        _, collection = await VerificationService(rt).collect_for(upn)
+        _, collection, out_of_scope = await VerificationService(rt).collect_scoped_for(upn)
     record_read(
         rt.audit, access, collection, command="context pull", shown="items",
         model_calls=usage.calls,
     )  # fmt: skip
-    return collection.model_dump(mode="json")
+    # As `context employees` lists them: the sources scope left out, not called (issue 14).
+    return {**collection.model_dump(mode="json"), "out_of_scope_sources": out_of_scope}
 
 
 @app.command("pull")
@@ -130,6 +131,8 @@ def pull(
         return
     for item in result["items"]:
         print(f"{item['when']}  {item['source']:<8} {item['title']}")
+    if result["out_of_scope_sources"]:
+        print(f"not read (scope): {', '.join(result['out_of_scope_sources'])}")
 
 
 @app.command("sources")

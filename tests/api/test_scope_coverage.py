@@ -135,3 +135,27 @@ def test_the_cli_shows_exclusions_and_left_out_sources(demo_data_dir: Path) -> N
     assert "excluded: this employee is excluded" in lines[CISO]
     assert "not read (scope): demo" in lines[ENGINEER]
     assert "not read" not in lines[IT_ADMIN] and "excluded" not in lines[IT_ADMIN]
+
+
+def test_context_pull_lists_the_sources_scope_left_out(demo_data_dir: Path) -> None:
+    env = {
+        **os.environ,
+        "DESKGUARD_DATA_DIR": str(demo_data_dir),
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        "DESKGUARD_SCOPE__SOURCES_BY_DEPARTMENT": '{"Engineering": ["git"]}',
+    }
+
+    def pull(upn: str, *args: str) -> str:
+        done = subprocess.run(
+            [*DESKGUARD, "context", "pull", "--employee", upn, *args],
+            capture_output=True, text=True, env=env, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    engineer = json.loads(pull(ENGINEER, "--json"))
+    assert engineer["out_of_scope_sources"] == ["demo"] and engineer["items"] == []
+    admin = json.loads(pull(IT_ADMIN, "--json"))
+    assert admin["out_of_scope_sources"] == [] and admin["items"]  # same key as the coverage rows
+    assert "not read (scope): demo" in pull(ENGINEER)
+    assert "not read" not in pull(IT_ADMIN)

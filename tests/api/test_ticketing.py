@@ -196,3 +196,29 @@ def test_cli_retry_reports_counts(demo_data_dir: Path) -> None:
 
     done = run_cli(demo_data_dir, "tickets", "retry")
     assert json.loads(done.stdout) == {"ticket_updates": {}}
+
+
+def test_why_the_ticket_could_not_be_checked_is_on_the_audit_record(
+    desk: Deskguard, sn: FakeServiceNow
+) -> None:
+    sn.down = True  # every request answered 503
+    started = desk.start(desk.employee("it_admin"), ticket=ticket())
+    assert started["decision"] == "escalate"
+    records = desk.client.get(
+        "/v1/audit", params={"verification_id": started["id"]}, headers=desk.keys["auditor"]
+    ).json()["records"]
+    [record] = [r for r in records if r["event"] == "verification.started"]
+    check = record["detail"]["ticket_check"]
+    assert check["outcome"] == "unreachable"
+    assert check["problem"].startswith("ServiceNow request failed (")  # the error class, named
+    assert sn.password not in str(record) and sn.username not in str(record)
+    # the policy's reason for the agent and the security view is unchanged (policy language)
+    assert "the ticketing system could not confirm the ticket (fail closed)" in started["reasons"]
+
+
+def test_a_checked_ticket_adds_nothing_to_the_audit_record(desk: Deskguard) -> None:
+    started = desk.start(desk.employee("it_admin"), ticket=ticket())
+    records = desk.client.get(
+        "/v1/audit", params={"verification_id": started["id"]}, headers=desk.keys["auditor"]
+    ).json()["records"]
+    assert all("ticket_check" not in r["detail"] for r in records)
