@@ -43,6 +43,7 @@ class Workplace:
     def __init__(self, org: Organisation) -> None:
         self.org = org
         self.by_upn = {e.upn: e for e in org.employees}
+        self._accessed: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
     @cached_property
     def reports(self) -> dict[str, list[str]]:
@@ -63,35 +64,43 @@ class Workplace:
         if me.role in FRONTLINE_ROLES:
             return [
                 e.upn
-                for e in self.org.employees
-                if e.upn != upn and e.role in FRONTLINE_ROLES and e.department == me.department
+                for e in self.members[me.department]
+                if e.upn != upn and e.role in FRONTLINE_ROLES
             ]
         near = [me.manager] if me.manager else []
         near += self.reports.get(me.manager, []) if me.manager else []
         near += self.reports.get(upn, [])
         return [u for u in dict.fromkeys(near) if u != upn and u in self.by_upn]
 
-    def department(self, upn: str) -> list[str]:
-        dept = self.by_upn[upn].department
-        return [e.upn for e in self.org.employees if e.department == dept]
-
     @cached_property
-    def _access(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-        """Department -> (Jira projects, repositories) its members work in."""
-        projects: dict[str, set[str]] = defaultdict(set)
-        repos: dict[str, set[str]] = defaultdict(set)
+    def members(self) -> dict[str, list[Employee]]:
+        """Department -> its members, in directory order."""
+        out: dict[str, list[Employee]] = defaultdict(list)
         for e in self.org.employees:
-            for item in self.org.items(e.upn):
-                if project := item.identifiers.get("project"):
-                    projects[e.department].add(project)
-                if repo := item.identifiers.get("repository"):
-                    repos[e.department].add(repo)
-        depts = {e.department for e in self.org.employees}
-        return {d: (frozenset(projects[d]), frozenset(repos[d])) for d in depts}
+            out[e.department].append(e)
+        return out
+
+    def department(self, upn: str) -> list[str]:
+        return [e.upn for e in self.members[self.by_upn[upn].department]]
+
+    def _access(self, department: str) -> tuple[frozenset[str], frozenset[str]]:
+        """(Jira projects, repositories) the department's members work in: read from their
+        records once, and only for a department asked about."""
+        if department not in self._accessed:
+            projects: set[str] = set()
+            repos: set[str] = set()
+            for e in self.members.get(department, []):
+                for item in self.org.items(e.upn):
+                    if project := item.identifiers.get("project"):
+                        projects.add(project)
+                    if repo := item.identifiers.get("repository"):
+                        repos.add(repo)
+            self._accessed[department] = (frozenset(projects), frozenset(repos))
+        return self._accessed[department]
 
     def readable(self, department: str, item: ContextItem) -> bool:
         """Can an account of `department` read this Jira or git record?"""
-        projects, repos = self._access[department]
+        projects, repos = self._access(department)
         if item.source == Source.JIRA:
             return item.identifiers.get("project") in projects
         if item.source == Source.GIT:

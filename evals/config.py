@@ -46,15 +46,16 @@ class EvalConfig(BaseModel):
     # the file, so secrets such as DESKGUARD_LLM__API_KEY stay out of it.
     environment: bool = False
 
-    def build_settings(self, data_dir: Path) -> Settings:
-        """Settings for this configuration, with its own data directory and SQLite file."""
+    def build_settings(self, data_dir: Path, *, database_url: str | None = None) -> Settings:
+        """Settings for this configuration, with its own data directory and database (by
+        default a SQLite file there; the runner passes an in-memory one)."""
         values: dict[str, Any] = dict(self.settings)
         questions = dict(values.pop("questions", {}) or {})
         questions.update(engine=self.questions_engine, count=self.question_count)
         values.update(
             questions=questions,
             data_dir=data_dir,
-            database_url=f"sqlite:///{data_dir / 'eval.db'}",
+            database_url=database_url or f"sqlite:///{data_dir / 'eval.db'}",
             connectors=["demo"],
             # One simulated agent calls about every employee at one instant: the eval measures
             # decisions, so start limits are off and counts stay in its own database.

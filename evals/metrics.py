@@ -1,16 +1,16 @@
-"""Metrics from recorded trials: pass rates with Wilson 95% intervals, per role and per attacker
-level, plus question quality (leaks, grounding), cost (model calls, tokens) and latency."""
+"""Metrics from the tallies of a run (evals/tally.py): pass rates with Wilson 95% intervals,
+per role and per attacker level, plus question quality (leaks, grounding), cost (model calls,
+tokens) and latency."""
 
 from __future__ import annotations
 
 import math
 import statistics
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
-from evals.runner import GENUINE
-from evals.trials import ConfigRun, Trial
+from evals.tally import CallerTally
+from evals.trials import GENUINE, ConfigRun
 from vocabulary.roles import RoleFamily, family_of
 
 Z95 = 1.959964
@@ -27,9 +27,11 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
     return (round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4))
 
 
-def rate(trials: Sequence[Trial], decision: str = "allow") -> dict[str, Any]:
-    hits = sum(1 for t in trials if t.decision == decision)
-    n = len(trials)
+def rate(tally: CallerTally, decision: str = "allow") -> dict[str, Any]:
+    return _rate(tally.count(decision), tally.n)
+
+
+def _rate(hits: int, n: int) -> dict[str, Any]:
     return {
         "rate": round(hits / n, 4) if n else 0.0,
         "n": n,
@@ -38,69 +40,68 @@ def rate(trials: Sequence[Trial], decision: str = "allow") -> dict[str, Any]:
     }
 
 
-def outcome(trials: Sequence[Trial]) -> dict[str, Any]:
+def outcome(tally: CallerTally) -> dict[str, Any]:
     """Pass (allow), escalation and deny rates of one population."""
     return {
-        "pass": rate(trials),
-        "escalate": rate(trials, "escalate"),
-        "deny": rate(trials, "deny"),
-        "early_escalations": sum(1 for t in trials if t.early),
+        "pass": rate(tally),
+        "escalate": rate(tally, "escalate"),
+        "deny": rate(tally, "deny"),
+        "early_escalations": tally.early,
     }
 
 
-def leaks(trial: Trial) -> list[str]:
-    """Ids of asked questions whose text contains their own expected answer (or a variant)."""
-    out = []
-    for q in trial.questions:
-        text = str(q["text"]).lower()
-        answers = [str(q["expected"]), *q.get("variants", [])]
-        if any(len(a) >= 3 and a.lower() in text for a in answers):
-            out.append(str(q["id"]))
+def combined(tallies: Iterable[CallerTally]) -> CallerTally:
+    """Every population of a run as one (for run-wide question and cost figures)."""
+    out = CallerTally(caller="*")
+    for tally in tallies:
+        out.merge(tally)
     return out
 
 
-def question_quality(trials: Sequence[Trial]) -> dict[str, Any]:
-    asked = [t for t in trials if t.questions]
-    questions = sum(len(t.questions) for t in asked)
-    dropped = Counter(str(d.get("check")) for t in trials for d in t.dropped)
-    topics = Counter(str(q.get("topic")) for t in trials for q in t.questions)
+def question_quality(tally: CallerTally) -> dict[str, Any]:
+    asked = tally.asked_trials
     return {
-        "questions_per_verification": round(questions / len(asked), 2) if asked else 0.0,
-        "questions_asked": questions,
-        "leaked_questions": sum(len(leaks(t)) for t in trials),
-        "grounding_failures": sum(len(t.ungrounded) for t in trials),
-        "dropped_by_check": dict(sorted(dropped.items())),
-        "topics": dict(topics.most_common()),
+        "questions_per_verification": round(tally.questions / asked, 2) if asked else 0.0,
+        "questions_asked": tally.questions,
+        "leaked_questions": tally.leaked,
+        "grounding_failures": tally.ungrounded,
+        "dropped_by_check": dict(sorted(tally.dropped.items())),
+        "topics": dict(tally.topics.most_common()),
     }
 
 
-def cost(trials: Sequence[Trial]) -> dict[str, Any]:
-    n = len(trials) or 1
-    latencies = sorted(t.latency_s * 1000 for t in trials) or [0.0]
+def cost(tally: CallerTally) -> dict[str, Any]:
+    n = tally.n or 1
+    latencies = sorted(tally.latencies_ms) or [0.0]
     p95 = latencies[min(len(latencies) - 1, math.ceil(0.95 * len(latencies)) - 1)]
     return {
-        "model_calls_per_verification": round(sum(t.model_calls for t in trials) / n, 2),
-        "tokens_per_verification": round(sum(t.tokens for t in trials) / n, 1),
+        "model_calls_per_verification": round(tally.model_calls / n, 2),
+        "tokens_per_verification": round(tally.tokens / n, 1),
         "latency_ms": {"p50": round(statistics.median(latencies), 1), "p95": round(p95, 1)},
     }
 
 
-def by_role(trials: Sequence[Trial]) -> dict[str, dict[str, Any]]:
+def by_role(tally: CallerTally) -> dict[str, dict[str, Any]]:
     """Per role: the pass rate entry plus the escalation rate."""
     out: dict[str, dict[str, Any]] = {}
-    for role in sorted({t.role for t in trials}):
-        mine = [t for t in trials if t.role == role]
-        out[role] = {**rate(mine), "escalation_rate": rate(mine, "escalate")["rate"]}
+    for role in sorted(tally.roles):
+        counts = tally.roles[role]
+        n = sum(counts.values())
+        escalated = _rate(counts.get("escalate", 0), n)["rate"]
+        out[role] = {**_rate(counts.get("allow", 0), n), "escalation_rate": escalated}
     return out
 
 
-def by_family(trials: Sequence[Trial]) -> dict[str, dict[str, Any]]:
+def by_family(tally: CallerTally) -> dict[str, dict[str, Any]]:
     """Per role family (frontline / office / IT, vocabulary/roles.py): pass and escalation."""
     out: dict[str, dict[str, Any]] = {}
     for family in RoleFamily:
-        mine = [t for t in trials if family_of(t.role) is family]
-        if mine:
-            out[family.value] = {**rate(mine), "escalation_rate": rate(mine, "escalate")["rate"]}
+        mine = [c for role, c in tally.roles.items() if family_of(role) is family]
+        n = sum(sum(c.values()) for c in mine)
+        if n:
+            allowed = sum(c.get("allow", 0) for c in mine)
+            escalated = _rate(sum(c.get("escalate", 0) for c in mine), n)["rate"]
+            out[family.value] = {**_rate(allowed, n), "escalation_rate": escalated}
     return out
 
 
@@ -109,26 +110,26 @@ def guess_rates(run: ConfigRun, by: str = "kind") -> dict[str, dict[str, Any]]:
     each kind (or `by="topic"`: each topic) of question right: correct counts 1, partial half.
     The Wilson upper bound is the conservative value for the policy's `guess_probability` and
     `topic_guess_probability` (grading/policies/)."""
-    tally: dict[str, list[float]] = {}
-    for trial in run.trials:
-        if trial.caller in (GENUINE, "injection"):
+    tally: dict[str, tuple[float, int]] = {}
+    for caller, t in run.tallies.items():
+        if caller in (GENUINE, "injection"):
             continue
-        keys = {str(q["id"]): str(q.get(by) or "text") for q in trial.questions}
-        for grade in trial.grades:
-            credit = {"correct": 1.0, "partial": 0.5}.get(str(grade["verdict"]), 0.0)
-            tally.setdefault(keys.get(str(grade["id"]), "text"), []).append(credit)
+        for key, (credit, n) in t.guesses.get(by, {}).items():
+            had, seen = tally.get(key, (0.0, 0))
+            tally[key] = (had + credit, seen + n)
     out = {}
-    for key, credits in sorted(tally.items()):
-        hits, n = sum(credits), len(credits)
+    for key, (hits, n) in sorted(tally.items()):
         out[key] = {"n": n, "rate": round(hits / n, 4), "upper95": wilson(round(hits), n)[1]}
     return out
 
 
 def summarise(run: ConfigRun) -> dict[str, Any]:
     """The metrics of one configuration; the `--json` keys are stable for scripts."""
-    genuine = run.by_caller(GENUINE)
+    genuine = run.tallies.get(GENUINE) or CallerTally(caller=GENUINE)
     levels = [c for c in run.callers if c != GENUINE]
-    per_level = {lvl: outcome(run.by_caller(lvl)) for lvl in levels}
+    per_level = {lvl: outcome(run.tallies[lvl]) for lvl in levels}
+    everyone = combined(run.tallies.values())
+    injection = run.tallies.get("injection")
     return {
         "engine": run.engine,
         "policy": run.policy.id,
@@ -139,21 +140,16 @@ def summarise(run: ConfigRun) -> dict[str, Any]:
         "attackers": per_level,
         "per_role": {
             GENUINE: by_role(genuine),
-            **{lvl: by_role(run.by_caller(lvl)) for lvl in levels},
+            **{lvl: by_role(run.tallies[lvl]) for lvl in levels},
         },
         "per_family": {
             GENUINE: by_family(genuine),
-            **{lvl: by_family(run.by_caller(lvl)) for lvl in levels},
+            **{lvl: by_family(run.tallies[lvl]) for lvl in levels},
         },
-        "questions": question_quality(run.trials),
+        "questions": question_quality(everyone),
         "attacker_guess_rate_by_kind": guess_rates(run),
         "attacker_guess_rate_by_topic": guess_rates(run, by="topic"),
-        "cost": cost(run.trials),
-        "planted_ticket_asked": sum(
-            1
-            for t in run.by_caller("injection")
-            for q in t.questions
-            if any(str(e).startswith("planted-") for e in q.get("evidence", []))
-        ),
+        "cost": cost(everyone),
+        "planted_ticket_asked": injection.planted if injection else 0,
         "skipped_levels": dict(run.skipped),
     }

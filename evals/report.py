@@ -13,9 +13,8 @@ from evals.document import Block, Code, Heading, Image, Para, Table, to_html, to
 from evals.memory import MemoryModel
 from evals.metrics import wilson
 from evals.plot import plot_tradeoff
-from evals.runner import GENUINE
 from evals.sweep import SweepPoint, count_sweep, sweep
-from evals.trials import ConfigRun
+from evals.trials import GENUINE, ConfigRun
 
 PLOT = "tradeoff.png"
 OSINT_NOTE = (

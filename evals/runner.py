@@ -2,14 +2,20 @@
 
 Every configuration runs on the same organisation, at the same instant, with the same callers
 (the genuine caller's answers are seeded by employee and question). Each caller kind gets its own
-database so one population's denials never count as another's failed attempts.
+database so one population's denials never count as another's failed attempts: an in-memory
+SQLite database with the service's schema, one per caller kind and part of the organisation, so
+that parts run in any process (evals/pool.py). Each trial is folded into its caller's tally
+(evals/tally.py) and dropped.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import os
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,14 +41,21 @@ from evals.injection import PlantingConnector
 from evals.memory import GenuineCaller
 from evals.prior import PriorAttacker
 from evals.stuffer import StufferAttacker
-from evals.trials import ConfigRun, Trial
+from evals.sweep import SweepPolicies
+from evals.tally import CallerTally
+from evals.trials import GENUINE, Trial
+from grading.policy import Policy
 from questions.checks import grounded
 
 EVAL_NOW = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)  # a Wednesday, 11:30 in Chicago
-GENUINE = "genuine"
 MAX_RESPONSE = 1000
+_STORES = itertools.count()
 
 Advance = Callable[[], None]
+OnTrial = Callable[[Trial], None]
+Caller = GenuineCaller | AttackerCaller
+
+__all__ = ["EVAL_NOW", "GENUINE", "ConfigRunner", "OrgSpec", "make_org", "memory_store"]
 
 
 def make_org(
@@ -51,14 +64,42 @@ def make_org(
     return build_org(seed=seed, now=now, size=employees, mix=mix)
 
 
+@dataclass(frozen=True)
+class OrgSpec:
+    """What builds the synthetic organisation: each worker process builds its own from it."""
+
+    employees: int
+    seed: int
+    mix: str = "default"
+    now: datetime = EVAL_NOW
+
+    def build(self) -> Organisation:
+        return make_org(self.employees, self.seed, self.now, mix=self.mix)
+
+
+def memory_store() -> str:
+    """A database URL of its own: SQLite in this process's memory, shared by its connections
+    (any thread), gone when the last one closes."""
+    name = f"deskguard-eval-{os.getpid()}-{next(_STORES)}"
+    return f"sqlite:///file:{name}?mode=memory&cache=shared&uri=true"
+
+
 class ConfigRunner:
-    """Runs one configuration over every employee for the genuine caller and each level."""
+    """Runs one configuration over employees for the genuine caller and each level."""
 
     def __init__(self, config: EvalConfig, org: Organisation, work_dir: Path, *, seed: int) -> None:
         self.config, self.org, self.seed = config, org, seed
         self.dir = work_dir / config.name
-        self.settings = config.build_settings(self.dir)
+        self.settings = config.build_settings(self.dir, database_url=memory_store())
         self.base = build_runtime(self.settings, clock=lambda: org.now, org=org)
+        self.skipped: dict[str, str] = {}  # level -> why it was not run (set by callers())
+        self.sweep = SweepPolicies.build(
+            self.base.policy, config.action, self.settings.questions.count
+        )
+
+    @property
+    def policy(self) -> Policy:
+        return self.base.policy
 
     def attackers(self) -> tuple[list[AttackerCaller], dict[str, str]]:
         skipped: dict[str, str] = {}
@@ -79,37 +120,49 @@ class ConfigRunner:
         out += [colleague, PriorAttacker(self.org, colleague.prior), StufferAttacker(colleague)]
         return out, skipped
 
+    def callers(self) -> tuple[list[tuple[str, Caller]], dict[str, str]]:
+        """Every caller kind in the order of the serial run, and the levels skipped."""
+        attackers, self.skipped = self.attackers()
+        callers: list[tuple[str, Caller]] = [(GENUINE, GenuineCaller(seed=self.seed))]
+        return callers + [(a.level, a) for a in attackers], self.skipped
+
     def runtime_for(self, caller: str) -> Runtime:
-        db = Database(f"sqlite:///{self.dir / caller}.db").upgrade()
+        db = Database(memory_store()).upgrade()
         rt = dataclasses.replace(self.base, db=db)
         if caller == "injection":
             rt = dataclasses.replace(rt, connectors=[PlantingConnector(c) for c in rt.connectors])
         return rt
 
-    async def run(self, advance: Advance = lambda: None) -> ConfigRun:
-        attackers, skipped = self.attackers()
-        genuine = GenuineCaller(seed=self.seed)
-        trials: list[Trial] = []
-        callers: list[tuple[str, GenuineCaller | AttackerCaller]] = [(GENUINE, genuine)]
-        callers += [(a.level, a) for a in attackers]
-        for name, caller in callers:
-            service = VerificationService(self.runtime_for(name))
-            for employee in self.org.employees:
-                trials.append(await self.call(service, name, caller, employee))
+    async def run(
+        self,
+        employees: Sequence[int],
+        advance: Advance = lambda: None,
+        on_trial: OnTrial | None = None,
+    ) -> dict[str, CallerTally]:
+        """Every caller kind against `employees` (indices into the directory): their tallies."""
+        callers, _ = self.callers()
+        tallies: dict[str, CallerTally] = {}
+        for index, (name, caller) in enumerate(callers):
+            runtime = self.runtime_for(name)
+            service, tally = VerificationService(runtime), CallerTally(caller=name)
+            for at in employees:
+                trial = await self.call(service, name, caller, self.org.employees[at])
+                tally.add(trial, (index, at), self.sweep, attacker=name != GENUINE)
+                if on_trial is not None:
+                    on_trial(trial)
                 advance()
-        return ConfigRun(
-            config=self.config,
-            trials=trials,
-            skipped=skipped,
-            policy=self.base.policy,
-            engine=self.base.engine.name,
-        )
+            runtime.db.engine.dispose()
+            tallies[name] = tally
+        return tallies
+
+    def close(self) -> None:
+        self.base.db.engine.dispose()
 
     async def call(
         self,
         service: VerificationService,
         name: str,
-        caller: GenuineCaller | AttackerCaller,
+        caller: Caller,
         employee: Employee,
     ) -> Trial:
         started = time.perf_counter()
@@ -142,9 +195,7 @@ class ConfigRunner:
         return out
 
 
-async def _answers(
-    caller: GenuineCaller | AttackerCaller, row: VerificationRow, employee: Employee
-) -> dict[str, str]:
+async def _answers(caller: Caller, row: VerificationRow, employee: Employee) -> dict[str, str]:
     if isinstance(caller, GenuineCaller):  # stands for the employee's own memory
         return {
             q.id: caller.answer(
@@ -190,26 +241,12 @@ def _trial(
     )
 
 
-async def run_all(
-    configs: Sequence[EvalConfig],
-    org: Organisation,
-    work_dir: Path,
-    *,
-    seed: int,
-    advance: Advance = lambda: None,
-) -> list[ConfigRun]:
-    runs = []
-    for config in configs:
-        runs.append(await ConfigRunner(config, org, work_dir, seed=seed).run(advance))
-    return runs
-
-
-def total_calls(configs: Sequence[EvalConfig], org: Organisation) -> int:
+def total_calls(configs: Sequence[EvalConfig], employees: int) -> int:
     """How many calls run_all will make (for the progress bar), llm_osint counted when set."""
     total = 0
     for config in configs:
         levels = [lvl for lvl in LEVELS if lvl != "llm_osint" or _has_model(config)]
-        total += (1 + len(levels)) * len(org.employees)
+        total += (1 + len(levels)) * employees
     return total
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from api.service import asked_question
-from evals.runner import GENUINE
-from evals.trials import ConfigRun, Trial
+from evals.trials import GENUINE, ConfigRun, Trial
 from grading.models import DecisionOutcome, Grade
 from grading.policy import DecisionInput, Policy, decide
 from questions.models import Question
@@ -47,28 +46,64 @@ def relaxed(policy: Policy, action: str, threshold: float) -> Policy:
     )
 
 
-def redecide(trial: Trial, policy: Policy) -> bool:
-    """Would this trial be allowed under `policy`? Early decisions never are."""
-    if trial.early:
-        return False
-    facts = DecisionInput(
+def _facts(trial: Trial) -> DecisionInput:
+    return DecisionInput(
         action=trial.action,
         grades=[Grade.model_validate(g) for g in trial.grades],
         questions_asked=len(trial.questions),
         asked=[asked_question(Question.model_validate(q)) for q in trial.questions],
     )
-    decision = decide(policy, facts)
-    return decision.decision == DecisionOutcome.ALLOW
 
 
-def _allowed(trials: list[Trial], policy: Policy) -> tuple[int, int]:
-    return sum(redecide(t, policy) for t in trials), len(trials)
+def redecide(trial: Trial, policy: Policy) -> bool:
+    """Would this trial be allowed under `policy`? Early decisions never are."""
+    if trial.early:
+        return False
+    return decide(policy, _facts(trial)).decision == DecisionOutcome.ALLOW
 
 
-def _point(run: ConfigRun, threshold: float, policy: Policy) -> SweepPoint:
-    callers = run.callers
-    counts = {c: _allowed(run.by_caller(c), policy) for c in callers}
+@dataclass(frozen=True)
+class SweepPolicies:
+    """Every policy a trial is re-decided under, fixed before the run so each trial is
+    re-decided once, where it was recorded, and then dropped: the threshold sweep, and every
+    (min_correct, max_incorrect) for up to `max_questions` questions."""
 
+    thresholds: tuple[float, ...]
+    by_threshold: tuple[Policy, ...]
+    by_counts: dict[tuple[int, int], Policy]
+    max_questions: int
+
+    @classmethod
+    def build(cls, policy: Policy, action: str, max_questions: int) -> SweepPolicies:
+        grid = {
+            (need, wrong): with_counts(policy, action, need, wrong)
+            for need in range(1, max_questions + 1)
+            for wrong in range(0, max_questions - need + 1)
+        }
+        curve = tuple(relaxed(policy, action, t) for t in THRESHOLDS)
+        return cls(THRESHOLDS, curve, grid, max_questions)
+
+
+def redecide_all(
+    trial: Trial, sweep: SweepPolicies
+) -> tuple[list[int], dict[tuple[int, int], int]]:
+    """1 or 0 per threshold, and per (min_correct, max_incorrect): allowed under each policy."""
+    if len(trial.questions) > sweep.max_questions:
+        raise ValueError(
+            f"{len(trial.questions)} questions asked; the sweep covers {sweep.max_questions}"
+        )
+    if trial.early:
+        return [0] * len(sweep.by_threshold), dict.fromkeys(sweep.by_counts, 0)
+    facts = _facts(trial)
+
+    def allowed(policy: Policy) -> int:
+        return int(decide(policy, facts).decision == DecisionOutcome.ALLOW)
+
+    by_counts = {key: allowed(p) for key, p in sweep.by_counts.items()}
+    return [allowed(p) for p in sweep.by_threshold], by_counts
+
+
+def _point(run: ConfigRun, threshold: float, counts: dict[str, tuple[int, int]]) -> SweepPoint:
     def share(caller: str) -> float:
         allowed, n = counts[caller]
         return round(allowed / n, 4) if n else 0.0
@@ -76,13 +111,17 @@ def _point(run: ConfigRun, threshold: float, policy: Policy) -> SweepPoint:
     return SweepPoint(
         threshold=threshold,
         genuine=share(GENUINE) if GENUINE in counts else 0.0,
-        attackers={c: share(c) for c in callers if c != GENUINE},
+        attackers={c: share(c) for c in run.callers if c != GENUINE},
         counts=counts,
     )
 
 
-def sweep(run: ConfigRun, thresholds: tuple[float, ...] = THRESHOLDS) -> list[SweepPoint]:
-    return [_point(run, t, relaxed(run.policy, run.config.action, t)) for t in thresholds]
+def sweep(run: ConfigRun) -> list[SweepPoint]:
+    """The mean-score threshold sweep, from the run's tallies."""
+    return [
+        _point(run, t, {c: (tally.thresholds[i], tally.n) for c, tally in run.tallies.items()})
+        for i, t in enumerate(THRESHOLDS)
+    ]
 
 
 @dataclass(frozen=True)
@@ -104,11 +143,11 @@ def with_counts(policy: Policy, action: str, min_correct: int, max_incorrect: in
 def count_sweep(run: ConfigRun) -> list[RulePoint]:
     """Every (min_correct, max_incorrect) for the questions asked, the rest of the policy as
     configured: how many answers must be right and how many may be wrong."""
-    asked = max((len(t.questions) for t in run.trials), default=0)
-    action, rules = run.config.action, run.policy.actions[run.config.action]
+    asked = max((t.max_asked for t in run.tallies.values()), default=0)
+    rules = run.policy.actions[run.config.action]
     out = []
     for need in range(max(1, asked // 2), asked + 1):
         for wrong in range(0, asked - need + 1):
-            policy = with_counts(run.policy, action, need, wrong)
-            out.append(RulePoint(need, wrong, _point(run, rules.min_score, policy)))
+            counts = {c: (t.counts[(need, wrong)], t.n) for c, t in run.tallies.items()}
+            out.append(RulePoint(need, wrong, _point(run, rules.min_score, counts)))
     return out

@@ -1,13 +1,18 @@
-"""What one simulated call recorded, and one configuration's run: the raw material of metrics."""
+"""What one simulated call recorded, and one configuration's run: the tallies metrics read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evals.config import EvalConfig
 from grading.policy import Policy
+
+if TYPE_CHECKING:
+    from evals.tally import CallerTally
+
+GENUINE = "genuine"
 
 
 @dataclass
@@ -38,15 +43,14 @@ class Trial:
 
 @dataclass
 class ConfigRun:
+    """One configuration's run: a tally per caller kind, in the order the callers ran."""
+
     config: EvalConfig
-    trials: list[Trial]
+    tallies: dict[str, CallerTally]
     policy: Policy
     engine: str
     skipped: dict[str, str] = field(default_factory=dict)  # level -> why it was not run
 
-    def by_caller(self, caller: str) -> list[Trial]:
-        return [t for t in self.trials if t.caller == caller]
-
     @property
     def callers(self) -> list[str]:
-        return list(dict.fromkeys(t.caller for t in self.trials))
+        return list(self.tallies)

@@ -4,6 +4,7 @@ write a Markdown and HTML report with a trade-off plot, and optionally gate on t
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -15,10 +16,12 @@ from api.cli.common import run
 from api.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from context.demo import Organisation
     from evals.config import EvalConfig
     from evals.report import Evaluation
+    from evals.runner import OrgSpec
     from evals.trials import ConfigRun
+
+MAX_WORKERS = 64
 
 
 def eval_command(
@@ -39,12 +42,18 @@ def eval_command(
     write_baseline: bool = typer.Option(
         False, "--write-baseline", help="Record these results as the new baseline file."
     ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        help="Worker processes for the simulated calls (default: the number of cores); "
+        "the numbers are the same for any count.",
+    ),
 ) -> None:
     """Measure genuine and attacker pass rates for one or more configurations."""
     from evals.config import EvalConfigError, load_configs
     from evals.gate import BASELINE, baseline_from, check_gate, load_baseline
     from evals.report import Evaluation, summaries_of, write_report
-    from evals.runner import make_org
+    from evals.runner import OrgSpec
 
     try:
         configs = load_configs(config)
@@ -57,11 +66,12 @@ def eval_command(
         raise InvalidInput(f"unknown --mix {mix!r}; known: default, retail")
     if gate and mix != "default":
         raise InvalidInput("--gate compares with the baseline, measured on the default mix")
-    org = make_org(employees, seed, mix=mix)
+    processes = _workers(workers)
+    spec = OrgSpec(employees, seed, mix)
     with tempfile.TemporaryDirectory(prefix="deskguard-eval-") as work:
-        runs = _run_with_progress(configs, org, Path(work), seed)
+        runs = _run_with_progress(configs, spec, Path(work), seed, processes)
     summaries = summaries_of(runs)
-    ev = Evaluation(runs, summaries, employees, seed, org.now.isoformat())
+    ev = Evaluation(runs, summaries, employees, seed, spec.now.isoformat())
     if gate:
         ev.gate = check_gate(
             summaries, load_baseline(baseline_path), employees=employees, seed=seed
@@ -83,18 +93,37 @@ def eval_command(
         raise SystemExit(1)
 
 
+def _workers(workers: int | None) -> int:
+    """--workers, or the number of cores; a count out of range is a usage error."""
+    if workers is None:
+        return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+    if not 1 <= workers <= MAX_WORKERS:
+        raise InvalidInput(f"--workers must be between 1 and {MAX_WORKERS}, got {workers}")
+    return workers
+
+
 def _run_with_progress(
-    configs: list[EvalConfig], org: Organisation, work: Path, seed: int
+    configs: list[EvalConfig], spec: OrgSpec, work: Path, seed: int, workers: int
 ) -> list[ConfigRun]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from evals.runner import run_all, total_calls
+    from evals.pool import run_all
+    from evals.runner import total_calls
 
     columns = (TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("calls", total=total_calls(configs, org))
-        return run(run_all(configs, org, work, seed=seed, advance=lambda: progress.advance(task)))
+        task = progress.add_task("calls", total=total_calls(configs, spec.employees))
+        return run(
+            run_all(
+                configs,
+                spec,
+                work,
+                seed=seed,
+                workers=workers,
+                advance=lambda: progress.advance(task),
+            )
+        )
 
 
 def _print_result(ev: Evaluation, paths: list[Path], json_out: bool) -> None:
