@@ -16,7 +16,7 @@ from api.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from api.storage import ApiKeyRow, Database
 
 if TYPE_CHECKING:
-    from api.oidc import OIDCVerifier
+    from api.oidc import OIDCIdentity, OIDCVerifier
 
 KEY_PREFIX = "dg_"
 MAX_NAME = 40  # the audit's actor is "<name> [<key id>]" within 64 characters
@@ -146,7 +146,11 @@ def authenticate(
 
 
 def _from_token(oidc: OIDCVerifier, token: str) -> Principal:
-    identity = oidc.verify(token)
+    return principal_for(oidc.verify(token))
+
+
+def principal_for(identity: OIDCIdentity) -> Principal:
+    """An IdP identity as a principal: API bearer tokens and the console's ID tokens alike."""
     roles = [Role(r) for r in identity.roles if r in set(Role)]
     if not roles:
         raise Forbidden("the token carries no deskguard role; ask for one in the identity provider")

@@ -26,21 +26,38 @@ log = structlog.get_logger("deskguard.auth")
 def get_principal(
     request: Request, runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
 ) -> Principal:
-    """A failed authentication is logged and counted per client address; too many get 429.
-    The address is the one RequestContext resolved (behind DESKGUARD_TRUSTED_PROXIES, the
-    forwarded client's), never read from the socket or the headers here."""
+    return authenticate_from(request, runtime, authorization)
+
+
+def authenticate_from(
+    request: Request, runtime: Runtime, authorization: str | None, *, tokens: bool = True
+) -> Principal:
+    """The caller's principal (API requests and the console's key sign-in alike; `tokens=False`
+    takes keys only). A failed authentication is logged and counted per client address; too
+    many get 429 before anything is looked at. The address is the one RequestContext resolved
+    (behind DESKGUARD_TRUSTED_PROXIES, the forwarded client's), never read from the socket or
+    the headers here."""
     client: str = request.state.client
-    throttle = runtime.throttle()
-    throttle.refuse_if_locked_out(client)
+    runtime.throttle().refuse_if_locked_out(client)
     try:
-        return authenticate(runtime.db, authorization, oidc=runtime.oidc)
+        return authenticate(runtime.db, authorization, oidc=runtime.oidc if tokens else None)
     except (Unauthorized, Forbidden) as exc:
         reason = "missing" if not authorization else exc.code
-        AUTH_FAILURES.labels(reason=reason).inc()
-        log.warning("authentication_failed", client=client, reason=reason, detail=exc.message)
-        if authorization:  # a presented credential that failed: what a guesser does
-            throttle.authentication_failed(client)
+        # a presented credential that failed: what a guesser does
+        failed_authentication(
+            request, reason=reason, detail=exc.message, presented=bool(authorization)
+        )
         raise
+
+
+def failed_authentication(request: Request, *, reason: str, detail: str, presented: bool) -> None:
+    """One home for a failed sign-in's trace (API, console key, console IdP): a log line and a
+    metric; `presented` (a credential was shown and refused) also counts against the address."""
+    client: str = request.state.client
+    AUTH_FAILURES.labels(reason=reason).inc()
+    log.warning("authentication_failed", client=client, reason=reason, detail=detail)
+    if presented:
+        request.app.state.runtime.throttle().authentication_failed(client)
 
 
 def get_service(runtime: RuntimeDep) -> VerificationService:

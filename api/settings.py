@@ -88,11 +88,24 @@ class LimitSettings(BaseModel):
 
 
 class OIDCSettings(BaseModel):
-    """Bearer tokens from the company IdP (optional). The role comes from `roles_claim`: a value
-    `<role_prefix><role>` (e.g. deskguard.helpdesk) in that claim (a string or a list)."""
+    """The company IdP (optional): bearer tokens for the API (with `audience`) and the console's
+    "Sign in with <display_name>" (with `client_id`: Authorization Code flow with PKCE). The
+    role comes from `roles_claim`, in bearer and ID tokens alike: a value `<role_prefix><role>`
+    (e.g. deskguard.helpdesk) in that claim (a string or a list)."""
 
     issuer: str | None = None  # e.g. https://login.microsoftonline.com/<tenant>/v2.0
     audience: str | None = None  # the `aud` deskguard's app registration is issued for
+    # The console's sign-in: the client (app registration) id, the ID token's `aud`.
+    client_id: str | None = None
+    client_secret: SecretStr | None = None  # none: a public client (PKCE alone binds the code)
+    token_auth: Literal["client_secret_basic", "client_secret_post"] = "client_secret_basic"
+    # Registered at the IdP; default: <this server as the browser reached it>/console/oidc/callback
+    # (set it behind a proxy that changes the scheme, host or path).
+    redirect_uri: str | None = None
+    scopes: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["openid", "profile", "email"]
+    )
+    display_name: str = Field(default="your company account", min_length=1, max_length=60)
     roles_claim: str = "roles"
     role_prefix: str = "deskguard."
     algorithms: Annotated[list[str], NoDecode] = Field(
@@ -103,9 +116,28 @@ class OIDCSettings(BaseModel):
 
     _split = field_validator("algorithms", mode="before")(split_commas)
 
+    @field_validator("scopes", mode="before")
+    @classmethod
+    def _split_scopes(cls, value: object) -> object:
+        """ "openid profile email" or "openid,profile,email"."""
+        return value.replace(",", " ").split() if isinstance(value, str) else value
+
+    @field_validator("scopes")
+    @classmethod
+    def _openid_scope(cls, scopes: list[str]) -> list[str]:
+        if "openid" not in scopes:
+            raise ValueError("the scopes must include openid (no ID token without it)")
+        return scopes
+
     @property
     def configured(self) -> bool:
+        """IdP bearer tokens are accepted by the API."""
         return bool(self.issuer and self.audience)
+
+    @property
+    def console_configured(self) -> bool:
+        """The console offers "Sign in with <display_name>"."""
+        return bool(self.issuer and self.client_id)
 
 
 class Settings(BaseSettings):

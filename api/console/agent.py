@@ -21,6 +21,7 @@ from api.console.session import (
     StatusReader,
     Verifier,
     end_session,
+    home_for,
     sign_in_with_key,
 )
 from api.console.wording import action_words, outcome, ticket_line
@@ -35,15 +36,9 @@ router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schem
 DONT_KNOW = "I don't know"  # what the grader hears when the agent presses "caller doesn't know"
 
 
-def _home_for(principal: SignedIn) -> str:
-    if principal.can(Permission.VERIFY):
-        return "/console/start"
-    return "/console/security" if principal.can(Permission.PREVIEW) else "/console/audit"
-
-
 @router.get("")
 async def home(principal: SignedIn) -> Response:
-    return see_other(_home_for(principal))
+    return see_other(home_for(principal))
 
 
 @router.get("/sign-in")
@@ -57,7 +52,7 @@ async def sign_in(
 ) -> Response:
     if not key.strip():
         return render(request, "sign_in.html", status=422, message="paste your API key")
-    return see_other(_home_for(sign_in_with_key(request, runtime, key)))
+    return see_other(home_for(sign_in_with_key(request, runtime, key)))
 
 
 @router.post("/sign-out")

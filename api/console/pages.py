@@ -44,6 +44,7 @@ TITLES = {
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     console = request.app.state.console
     context.setdefault("principal", None)
+    context.setdefault("idp", console.idp.name if console.idp else None)
     response = templates.TemplateResponse(
         request,
         template,

@@ -10,16 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from joserfc import jwt
 from joserfc.jwk import ECKey
 
 from api.auth import create_key, list_keys, revoke_key
 from api.settings import LimitSettings, OIDCSettings
 from tests.api.conftest import Clock, Deskguard, make_deskguard, settings_for
 from tests.api.test_verifications import ADMIN_ROLE
-from tests.fakes.local_http import FakeHTTPServer, Reply, Request
-
-AUDIENCE = "api://deskguard"
+from tests.fakes.oidc_issuer import AUDIENCE, FakeIssuer
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -77,49 +74,11 @@ def test_keys_commands_create_list_and_revoke(tmp_path: Path) -> None:
     assert '"revoked_at":null' not in after.output
 
 
-class FakeIssuer:
-    """An OIDC issuer on 127.0.0.1: discovery document and JWKS, with rotating EC keys."""
-
-    def __init__(self) -> None:
-        self.keys = [ECKey.generate_key("P-256", parameters={"kid": "k1"})]
-        self.server = FakeHTTPServer(self.route)
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    def route(self, request: Request) -> Reply:
-        if request.path == "/.well-known/openid-configuration":
-            return Reply(200, {"issuer": self.url, "jwks_uri": f"{self.url}/keys"})
-        if request.path == "/keys":
-            return Reply(200, {"keys": [k.as_dict(private=False) for k in self.keys]})
-        return Reply(404, {"error": "not_found"})
-
-    def rotate(self, kid: str) -> None:
-        self.keys.append(ECKey.generate_key("P-256", parameters={"kid": kid}))
-
-    def token(self, key: ECKey | None = None, **claims: Any) -> str:
-        key = key or self.keys[-1]
-        now = int(time.time())
-        body = {
-            "iss": self.url,
-            "aud": AUDIENCE,
-            "sub": "00u1agent",
-            "preferred_username": "pat.agent@corp.example",
-            "roles": ["deskguard.helpdesk"],
-            "iat": now,
-            "exp": now + 300,
-            **claims,
-        }
-        return jwt.encode({"alg": "ES256", "kid": key.kid}, body, key)
-
-
 @pytest.fixture
 def issuer() -> Iterator[FakeIssuer]:
-    fake = FakeIssuer()
-    fake.server.start()
+    fake = FakeIssuer().start()
     yield fake
-    fake.server.stop()
+    fake.stop()
 
 
 @pytest.fixture

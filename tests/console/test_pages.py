@@ -85,12 +85,47 @@ def test_session_cookie_is_strict_httponly_and_holds_no_key(dg: Deskguard) -> No
     assert session["key_id"] and session["csrf"] != token  # a new session at sign-in
 
 
+def test_an_idp_token_at_the_key_sign_in_is_refused_in_words(dg: Deskguard) -> None:
+    client = browser(dg)
+    response = client.post("/console/sign-in", data={"key": "eyJhbGciOi.x.y", "csrf": csrf(client)})
+    assert response.status_code == 401 and "not an identity provider token" in response.text
+
+
 def test_wrong_key_is_refused_in_words(dg: Deskguard) -> None:
     client = browser(dg)
     response = client.post("/console/sign-in", data={"key": "dg_nope", "csrf": csrf(client)})
     assert response.status_code == 401
     assert "Unknown or revoked API key" in response.text
     assert "Traceback" not in response.text
+
+
+def test_wrong_keys_at_sign_in_are_throttled_per_address(  # lost in 79725ae, restored
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    from api.settings import LimitSettings
+
+    settings = settings_for(demo_dir).model_copy(
+        update={
+            "database_url": f"sqlite:///{tmp_path / 'throttle.db'}",
+            "limits": LimitSettings(auth_failures_per_client=2, auth_window_seconds=60),
+        }
+    )
+    dg = make_deskguard(settings, Clock())
+    client = browser(dg)
+    statuses = [
+        client.post("/console/sign-in", data={"key": f"dg_guess{n}", "csrf": csrf(client)})
+        for n in range(3)
+    ]
+    assert [r.status_code for r in statuses] == [401, 401, 429]
+    good = client.post(
+        "/console/sign-in", data={"key": key_of(dg, "helpdesk"), "csrf": csrf(client)}
+    )
+    assert good.status_code == 429  # this address is locked out until the window passes
+    dg.clock.advance(61)
+    signed = client.post(
+        "/console/sign-in", data={"key": key_of(dg, "helpdesk"), "csrf": csrf(client)}
+    )
+    assert signed.status_code == 200
 
 
 @pytest.mark.parametrize(

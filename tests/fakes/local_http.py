@@ -42,6 +42,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     raw: bytes | None = None  # sent as-is in place of `body` (a truncated or non-JSON answer)
+    content_type: str = "application/json"
 
 
 Route = Callable[[Request], Reply]
@@ -126,7 +127,7 @@ class FakeHTTPServer:
                 try:
                     self.send_response(reply.status)
                     if data:  # a 204 carries no Content-Type, like the real services
-                        self.send_header("Content-Type", "application/json")
+                        self.send_header("Content-Type", reply.content_type)
                     self.send_header("Content-Length", str(len(data)))
                     for key, value in reply.headers.items():
                         self.send_header(key, value)
