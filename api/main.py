@@ -18,6 +18,7 @@ from api.console import install as install_console
 from api.errors import DeskguardError, RateLimited
 from api.metrics import HTTP_ERRORS
 from api.middleware import BodyLimit, RequestContext
+from api.offload import size_threads
 from api.retention import purge_forever, purge_logged
 from api.routes import audit, grants, ops, privacy, recovery, signals, verifications
 from api.runtime import Runtime
@@ -35,8 +36,9 @@ def error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Background work while serving: delivering ticket notes that could not be written, and
-    the retention purge."""
+    the retention purge. Storage calls run in worker threads bounded by the connection pool."""
     runtime: Runtime = app.state.runtime
+    size_threads(runtime.db)  # storage calls' worker threads: one per pooled connection
     privacy = runtime.settings.privacy
     await asyncio.to_thread(purge_logged, runtime.audit, privacy.retention_hours)
     every = privacy.purge_every_seconds

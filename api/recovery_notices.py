@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from api.offload import in_thread
 from api.recovery_schemas import DeliveryPublic
 from api.recovery_store import DisputeRow, token_digest
 from api.recovery_wiring import RecoveryKit
@@ -35,7 +36,8 @@ class Notices:
                 return []
             return await self.send(row, kinds[decision], what=what)
         except Exception as exc:  # the decision stands; the failure is audited
-            self.rt.audit.append(
+            await in_thread(
+                self.rt.audit.append,
                 actor="deskguard",
                 event="notification.failed",
                 verification_id=row.id,
@@ -67,7 +69,8 @@ class Notices:
             recipients.append(Recipient(kind=RecipientKind.MANAGER, address=employee.manager))
         deliveries = await self.kit.notifier.notify(notice, recipients)
         failed = [d for d in deliveries if not d.ok]
-        self.rt.audit.append(  # one commit: the record and the link's row
+        await in_thread(
+            self.rt.audit.append,  # one commit: the record and the link's row
             actor="deskguard",
             event="notification.failed" if failed else "notification.sent",
             verification_id=row.id,
@@ -99,7 +102,8 @@ class Notices:
         try:
             return await self.kit.contacts.personal(upn)
         except RecoveryError as exc:
-            self.rt.audit.append(
+            await in_thread(
+                self.rt.audit.append,
                 actor="deskguard",
                 event="notification.failed",
                 verification_id=None,

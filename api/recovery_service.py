@@ -10,6 +10,7 @@ from datetime import datetime
 import structlog
 
 from api.errors import InvalidInput, NotFound
+from api.offload import in_thread
 from api.recovery_errors import AlreadyUsed, ProviderFailed, RecoveryLocked
 from api.recovery_grant import check_grant, use_grant
 from api.recovery_notices import Notices
@@ -32,6 +33,23 @@ class RecoveryService:
     async def recover(
         self, verification_id: str, body: RecoveryCreate, *, actor: str
     ) -> RecoveryPublic:
+        """The checks and the claim in a worker thread (storage), the provider call on the
+        loop, the outcome saved in a worker thread again."""
+        prepared = await in_thread(self._prepare, verification_id, body, actor=actor)
+        if isinstance(prepared, RecoveryPublic):
+            return prepared
+        row, record, request = prepared
+        assert self.kit.executor is not None
+        try:
+            outcome = await self.kit.executor.execute(request)
+        except RecoveryError as exc:
+            await in_thread(self._failed, record, exc, actor)
+            raise ProviderFailed(_failure_message(exc)) from None
+        return await self._done(row, record, outcome, actor)
+
+    def _prepare(
+        self, verification_id: str, body: RecoveryCreate, *, actor: str
+    ) -> RecoveryPublic | tuple[VerificationRow, RecoveryRow, RecoveryRequest]:
         row = self._verification(verification_id)
         executor = self.kit.executor
         if executor is None:
@@ -58,12 +76,7 @@ class RecoveryService:
             revoke_sessions=self.kit.settings.revoke_sessions,
             reference=row.id,
         )
-        try:
-            outcome = await executor.execute(request)
-        except RecoveryError as exc:
-            self._failed(record, exc, actor)
-            raise ProviderFailed(_failure_message(exc)) from None
-        return await self._done(row, record, outcome, actor)
+        return row, record, request
 
     def _record(
         self, row: VerificationRow, action: RecoveryAction, *, grant_id: str, actor: str,
@@ -135,13 +148,7 @@ class RecoveryService:
             "secret": secret.model_dump(mode="json", exclude={"value"}) if secret else None,
         }
         record.undo = outcome.undo
-        self.kit.store.save(record)
-        self.rt.audit.append(
-            actor=actor,
-            event="recovery.performed",
-            verification_id=row.id,
-            detail={"recovery_id": record.id, **record.result} | {"summary": outcome.summary()},
-        )
+        await in_thread(self._performed, row, record, outcome, actor)
         deliveries = await self.notices.send(row, NoticeKind.RECOVERY, what=_what(outcome))
         return RecoveryPublic(
             id=record.id,
@@ -162,6 +169,17 @@ class RecoveryService:
             else None,
             notified=deliveries,
             message=_done_message(outcome),
+        )
+
+    def _performed(
+        self, row: VerificationRow, record: RecoveryRow, outcome: RecoveryOutcome, actor: str
+    ) -> None:
+        self.kit.store.save(record)
+        self.rt.audit.append(
+            actor=actor,
+            event="recovery.performed",
+            verification_id=row.id,
+            detail={"recovery_id": record.id, **record.result} | {"summary": outcome.summary()},
         )
 
 

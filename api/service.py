@@ -16,6 +16,7 @@ import structlog
 from api.audit import Entry
 from api.errors import Conflict, Gone, InvalidInput, NotFound, OutOfScope, Unavailable
 from api.metrics import DECISIONS, MODEL_CALLS, SOURCE_FAILURES, timed
+from api.offload import in_thread
 from api.records import collection_meta, set_meta, start_audit, validate_answers
 from api.runtime import Runtime
 from api.schemas import AnswersSubmit, VerificationCreate
@@ -67,7 +68,8 @@ class VerificationService:
             known = ", ".join(sorted(self.rt.policy.actions))
             raise InvalidInput(f"unknown action {body.action!r}; known actions: {known}")
         ticket = ticket_key((body.ticket.system, body.ticket.id) if body.ticket else None)
-        velocity = self.rt.throttle().start(  # one write: every limit and velocity count
+        velocity = await in_thread(  # one write: every limit and velocity count
+            self.rt.throttle().start,
             employee=body.employee,
             ticket=ticket,
             caller=body.caller.key if body.caller else None,
@@ -76,15 +78,15 @@ class VerificationService:
         )
         employee, directory_error = await self._lookup(body.employee)
         if directory_error is not None:
-            return self._directory_failed(body, directory_error, actor=actor)
+            return await in_thread(self._directory_failed, body, directory_error, actor=actor)
         if employee is None:
             raise NotFound(f"no employee {body.employee!r} in the directory")
         excluded = exclusion(self.rt.settings.scope, employee)
         if excluded is not None:  # escalated before any source is read: scope leaves out all
             left_out = [c.name for c in self.rt.connectors]
             decision = fail_closed(self.rt.policy, excluded)
-            return self._unread(body, decision, actor=actor, out_of_scope=left_out)
-        signal = self._signal(body, employee.upn)
+            return await in_thread(self._unread, body, decision, actor=actor, out_of_scope=left_out)
+        signal = await in_thread(self._signal, body, employee.upn)
         ref = body.ticket
         check = await self.rt.tickets.check(
             ref.system if ref else None, ref.id if ref else None, employee.upn
@@ -94,8 +96,8 @@ class VerificationService:
             collection, out_of_scope = await self.scoped_collect(employee, now)
         for failed in collection.degraded_sources:
             SOURCE_FAILURES.labels(connector=failed).inc()
+        recent = await in_thread(self._recent, employee.upn, now)
         with timed("generate"), metered() as usage:  # engine and attacker check alike
-            recent = self._recent(employee.upn, now)
             qset = await self._questions(employee, collection, recent)
         MODEL_CALLS.labels(purpose="questions").inc(usage.calls)
         row = VerificationRow(
@@ -126,16 +128,22 @@ class VerificationService:
         )
         row.velocity = velocity_flags(self.rt.policy, facts)
         early = decide_start(self.rt.policy, facts)  # the policy's say before asking
+        note = await in_thread(self._save_start, row, early, check, actor)
+        await self.rt.tickets.deliver(note)
+        return row
+
+    def _save_start(
+        self, row: VerificationRow, early: Decision | None, check: TicketCheck, actor: str
+    ) -> list[Base]:
+        """One commit: the row, its audit records (started, and decided when the policy decided
+        before asking), what it asks about, the ticket's outbox row (returned, to deliver)."""
         entries = [self._started(row, actor, check)]
         if early is not None:
             self._finish(row, early, grades=[])
             entries.append(_decided(row, actor))
         note = self._ticket_note(row, check, actor)
-        # One commit: the row, its audit records (started, and decided when the policy decided
-        # before asking), what it asks about, the ticket's outbox row.
         self.rt.audit.append_all(entries, verification=row, also=[*row.asked_facts(), *note])
-        await self.rt.tickets.deliver(note)
-        return row
+        return note
 
     def _ticket_note(self, row: VerificationRow, check: TicketCheck, actor: str) -> list[Base]:
         """The ticket's work note as an outbox row (none without a linked ticket), saved with
@@ -251,7 +259,7 @@ class VerificationService:
     async def preview(self, upn: str) -> tuple[QuestionSet, Collection]:
         """A question set with expected answers (security-team tool); nothing is stored."""
         employee, collection = await self.collect_for(upn)
-        recent = self._recent(employee.upn, collection.window_end)
+        recent = await in_thread(self._recent, employee.upn, collection.window_end)
         return await self._questions(employee, collection, recent), collection
 
     async def engine_request(self, upn: str) -> tuple[EngineRequest, Collection]:
@@ -310,31 +318,43 @@ class VerificationService:
     async def submit(
         self, verification_id: str, body: AnswersSubmit, *, actor: str
     ) -> VerificationRow:
-        row = self._load(verification_id)
+        row = await in_thread(self._load, verification_id)
         questions = row.questions
         answers = validate_answers(body.answers, questions)
-        now = self.rt.clock()
-        if row.status != "pending":
-            raise Conflict("this verification has already been answered; start a new one")
-        if row.expires_at <= now or not self.rt.db.claim_for_grading(row.id, now):
-            fresh = self._load(verification_id)
-            if fresh.status == "pending":
-                raise Gone("this verification expired; start a new one")
-            raise Conflict("this verification has already been answered; start a new one")
+        await in_thread(self._claim, row)
         with timed("grade"), metered() as usage:  # the judge
             grades = await self._grade_all(row, questions, answers)
         MODEL_CALLS.labels(purpose="grading").inc(usage.calls)
         meta = row.question_set
         llm_usage = meta.llm_usage.model_copy(update={"grading": ModelUsage.of(usage)})
         row.question_set = meta.model_copy(update={"llm_usage": llm_usage})
+        attempts = await in_thread(self._recent, row.employee, row.created_at)
         with timed("decide"):
-            decision = self._decide(row, questions, grades)
-        self._finish(row, decision, grades=grades)
-        note = self._ticket_note(row, self.rt.tickets.target_of(row.id), actor)
-        # One commit (the claim above was the other): the row, its decision record, the note.
-        self.rt.audit.append_all([_decided(row, actor)], verification=row, also=note)
+            decision = self._decide(row, questions, grades, attempts=attempts.failures + 1)
+        note = await in_thread(self._save_decision, row, decision, grades, actor)
         await self.rt.tickets.deliver(note)
         return row
+
+    def _claim(self, row: VerificationRow) -> None:
+        """Move the row pending -> grading: exactly one submission wins (409/410 otherwise)."""
+        now = self.rt.clock()
+        if row.status != "pending":
+            raise Conflict("this verification has already been answered; start a new one")
+        if row.expires_at <= now or not self.rt.db.claim_for_grading(row.id, now):
+            fresh = self._load(row.id)
+            if fresh.status == "pending":
+                raise Gone("this verification expired; start a new one")
+            raise Conflict("this verification has already been answered; start a new one")
+
+    def _save_decision(
+        self, row: VerificationRow, decision: Decision, grades: Sequence[Grade], actor: str
+    ) -> list[Base]:
+        """One commit (the claim was the other): the row, its decision record, the ticket's
+        note (returned, to deliver)."""
+        self._finish(row, decision, grades=grades)
+        note = self._ticket_note(row, self.rt.tickets.target_of(row.id), actor)
+        self.rt.audit.append_all([_decided(row, actor)], verification=row, also=note)
+        return note
 
     async def _grade_all(
         self, row: VerificationRow, questions: Sequence[Question], answers: dict[str, str]
@@ -394,7 +414,12 @@ class VerificationService:
             return grader_failure(request, type(exc).__name__)
 
     def _decide(
-        self, row: VerificationRow, questions: Sequence[Question], grades: Sequence[Grade]
+        self,
+        row: VerificationRow,
+        questions: Sequence[Question],
+        grades: Sequence[Grade],
+        *,
+        attempts: int,
     ) -> Decision:
         facts = DecisionInput(
             action=row.action,
@@ -403,7 +428,7 @@ class VerificationService:
             asked=[asked_question(q) for q in questions],
             signal=row.signal,
             degraded_sources=row.collection.degraded_sources,
-            attempts=self._recent(row.employee, row.created_at).failures + 1,
+            attempts=attempts,
         )
         try:
             return decide(self.rt.policy, facts)

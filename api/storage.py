@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    event,
     func,
     select,
     update,
@@ -280,19 +281,43 @@ class SignalRow(Base):
     created_by: Mapped[str] = mapped_column(String(64))
 
 
+# The connection pool of each process (SQLAlchemy's defaults, named): the worker threads that
+# run storage calls are bounded by their sum (api/offload.py), one connection each.
+POOL_SIZE, POOL_OVERFLOW = 5, 10
+
+
+def _write_ahead_log(connection: Any, _: Any) -> None:
+    """SQLite in WAL mode: readers never wait for a writer, and several processes (`serve
+    --workers N`) share the file. The mode is kept in the file; setting it again is a no-op."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
 class Database:
     """Engine plus session factory. The schema comes from the Alembic migrations (`upgrade`).
-    `hide_parameters`: a database error must never print the bound values (expected answers)."""
+    `hide_parameters`: a database error must never print the bound values (expected answers).
+    A file SQLite database runs in WAL mode."""
 
     def __init__(self, url: str) -> None:
-        args = {"check_same_thread": False} if url.startswith("sqlite") else {}
-        local_file = not url.startswith(("sqlite:///file:", "sqlite:///:memory:"))
-        if url.startswith("sqlite:///") and local_file:
+        sqlite = url.startswith("sqlite")
+        args = {"check_same_thread": False} if sqlite else {}
+        memory = ("sqlite:///file:", "sqlite:///:memory:")
+        local_file = url.startswith("sqlite:///") and not url.startswith(memory)
+        if local_file:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(
-            url, connect_args=args, pool_pre_ping=True, hide_parameters=True
+        pool = (
+            {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+            if not sqlite or local_file
+            else {}
         )
+        self.engine: Engine = create_engine(
+            url, connect_args=args, pool_pre_ping=True, hide_parameters=True, **pool
+        )
+        if local_file:
+            event.listen(self.engine, "connect", _write_ahead_log)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.capacity = POOL_SIZE + POOL_OVERFLOW  # connections, so worker threads
 
     def upgrade(self) -> Database:
         """Brings the schema to the head revision (idempotent); returns self."""

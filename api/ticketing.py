@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from api.audit import AuditLog
+from api.offload import in_thread
 from api.schemas import TicketUpdatePublic
 from api.settings import TicketDeliveryConfig
 from api.storage import Base, Database, TicketUpdateRow, VerificationRow
@@ -101,7 +102,8 @@ class TicketDesk:
         """Try the saved outbox rows `queue` made now; a failure is retried later."""
         for update in queued:
             if isinstance(update, TicketUpdateRow):
-                await self._deliver(self._latest(update.verification_id, update.stage))
+                latest = await in_thread(self._latest, update.verification_id, update.stage)
+                await self._deliver(latest)
 
     def target_of(self, verification_id: str) -> TicketCheck:
         """The ticket a verification wrote to at start (for the decision's note)."""
@@ -126,15 +128,12 @@ class TicketDesk:
 
     async def retry_pending(self, *, now: datetime) -> dict[str, int]:
         """Deliver every pending write once more; returns counts by resulting status."""
-        with self.db.session() as session:
-            pending = session.scalars(
-                select(TicketUpdateRow).where(TicketUpdateRow.status == "pending")
-            ).all()
+        pending = await in_thread(self._pending)
         counts: dict[str, int] = {}
         for update in pending:
             if update.created_at < now - timedelta(days=7):
                 update.status = "failed"  # a week late is no use to the agent
-                self.db.save(update)
+                await in_thread(self.db.save, update)
             else:
                 await self._deliver(update)
             counts[update.status] = counts.get(update.status, 0) + 1
@@ -156,8 +155,9 @@ class TicketDesk:
             if update.attempts >= self.config.max_attempts:
                 update.status = "failed"
             WRITES.labels(system=update.system, outcome="error").inc()
-            self.db.save(update)
-            self.audit.append(
+            await in_thread(self.db.save, update)
+            await in_thread(
+                self.audit.append,
                 actor="deskguard",
                 event="ticket.write_failed",
                 verification_id=update.verification_id,
@@ -173,7 +173,13 @@ class TicketDesk:
             return
         update.status, update.sent_at, update.last_error = "sent", note.at, None
         WRITES.labels(system=update.system, outcome="sent").inc()
-        self.db.save(update)
+        await in_thread(self.db.save, update)
+
+    def _pending(self) -> Sequence[TicketUpdateRow]:
+        with self.db.session() as session:
+            return session.scalars(
+                select(TicketUpdateRow).where(TicketUpdateRow.status == "pending")
+            ).all()
 
     def _latest(self, verification_id: str, stage: str) -> TicketUpdateRow | None:
         with self.db.session() as session:

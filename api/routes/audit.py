@@ -23,7 +23,7 @@ def _after(cursor: str | None) -> int:
 
 
 @router.get("", response_model=AuditPage)
-async def read_audit(
+def read_audit(
     principal: CanAudit,
     runtime: RuntimeDep,
     cursor: str | None = None,
@@ -65,7 +65,7 @@ async def read_audit(
 
 
 @router.post("/checkpoints", response_model=CheckpointPublic)
-async def create_checkpoint(principal: CanAudit, runtime: RuntimeDep) -> CheckpointPublic:
+def create_checkpoint(principal: CanAudit, runtime: RuntimeDep) -> CheckpointPublic:
     """Sign the chain's current head; keep the token outside the database (e.g. in a ticket or
     a write-once bucket) and check it later with `deskguard audit verify --checkpoint FILE`."""
     token = runtime.checkpoints.create(runtime.audit)

@@ -14,13 +14,13 @@ router = APIRouter(tags=["grants"])
 
 
 @router.get("/.well-known/jwks.json")
-async def jwks(runtime: RuntimeDep) -> dict[str, list[dict[str, Any]]]:
+def jwks(runtime: RuntimeDep) -> dict[str, list[dict[str, Any]]]:
     """Public Ed25519 keys of every grant that may still be live (no key needed)."""
     return runtime.grants.jwks()
 
 
 @router.post("/v1/receipts/verify", response_model=ReceiptVerdict)
-async def verify_receipt(
+def verify_receipt(
     body: ReceiptCheck, principal: CanReadStatus, runtime: RuntimeDep
 ) -> ReceiptVerdict:
     """Is this receipt authentic, unexpired and for this employee, action and ticket?"""

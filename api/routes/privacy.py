@@ -14,7 +14,7 @@ Upn = Annotated[str, Path(min_length=3, max_length=320, pattern=r"^[^@\s/]+@[^@\
 
 
 @router.get("/employees/{upn}/report", response_model=EmployeeReport)
-async def employee_report(upn: Upn, principal: CanAudit, runtime: RuntimeDep) -> EmployeeReport:
+def employee_report(upn: Upn, principal: CanAudit, runtime: RuntimeDep) -> EmployeeReport:
     """Every read of the employee's context and every verification (when, by whom, why, which
     sources and fields, model calls) and what is still kept. The request is audited."""
     return build_report(

@@ -46,7 +46,7 @@ async def run_recovery(
 
 
 @router.get("/v1/alerts", response_model=AlertsPublic)
-async def list_alerts(principal: CanPreview, runtime: RuntimeDep, limit: int = 100) -> AlertsPublic:
+def list_alerts(principal: CanPreview, runtime: RuntimeDep, limit: int = 100) -> AlertsPublic:
     """Resets that bypassed deskguard, and disputed verifications (newest first)."""
     rows = recovery_kit(runtime).store.alerts(limit=max(1, min(limit, 500)))
     return AlertsPublic(
@@ -72,7 +72,7 @@ def _page(body: str, status: int = 200) -> HTMLResponse:
 
 
 @router.get("/v1/disputes/{token}", response_class=HTMLResponse, include_in_schema=False)
-async def dispute_page(token: str, runtime: RuntimeDep) -> HTMLResponse:
+def dispute_page(token: str, runtime: RuntimeDep) -> HTMLResponse:
     """The page only: opening the link changes nothing (mail scanners open links)."""
     try:
         Disputes(runtime, recovery_kit(runtime)).pending(token)

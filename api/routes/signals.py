@@ -20,9 +20,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=SignalPublic, responses=RESPONSES
 )
-async def post_signal(
-    body: SignalCreate, principal: CanPostSignal, runtime: RuntimeDep
-) -> SignalPublic:
+def post_signal(body: SignalCreate, principal: CanPostSignal, runtime: RuntimeDep) -> SignalPublic:
     """Record a risk score for the ticket or call it names; a verification started for that
     ticket or call within the signal's lifetime uses it instead of anything the agent sends."""
     ticket = (body.ticket.system, body.ticket.id) if body.ticket else None

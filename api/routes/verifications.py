@@ -56,7 +56,7 @@ async def submit_answers(
     response_model=VerificationDetail | VerificationPublic,
     responses=RESPONSES,
 )
-async def read_verification(
+def read_verification(
     verification_id: str, principal: CanReadStatus, service: ServiceDep
 ) -> VerificationPublic:
     """Status for the help desk; questions, grades and evidence for security and audit roles."""
