@@ -28,31 +28,36 @@ def demo() -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8080, min=1, max=65535, help="Port."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        help="Worker processes sharing the port (uvicorn); each has its own database pool.",
+    ),
     no_migrate: bool = typer.Option(
         False, "--no-migrate", help="Do not upgrade the database schema at start."
     ),
 ) -> None:
     """Start the HTTP API (on the demo tenant unless DESKGUARD_CONNECTORS says otherwise)."""
-    import uvicorn
-
     from api.logging import configure_logging
     from api.main import create_app
     from api.runtime import build_runtime
+    from api.serving import WORKER_APP, run_uvicorn
     from api.settings import get_settings
 
     settings = get_settings()
     configure_logging(settings.log_level, json_logs=settings.log_format == "json")
+    # Built here whatever the number of workers: the schema is upgraded once, and a bad
+    # setting fails now; several workers then build their own (api/serving.py).
     app = create_app(build_runtime(settings, migrate=not no_migrate))
+    each = f"{workers} workers" if workers > 1 else "1 worker"
     print(
-        f"deskguard on http://{host}:{port} (connectors: {','.join(settings.connectors)}); "
+        f"deskguard on http://{host}:{port} ({each}; connectors: {','.join(settings.connectors)}); "
         f"create a key with: deskguard keys create --role helpdesk",
         file=sys.stderr,
     )
     print(f"help-desk console: http://{host}:{port}/console", file=sys.stderr, flush=True)
-    # uvicorn's own loggers go through ours (JSON); the access line is api/middleware.py's.
-    # proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 whatever
-    # DESKGUARD_TRUSTED_PROXIES says (api/client_address.py is the one home of that rule).
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, proxy_headers=False)
+    run_uvicorn(app if workers == 1 else WORKER_APP, host=host, port=port, workers=workers)
 
 
 def grade(
