@@ -1,25 +1,36 @@
-"""Two `deskguard serve` replicas on one PostgreSQL database under concurrent verification flows.
+"""Verification flows against `deskguard serve` with 1 and 2 workers at 1, 8 and 32 concurrent
+clients, over a large synthetic organisation.
 
-    .venv/bin/python -m bench.api_load [--flows 50] [--seconds 60] [--max-flows 5000]
+    .venv/bin/python -m bench.api_load [--database postgresql|sqlite] [--seconds 20]
+        [--employees 3000] [--workers 1,2] [--concurrency 1,8,32] [--baseline DIR]
 
-Loopback only: a fresh database on the PostgreSQL server at 127.0.0.1:5432 (dropped at the
-end), two servers on 127.0.0.1 sharing it and the data directory (so the same signing keys).
-Each flow starts a verification on one replica, reads the expected answers with a security key,
-then submits the genuine answers to BOTH replicas at once: exactly one submission must be
-graded (200), the other refused (409). Bounded by --seconds and --max-flows.
+Loopback only. Each run (workers x concurrency) gets a fresh database (on the PostgreSQL server
+at 127.0.0.1:5432, dropped after; or a SQLite file in WAL mode) and a fresh data directory, and
+a server (bench/synthetic_tenant.py: `deskguard serve`'s app over `build_org(seed, now, size)`,
+the organisation `deskguard eval` uses) with the start limits per employee and per agent off
+(one help-desk key runs every flow). Every flow takes the next employee of a shuffled roster,
+so no employee is asked twice in a run and the 24 h rotation never thins a set: the flows that
+do not reach questions are those the policy escalates at start (too little context).
 
-Prints flows/s and p50/p95 per step with os.cpu_count(), then the checks: 0 errors, the audit
-chain intact, every verification graded exactly once, and a start limit shared by the replicas
-(starts for one ticket alternate between them until the limit answers 429). Not run in CI.
+A flow starts a verification, reads the expected answers with a security key, then submits the
+genuine answers twice at once: exactly one submission must be graded (200), the other refused
+(409). Prints, with os.cpu_count(), per run: flows/s, how many reached questions, the server's
+CPU per flow (user + system of the server and its workers, /proc), and p50/p95/p99 per step;
+then the checks (no errors, every verification graded exactly once, the audit chain intact).
+
+`--baseline DIR` (an export of another commit, e.g. `git archive main | tar -x -C DIR`) runs
+every configuration on that code too, alternating, so before and after come from the same
+machine under the same load; this checkout's bench/synthetic_tenant.py and api/serving.py (the
+uvicorn call `deskguard serve` makes) are copied into DIR for it. Not run in CI.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -30,15 +41,17 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 
-SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-TICKET_LIMIT = 6
-DESKGUARD = str(Path(sys.executable).parent / "deskguard")
+HERE = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+STEPS = ("start", "read", "answer")
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -48,228 +61,348 @@ def free_port() -> int:
 
 
 @contextmanager
-def database() -> Iterator[str]:
+def database(kind: str, scratch: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{scratch / 'bench.db'}"
+        return
+    import psycopg
+
     name = f"deskguard_bench_{uuid.uuid4().hex[:8]}"
     admin = psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True)
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"{SERVER}/{name}"
+        yield f"{PG_SERVER}/{name}"
     finally:
         admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         admin.close()
 
 
-def environment(url: str, data_dir: str) -> dict[str, str]:
-    return {
+@dataclass
+class Tenant:
+    employees: int
+    seed: int
+    now: datetime
+    roster: list[str] = field(default_factory=list)
+
+    def env(self) -> dict[str, str]:
+        return {
+            "BENCH_EMPLOYEES": str(self.employees),
+            "BENCH_SEED": str(self.seed),
+            "BENCH_NOW": self.now.isoformat(),
+        }
+
+
+def prepare(
+    source: Path, url: str, data_dir: Path, tenant: Tenant
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(the server's environment, an API key per role), with the schema upgraded, in a child
+    process running `source`'s code."""
+    env = {
         **os.environ,
+        **tenant.env(),
         "DESKGUARD_DATABASE_URL": url,
-        "DESKGUARD_DATA_DIR": data_dir,
+        "DESKGUARD_DATA_DIR": str(data_dir),
         "DESKGUARD_LOG_LEVEL": "WARNING",
-        # The flows are 50 agents on a few hundred demo employees: only the ticket limit is
-        # exercised (the shared-limit check); the others would refuse legitimate load.
         "DESKGUARD_LIMITS__STARTS_PER_EMPLOYEE": "0",
         "DESKGUARD_LIMITS__STARTS_PER_AGENT": "0",
-        "DESKGUARD_LIMITS__STARTS_PER_TICKET": str(TICKET_LIMIT),
     }
-
-
-def key(env: dict[str, str], role: str) -> str:
+    env.pop("PYTHONPATH", None)
+    script = (
+        "import sys\nfrom api.storage import Database\nfrom api.auth import create_key\n"
+        "db = Database(sys.argv[1]).upgrade()\n"
+        "for role in ('helpdesk', 'security', 'auditor'):\n"
+        "    print(role, create_key(db, role)[1])\n"
+    )
     out = subprocess.run(
-        [DESKGUARD, "keys", "create", "--role", role, "--name", f"bench {role}"],
-        env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return out.stdout.strip()
+        [sys.executable, "-c", script, url],
+        cwd=source,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    keys = dict(line.split(" ", 1) for line in out.stdout.split("\n") if line)
+    return env, keys
 
 
-async def wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=5) as client:
-        for _ in range(240):
-            if process.poll() is not None:
-                raise SystemExit(f"deskguard serve exited with {process.returncode}")
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.5)
-    raise SystemExit(f"{base} never became ready")
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of `pid` and its living descendants."""
+    parents: dict[int, list[int]] = defaultdict(list)
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(fields[1])].append(int(entry.name))
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / TICK
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo += parents.get(current, [])
+    return total
 
 
 class Load:
-    def __init__(self, bases: list[str], keys: dict[str, str], upns: list[str]) -> None:
-        self.bases, self.upns = bases, upns
+    def __init__(self, base: str, keys: dict[str, str], roster: list[str]) -> None:
+        self.base = base
         self.headers = {role: {"Authorization": f"Bearer {k}"} for role, k in keys.items()}
+        self.roster = iter(roster)
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: list[str] = []
         self.ids: list[str] = []
-        self.flows = 0
+        self.flows = self.asked = 0
 
-    async def timed(self, step: str, call: Any) -> httpx.Response:
+    async def timed(self, step: str, call: Any) -> Any:
         started = time.perf_counter()
-        response: httpx.Response = await call
+        response = await call
         self.times[step].append(time.perf_counter() - started)
         return response
 
-    async def flow(self, clients: list[httpx.AsyncClient]) -> None:
-        one, other = random.sample(clients, 2)  # start on one replica, read on the other
+    async def flow(self, client: httpx.AsyncClient, upn: str) -> None:
         body = {
-            "employee": random.choice(self.upns),
+            "employee": upn,
             "action": "password_reset",
             "ticket": {"system": "bench", "id": uuid.uuid4().hex[:12]},
         }
+        helpdesk = self.headers["helpdesk"]
         started = await self.timed(
-            "start", one.post("/v1/verifications", json=body, headers=self.headers["helpdesk"])
+            "start", client.post("/v1/verifications", json=body, headers=helpdesk)
         )
         if started.status_code != 201:
             self.errors.append(f"start {started.status_code}: {started.text[:200]}")
             return
         vid = started.json()["id"]
         self.ids.append(vid)
-        if started.json()["status"] == "decided":
-            self.flows += 1
+        self.flows += 1
+        if started.json()["status"] == "decided":  # escalated at start: nothing to ask
             return
-        truth = await self.timed(
-            "read", other.get(f"/v1/verifications/{vid}", headers=self.headers["security"])
-        )
+        self.asked += 1
+        path = f"/v1/verifications/{vid}"
+        truth = await self.timed("read", client.get(path, headers=self.headers["security"]))
+        details = truth.json()["question_details"]
         answers = {
-            "answers": [
-                {"question_id": q["id"], "response": q["expected"]}
-                for q in truth.json()["question_details"]
-            ]
+            "answers": [{"question_id": q["id"], "response": q["expected"]} for q in details]
         }
-        path = f"/v1/verifications/{vid}/answers"
         both = await self.timed(
             "answer",
             asyncio.gather(
-                *(
-                    c.post(path, json=answers, headers=self.headers["helpdesk"])
-                    for c in (one, other)
-                )
+                *(client.post(f"{path}/answers", json=answers, headers=helpdesk) for _ in (1, 2))
             ),
         )
         codes = sorted(r.status_code for r in both)
         if codes != [200, 409]:
             self.errors.append(f"double submission gave {codes}")
-        self.flows += 1
 
-    async def worker(self, deadline: float, max_flows: int) -> None:
-        limits = httpx.Limits(max_connections=4)
-        clients = [httpx.AsyncClient(base_url=b, timeout=60, limits=limits) for b in self.bases]
-        try:
-            while time.perf_counter() < deadline and len(self.ids) < max_flows:
+    async def client(self, deadline: float) -> None:
+        async with httpx.AsyncClient(base_url=self.base, timeout=120) as client:
+            while time.perf_counter() < deadline:
+                upn = next(self.roster, None)
+                if upn is None:
+                    self.errors.append("the roster ran out: use more --employees")
+                    return
                 try:
-                    await self.flow(clients)
+                    await self.flow(client, upn)
                 except httpx.HTTPError as exc:
                     self.errors.append(f"{type(exc).__name__}: {exc}")
-        finally:
-            for client in clients:
-                await client.aclose()
 
 
-def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+async def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+        for _ in range(600):
+            if server.poll() is not None:
+                raise SystemExit(f"the bench server exited with {server.returncode}")
+            try:
+                if (await client.get("/readyz")).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    raise SystemExit(f"{base} never became ready")
 
 
-def graded_once(url: str, ids: list[str]) -> tuple[int, int]:
-    """(verifications decided exactly once, verifications decided any other number of times)"""
-    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as conn:
-        rows = conn.execute(
-            "SELECT verification_id, count(*) FROM audit WHERE event = 'verification.decided' "
-            "GROUP BY verification_id"
-        ).fetchall()
-    decided = {vid: n for vid, n in rows}
-    once = sum(1 for vid in ids if decided.get(vid) == 1)
-    return once, len(ids) - once
+@dataclass
+class Result:
+    code: str
+    workers: int
+    concurrency: int
+    load: Load
+    elapsed: float
+    cpu: float
+    graded_once: bool
+    intact: bool
 
 
-async def shared_limit(bases: list[str], helpdesk: dict[str, str], upns: list[str]) -> list[int]:
-    """Starts for one ticket, alternating replicas, until the limit (counted in the shared
-    database) answers 429."""
-    codes = []
-    ticket = {"system": "bench", "id": "SHARED-LIMIT"}
-    async with httpx.AsyncClient(timeout=60) as client:
-        for n in range(TICKET_LIMIT + 2):
-            body = {"employee": upns[0], "action": "password_reset", "ticket": ticket}
-            response = await client.post(
-                f"{bases[n % 2]}/v1/verifications", json=body, headers=helpdesk
+async def one_run(
+    args: argparse.Namespace,
+    code: str,
+    source: Path,
+    workers: int,
+    concurrency: int,
+    tenant: Tenant,
+) -> Result:
+    with (
+        tempfile.TemporaryDirectory(prefix="deskguard-load-") as scratch,
+        database(args.database, Path(scratch)) as url,
+    ):
+        env, keys = prepare(source, url, Path(scratch) / "data", tenant)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        command = [
+            sys.executable,
+            "-m",
+            "bench.synthetic_tenant",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
+        server = subprocess.Popen(command, cwd=source, env=env, stderr=subprocess.DEVNULL)
+        try:
+            await wait_ready(base, server)
+            await asyncio.sleep(1)  # every worker up (the first answers /readyz first)
+            roster = random.Random(concurrency * 10 + workers).sample(
+                tenant.roster, len(tenant.roster)
             )
-            codes.append(response.status_code)
-    return codes
-
-
-async def run(args: argparse.Namespace, url: str, data_dir: str) -> int:
-    env = environment(url, data_dir)
-    subprocess.run([DESKGUARD, "db", "upgrade"], env=env, check=True, capture_output=True)
-    keys = {role: key(env, role) for role in ("helpdesk", "security", "auditor")}
-    ports = [free_port(), free_port()]
-    bases = [f"http://127.0.0.1:{p}" for p in ports]
-    servers: list[subprocess.Popen[bytes]] = []
-    try:
-        for port, base in zip(ports, bases, strict=True):
-            command = [DESKGUARD, "serve", "--port", str(port), "--no-migrate"]
-            servers.append(subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL))
-            await wait_ready(base, servers[-1])
-        upns = employees(env)
-        load = Load(bases, keys, upns)
-        started = time.perf_counter()
-        deadline = started + args.seconds
-        await asyncio.gather(*(load.worker(deadline, args.max_flows) for _ in range(args.flows)))
-        elapsed = time.perf_counter() - started
-        report(load, elapsed, args)
-        return await checks(load, url, bases, keys, upns)
-    finally:
-        for server in servers:
+            load = Load(base, keys, roster)
+            cpu = tree_cpu(server.pid)
+            started = time.perf_counter()
+            deadline = started + args.seconds
+            await asyncio.gather(*(load.client(deadline) for _ in range(concurrency)))
+            elapsed = time.perf_counter() - started
+            cpu = tree_cpu(server.pid) - cpu
+            async with httpx.AsyncClient(base_url=base, timeout=300) as client:
+                auditor = {"Authorization": f"Bearer {keys['auditor']}"}
+                intact = await audit_intact(client, auditor)
+            once = graded_once(source, env, url, load.ids)
+        finally:
             server.terminate()
-            server.wait(timeout=30)
+            server.wait(timeout=60)
+    return Result(code, workers, concurrency, load, elapsed, cpu, once, intact)
 
 
-def employees(env: dict[str, str]) -> list[str]:
-    """The demo tenant's employees with enough context to be asked (as the replicas see them)."""
+async def audit_intact(client: httpx.AsyncClient, auditor: dict[str, str]) -> bool:
+    cursor: str | None = None
+    while True:
+        params: dict[str, str | int] = {"limit": 500, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/v1/audit", headers=auditor, params=params)).json()
+        if not page["intact"]:
+            return False
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return True
+
+
+def graded_once(source: Path, env: dict[str, str], url: str, ids: list[str]) -> bool:
+    """Every verification of the run has exactly one decision record (asked or not)."""
+    script = (
+        "import sys, collections\nfrom sqlalchemy import select\n"
+        "from api.storage import AuditRow, Database\n"
+        "db = Database(sys.argv[1])\n"
+        "with db.session() as s:\n"
+        "    ids = s.scalars(select(AuditRow.verification_id)"
+        ".where(AuditRow.event == 'verification.decided')).all()\n"
+        "print('\\n'.join(f'{k} {v}' for k, v in collections.Counter(ids).items()))\n"
+    )
     out = subprocess.run(
-        [DESKGUARD, "context", "employees", "--json"],
-        env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return [row["employee"] for row in json.loads(out.stdout)["employees"] if not row["thin"]]
+        [sys.executable, "-c", script, url],
+        cwd=source,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    counts = dict(line.split(" ") for line in out.stdout.split("\n") if line)
+    return all(counts.get(vid) == "1" for vid in ids)
 
 
-def report(load: Load, elapsed: float, args: argparse.Namespace) -> None:
-    print(f"cores: {os.cpu_count()}; replicas: 2; concurrent flows: {args.flows}")
-    print(f"flows: {load.flows} in {elapsed:.1f} s = {load.flows / elapsed:.2f} flows/s")
-    for step in ("start", "read", "answer"):
+def percentile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+
+
+def report(r: Result) -> None:
+    load = r.load
+    print(
+        f"{r.code:<9} workers {r.workers}  concurrency {r.concurrency:>2}: "
+        f"{load.flows / r.elapsed:6.2f} flows/s ({load.flows} in {r.elapsed:.1f} s; "
+        f"{load.asked} reached questions), "
+        f"server CPU {1000 * r.cpu / max(load.flows, 1):.1f} ms/flow"
+    )
+    for step in STEPS:
         values = load.times.get(step, [])
         if values:
-            p50, p95 = percentile(values, 50), percentile(values, 95)
+            p50, p95, p99 = (1000 * percentile(values, q) for q in (50, 95, 99))
             print(
-                f"  {step:<7} n={len(values):<5} p50 {p50 * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms"
+                f"    {step:<7} n={len(values):<5} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  "
+                f"p99 {p99:7.1f} ms"
             )
+    first = f" (first: {load.errors[0]})" if load.errors else ""
+    print(
+        f"    errors {len(load.errors)}{first}; graded exactly once: {r.graded_once}; "
+        f"audit chain intact: {r.intact}",
+        flush=True,
+    )
 
 
-async def checks(
-    load: Load, url: str, bases: list[str], keys: dict[str, str], upns: list[str]
-) -> int:
-    helpdesk = {"Authorization": f"Bearer {keys['helpdesk']}"}
-    auditor = {"Authorization": f"Bearer {keys['auditor']}"}
-    async with httpx.AsyncClient(timeout=120) as client:
-        intact = (await client.get(f"{bases[1]}/v1/audit", headers=auditor)).json()["intact"]
-    once, other = graded_once(url, load.ids)
-    codes = await shared_limit(bases, helpdesk, upns)
-    limit_ok = codes == [201] * TICKET_LIMIT + [429, 429]
-    print(f"errors: {len(load.errors)}" + (f" (first: {load.errors[0]})" if load.errors else ""))
-    print(f"audit chain intact: {intact}")
-    print(f"graded exactly once: {once} of {len(load.ids)} ({other} not)")
-    print(f"ticket limit {TICKET_LIMIT} shared by both replicas: {limit_ok} {codes}")
-    return 0 if not load.errors and intact and other == 0 and limit_ok else 1
+def baseline_copy(directory: Path) -> Path:
+    """DIR with this checkout's tenant launcher and uvicorn call copied in."""
+    for relative in ("bench/synthetic_tenant.py", "api/serving.py"):
+        shutil.copy(HERE / relative, directory / relative)
+    return directory.resolve()
+
+
+def roster(tenant: Tenant) -> list[str]:
+    from context.demo import build_org
+
+    org = build_org(seed=tenant.seed, now=tenant.now, size=tenant.employees)
+    return [e.upn for e in org.employees]
+
+
+async def run(args: argparse.Namespace) -> int:
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    tenant = Tenant(args.employees, args.seed, now)
+    tenant.roster = roster(tenant)
+    sources = [("this", HERE)] + (
+        [("baseline", baseline_copy(args.baseline))] if args.baseline else []
+    )
+    print(
+        f"cores: {os.cpu_count()}; database: {args.database}; synthetic organisation of "
+        f"{args.employees} employees (seed {args.seed}); {args.seconds:g} s per run",
+        flush=True,
+    )
+    results = []
+    for workers in args.workers:
+        for concurrency in args.concurrency:
+            for code, source in sources:
+                result = await one_run(args, code, source, workers, concurrency, tenant)
+                report(result)
+                results.append(result)
+    bad = [r for r in results if r.load.errors or not r.graded_once or not r.intact]
+    return 1 if bad else 0
+
+
+def numbers(text: str) -> list[int]:
+    values = [int(v) for v in text.split(",") if v.strip()]
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError("a comma-separated list of whole numbers >= 1")
+    return values
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--flows", type=int, default=50, help="concurrent flows")
-    parser.add_argument("--seconds", type=float, default=60, help="how long to run (bounded)")
-    parser.add_argument("--max-flows", type=int, default=5000, help="stop after this many")
+    parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--seconds", type=float, default=20, help="per run (bounded: 300)")
+    parser.add_argument("--employees", type=int, default=3000, help="synthetic organisation size")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--workers", type=numbers, default=[1, 2])
+    parser.add_argument("--concurrency", type=numbers, default=[1, 8, 32])
+    parser.add_argument("--baseline", type=Path, help="another checkout to run alongside")
     args = parser.parse_args()
-    args.seconds = min(args.seconds, 600)
-    with database() as url, tempfile.TemporaryDirectory() as data_dir:
-        raise SystemExit(asyncio.run(run(args, url, data_dir)))
+    args.seconds = min(args.seconds, 300)
+    raise SystemExit(asyncio.run(run(args)))
 
 
 if __name__ == "__main__":
