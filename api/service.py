@@ -57,6 +57,7 @@ from questions.pipeline import AttackCheck, PipelineOptions, build_question_set
 
 log = structlog.get_logger(__name__)
 RECENT = timedelta(hours=24)
+CONSISTENT_READS = 3  # of a row and its audit record, before a disagreement is refused
 
 
 class VerificationService:
@@ -457,10 +458,22 @@ class VerificationService:
         return self._load(verification_id)
 
     def _load(self, verification_id: str) -> VerificationRow:
+        """The row, if it is what its latest audit record says (a row changed behind deskguard
+        is never served). The row and the record are two reads: a decision committed between
+        them (by a concurrent submission, on any worker) makes them disagree once, so a
+        disagreement is read again before it is refused; a changed row disagrees every time."""
+        row = self._read(verification_id)
+        for _ in range(CONSISTENT_READS - 1):
+            if self.rt.audit.verification_problem(row) is None:
+                return row
+            row = self._read(verification_id)
+        self.rt.audit.check_verification(row)  # IntegrityFailure if it still disagrees
+        return row
+
+    def _read(self, verification_id: str) -> VerificationRow:
         row = self.rt.db.get_verification(verification_id)
         if row is None:
             raise NotFound(f"no verification {verification_id!r}")
-        self.rt.audit.check_verification(row)  # a row changed behind deskguard is never served
         return row
 
 

@@ -74,3 +74,27 @@ def test_worker_threads_are_bounded_by_the_connection_pool(dg: Deskguard) -> Non
     assert anyio.run(sized) == dg.runtime.db.capacity
     pool = dg.runtime.db.engine.pool
     assert dg.runtime.db.capacity == pool.size() + pool._max_overflow  # type: ignore[attr-defined]
+
+
+def test_a_decision_committed_between_the_two_reads_is_no_tampering(dg: Deskguard) -> None:
+    """A reader that loads the row just before another request commits its decision, then the
+    audit record just after, sees them disagree: read again, it is served, not a 500
+    integrity_error (what one of two concurrent submissions answered once storage ran in
+    threads)."""
+    everyone = asyncio.run(dg.runtime.directory.list_employees())
+    upn = next(e.upn for e in everyone if e.role != "it_admin")
+    vid = dg.start(upn)["id"]
+    stale = dg.runtime.db.get_verification(vid)  # as read before the decision
+    details = dg.truth(vid)["question_details"]
+    answers = [{"question_id": q["id"], "response": q["expected"]} for q in details]
+    decided = dg.client.post(
+        f"/v1/verifications/{vid}/answers", json={"answers": answers}, headers=dg.keys["helpdesk"]
+    )
+    assert decided.status_code == 200
+    reads = iter([stale])
+    real = dg.runtime.db.get_verification
+    dg.runtime.db.get_verification = lambda i: next(reads, None) or real(i)  # type: ignore[method-assign]
+    again = dg.client.post(
+        f"/v1/verifications/{vid}/answers", json={"answers": answers}, headers=dg.keys["helpdesk"]
+    )
+    assert again.status_code == 409, again.text  # already answered, not integrity_error
