@@ -150,10 +150,20 @@ class AuditLog:
         ]
         for attempt in range(_RETRIES):
             try:
-                return self._append_once(entries, verification, also)
+                return self._serialised(entries, verification, also)
             except IntegrityError:  # another replica appended first: read the new head, retry
                 time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
         raise AuditUnavailable("the audit log is too busy to append; try again")
+
+    def _serialised(
+        self, entries: Sequence[Entry], verification: VerificationRow | None, also: Sequence[Base]
+    ) -> list[AuditRow]:
+        """One attempt; without PostgreSQL's advisory lock, one thread of this process at a time
+        (other processes still meet at the unique previous hash, and retry)."""
+        if self.db.engine.dialect.name == "postgresql":
+            return self._append_once(entries, verification, also)
+        with self.db.append_lock:
+            return self._append_once(entries, verification, also)
 
     def _append_once(
         self, entries: Sequence[Entry], verification: VerificationRow | None, also: Sequence[Base]

@@ -3,6 +3,7 @@ any SQLAlchemy URL (e.g. postgresql+psycopg://) through DESKGUARD_DATABASE_URL."
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -284,6 +285,9 @@ class SignalRow(Base):
 # The connection pool of each process (SQLAlchemy's defaults, named): the worker threads that
 # run storage calls are bounded by their sum (api/offload.py), one connection each.
 POOL_SIZE, POOL_OVERFLOW = 5, 10
+# How long a SQLite writer waits for another's lock (threads of one worker, or other workers)
+# before failing (503, nothing recorded); sqlite3's default is 5 s.
+SQLITE_BUSY_SECONDS = 30.0
 
 
 def _write_ahead_log(connection: Any, _: Any) -> None:
@@ -301,7 +305,9 @@ class Database:
 
     def __init__(self, url: str) -> None:
         sqlite = url.startswith("sqlite")
-        args = {"check_same_thread": False} if sqlite else {}
+        args: dict[str, Any] = (
+            {"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS} if sqlite else {}
+        )
         memory = ("sqlite:///file:", "sqlite:///:memory:")
         local_file = url.startswith("sqlite:///") and not url.startswith(memory)
         if local_file:
@@ -318,6 +324,9 @@ class Database:
             event.listen(self.engine, "connect", _write_ahead_log)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.capacity = POOL_SIZE + POOL_OVERFLOW  # connections, so worker threads
+        # Audit appends of this process's threads, one at a time where the database has no
+        # lock for them (api/audit.py; PostgreSQL has its advisory lock).
+        self.append_lock = threading.RLock()
 
     def upgrade(self) -> Database:
         """Brings the schema to the head revision (idempotent); returns self."""
