@@ -30,8 +30,8 @@ from grading.text import match_text, mentions_expected
 from grading.trust import JudgeTrust
 from vocabulary.people import split_people
 
-GRADER_VERSION = "deterministic@7"  # 7: a misspelt ordinary word is no swapped name; 6: one
-# answer given to two questions counts for neither
+GRADER_VERSION = "deterministic@8"  # 8: fillers do not lower similarity; 7: a misspelt
+# ordinary word is no swapped name; 6: one answer given to two questions counts for neither
 JUDGE_TIMEOUT_S = 15.0
 BAND_CAP = 0.6  # highest score an undecided band answer keeps without a judge's say-so
 

@@ -143,6 +143,19 @@ def _swapped_name(
     return None
 
 
+def _similarity(expected: str, response: str) -> float:
+    return max(
+        fuzz.token_sort_ratio(expected, response, processor=default_process),
+        fuzz.token_set_ratio(expected, response, processor=default_process),
+    )
+
+
+def _spoken(text: str) -> str:
+    """The content words alone: "pretty sure it was bakrey" is compared as "bakrey", so the
+    fillers of a spoken answer do not pull a right word's similarity below MIN_RATIO."""
+    return " ".join(_content(text))
+
+
 def score_text(expected: str, response: str) -> TextScore:
     exp_tokens, ans_tokens = distinctive(expected), distinctive(response)
     if not exp_tokens:  # an expected answer made only of generic words: compare content words
@@ -163,10 +176,7 @@ def score_text(expected: str, response: str) -> TextScore:
         ),
         None,
     )
-    ratio = max(
-        fuzz.token_sort_ratio(expected, response, processor=default_process),
-        fuzz.token_set_ratio(expected, response, processor=default_process),
-    )
+    ratio = max(_similarity(expected, response), _similarity(*map(_spoken, (expected, response))))
     precision = (
         sum(_covered(t, exp_tokens) for t in ans_tokens) / len(ans_tokens) if ans_tokens else 0.0
     )

@@ -77,3 +77,14 @@ def test_number_guard_reason_names_only_the_answer() -> None:
     result = match_text("Q4 planning", [], "Q3 planning")
     assert result.method == "text.number_guard"
     assert "q4" not in result.reason.casefold()
+
+
+def test_fillers_do_not_pull_a_misspelt_one_word_answer_below_the_similarity_floor() -> None:
+    # Said on the phone and typed as heard: the filler words are not part of the answer.
+    assert match_text("Bakery", [], "pretty sure it was bakrey").verdict is Verdict.CORRECT
+    assert match_text("Bakery", [], "bakrey").verdict is Verdict.CORRECT
+    # The same fillers around another department, or half of a two-word one, stay short of it.
+    assert match_text("Deli", [], "pretty sure it was the bakery").verdict is Verdict.INCORRECT
+    assert match_text("Outbound dock", [], "I think it was inbound dock").verdict is not (
+        Verdict.CORRECT
+    )
