@@ -26,12 +26,13 @@ from grading.match import Match, clamp
 from grading.models import AnswerKind, Grade, GradeRequest, Verdict
 from grading.people import match_people
 from grading.reading import read_answer
-from grading.text import match_text, mentions_expected
+from grading.text import listed_other, match_text, mentions_expected
 from grading.trust import JudgeTrust
 from vocabulary.people import split_people
 
-GRADER_VERSION = "deterministic@8"  # 8: fillers do not lower similarity; 7: a misspelt
-# ordinary word is no swapped name; 6: one answer given to two questions counts for neither
+GRADER_VERSION = "deterministic@8"
+# 8: fillers do not lower similarity, a listed answer is a hedge; 7: a misspelt ordinary word
+# is no swapped name; 6: one answer given to two questions counts for neither
 JUDGE_TIMEOUT_S = 15.0
 BAND_CAP = 0.6  # highest score an undecided band answer keeps without a judge's say-so
 
@@ -167,6 +168,11 @@ def _match_said(request: GradeRequest) -> Match:
             return Match(Verdict.INCORRECT, 0.0, "negation", reason, flags=("negation",))
     if reading.candidates and request.kind is not AnswerKind.PERSON:
         return _hedged(request, reading.candidates)
+    if request.kind is AnswerKind.TEXT:
+        other = listed_other([request.expected, *request.variants], reading.affirmed)
+        if other is not None:
+            reason = f"names '{other}' beside the answer: two things said for one is a hedge"
+            return Match(Verdict.INCORRECT, 0.0, "hedged", reason, flags=("hedged",))
     m = _match(_with_response(request, reading.affirmed))
     if reading.denied:
         denied = ", ".join(f"'{s}'" for s in reading.denied)

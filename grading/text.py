@@ -8,6 +8,7 @@ and must not state a number or code that the expected answer does not contain.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -185,6 +186,53 @@ def score_text(expected: str, response: str) -> TextScore:
     coverage = _coverage(exp_tokens, ans_tokens)
     swapped = _swapped_name(expected, exp_tokens, ans_tokens)
     return TextScore(coverage, precision, ratio, conflict, matched, long_number, swapped)
+
+
+# What joins the items of a list ("X and Y", "X, Y", "X plus Y"); a joiner the expected answer
+# uses itself ("Q4 budget and headcount") is a word of the answer, never a list.
+_JOINERS = (r"\band\b|&", r"[,;]", r"\bplus\b|\bas well as\b|\balong with\b")
+# A part starting with one of these says more about the same thing ("the card reader, it
+# declines every tap", "the access request, for finance", "took about 2 hours"): no second item.
+_LINKING = _STOPWORDS - {"the", "a", "an", "this", "that", "my", "our"} | _wordlist(
+    "who whose which because when where while but after before took lasted keeps kept"
+)
+
+
+def _items(options: list[str], response: str) -> list[str]:
+    joiners = [j for j in _JOINERS if not any(re.search(j, fold(o)) for o in options)]
+    if not joiners:
+        return [response]
+    items: list[str] = []
+    for part in re.split("|".join(joiners), fold(response)):
+        words = _words(part)
+        if items and (not words or words[0] in _LINKING):
+            items[-1] = f"{items[-1]} {part}"
+        elif words:
+            items.append(part)
+    return items
+
+
+def listed_other(options: list[str], response: str) -> str | None:
+    """An item of a listed answer that names something else beside the right one: "bakery and
+    deli", "the store closure review, the daily huddle", "inbound dock and outbound dock".
+    Two things said for one is a hedge, as "X or Y" is (grading/reading.py). An item with a
+    number ("ITOPS-4173, the Globex renewal", "the 5 of us") is left to the number guard and
+    the identifier checks."""
+    own = [t for o in options for t in _content(o)]
+    own += [a + b for a, b in itertools.pairwise(own)]  # "Wi-Fi" said as "wifi"
+
+    def words(item: str) -> list[str]:
+        return distinctive(item) or _content(item)
+
+    items = [i for i in _items(options, response) if words(i) and not has_digit(i)]
+    if len(items) < 2:
+        return None
+    for item in items:
+        foreign = [t for t in words(item) if not _covered(t, own)]
+        others_name_it = any(_covered(t, own) for o in items if o is not item for t in words(o))
+        if foreign and len(foreign) * 2 >= len(words(item)) and others_name_it:
+            return item.strip()
+    return None
 
 
 def mentions_expected(expected: str, span: str, besides: str) -> bool:

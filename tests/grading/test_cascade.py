@@ -11,6 +11,7 @@ from grading.cascade import (
     counterfactual_reference,
     grade,
     grade_sync,
+    match_deterministic,
 )
 from grading.models import GradeRequest, Verdict
 from tests.fakes.judge import FakeFailingJudge, FakeJudge
@@ -189,3 +190,20 @@ def test_grading_is_total_on_arbitrary_input() -> None:
         response = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
         result = grade_sync(req(kind, value, response))
         assert result.method != "error" and result.reason
+
+
+@pytest.mark.parametrize(
+    "expected,response",
+    [
+        ("Bakery", "bakery and deli"),
+        ("Store closure review", "the store closure review, the daily huddle"),
+        ("Re: Tableau access request", "tableau and power bi access request"),
+    ],
+)
+def test_two_things_listed_for_one_text_answer_is_a_hedge(expected: str, response: str) -> None:
+    m = match_deterministic(req("text", expected, response))
+    assert m.verdict is Verdict.INCORRECT
+    assert m.method == "hedged"
+    # The same words with the right thing alone are correct: the list is what is refused.
+    alone = response.split(" and ")[0].split(",")[0]
+    assert match_deterministic(req("text", expected, alone)).verdict is not Verdict.INCORRECT

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from grading.models import Verdict
-from grading.text import match_text
+from grading.text import listed_other, match_text
 
 C, P, X = Verdict.CORRECT, Verdict.PARTIAL, Verdict.INCORRECT
 LOYALTY = "Loyalty API migration to Postgres 16"
@@ -87,4 +87,21 @@ def test_fillers_do_not_pull_a_misspelt_one_word_answer_below_the_similarity_flo
     assert match_text("Deli", [], "pretty sure it was the bakery").verdict is Verdict.INCORRECT
     assert match_text("Outbound dock", [], "I think it was inbound dock").verdict is not (
         Verdict.CORRECT
+    )
+
+
+def test_a_listed_answer_naming_another_thing_is_a_hedge() -> None:
+    assert listed_other(["Bakery"], "bakery and deli") == "deli"
+    assert listed_other(["Store closure review"], "store closure review, the daily huddle")
+    # Elaboration, the expected answer's own joiner, and number items are not lists.
+    assert (
+        listed_other(["Re: Tableau access request"], "tableau access request, for finance") is None
+    )
+    assert listed_other(["Q4 budget and headcount plan"], "q4 budget and headcount plan") is None
+    assert listed_other(["Acme contract renewal"], "ITOPS-4173, the Globex renewal") is None
+    assert (
+        listed_other(
+            ["RF gun on the dock keeps losing Wi-Fi"], "the rf gun, the wifi keeps dropping"
+        )
+        is None
     )
