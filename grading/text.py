@@ -190,10 +190,17 @@ def score_text(expected: str, response: str) -> TextScore:
 
 # What joins the items of a list ("X and Y", "X, Y", "X plus Y"); a joiner the expected answer
 # uses itself ("Q4 budget and headcount") is a word of the answer, never a list.
-_JOINERS = (r"\band\b|&", r"[,;]", r"\bplus\b|\bas well as\b|\balong with\b")
+_JOINERS = (
+    r"\band\b|&",
+    r"[,;\n]",
+    r"[()\[\]]",
+    r"\bplus\b|\bas well as\b|\balong with\b|\bthen\b|\bvs\b|\bversus\b",
+)
 # A part starting with one of these says more about the same thing ("the card reader, it
 # declines every tap", "the access request, for finance", "took about 2 hours"): no second item.
-_LINKING = _STOPWORDS - {"the", "a", "an", "this", "that", "my", "our"} | _wordlist(
+# "also", "maybe": what follows decides ("also for finance" says more, "maybe looker" is another).
+_ADVERBS = _wordlist("also maybe perhaps probably possibly then")
+_LINKING = _STOPWORDS - _ADVERBS - _wordlist("the a an this that my our") | _wordlist(
     "who whose which because when where while but after before took lasted keeps kept"
 )
 
@@ -204,7 +211,7 @@ def _items(options: list[str], response: str) -> list[str]:
         return [response]
     items: list[str] = []
     for part in re.split("|".join(joiners), fold(response)):
-        words = _words(part)
+        words = list(itertools.dropwhile(_ADVERBS.__contains__, _words(part)))
         if items and (not words or words[0] in _LINKING):
             items[-1] = f"{items[-1]} {part}"
         elif words:
