@@ -53,6 +53,7 @@ class Spoken:
     part: str | None = None
     pm: bool | None = None  # am/pm or a day part that implies it
     days_named: int = 0  # distinct weekdays stated: two or more is a hedge
+    times_named: int = 0  # clock times stated: two (not a range) or more is a hedge
 
 
 def _day_from_words(words: list[str], today: date) -> date | None:
@@ -141,6 +142,23 @@ def _clock(words: list[str], spoken: Spoken) -> None:
             return
 
 
+_RANGE_WORDS = frozenset({"to", "till", "til", "until", "through", "thru", "between", "from"})
+
+
+def _times_named(words: list[str]) -> int:
+    """Clock times stated unmistakably ("2 pm", "3pm", "14:30", "noon"); a range ("from 2 pm
+    to 3 pm", "3 pm till 4 pm") counts as one time."""
+    count = sum(
+        w.startswith("clock")
+        or w in {"noon", "midday", "midnight"}
+        or bool(re.fullmatch(r"\d{1,2}(am|pm)", w))
+        or (w.isdigit() and i + 1 < len(words) and words[i + 1] in {"am", "pm"})
+        or _spoken_clock(words, i) is not None
+        for i, w in enumerate(words)
+    )
+    return 1 if count == 2 and _RANGE_WORDS & set(words) else count
+
+
 def _spoken_clock(words: list[str], i: int) -> int | None:
     """'two thirty' arrives as '230' and 'fourteen fifteen' as '1415' after number folding."""
     word = words[i]
@@ -207,7 +225,11 @@ def parse_spoken(response: str, today: date) -> Spoken:
     raw = _CLOCK_RE.sub(lambda m: f" clock{int(m.group(1))}x{m.group(2)} ", fold(response))
     raw = re.sub(r"(\d)ish\b", r"\1 ish", _ORDINAL_DAY_RE.sub(_ordinal_day, raw))
     words = numbers_to_digits(raw.replace("o'clock", "oclock").replace("’", "'")).split()
-    spoken = Spoken(day=_day_from_words(words, today), days_named=len(_stated_weekdays(words)))
+    spoken = Spoken(
+        day=_day_from_words(words, today),
+        days_named=len(_stated_weekdays(words)),
+        times_named=_times_named(words),
+    )
     _meridiem(words, spoken)
     _clock(words, spoken)
     if spoken.minutes is not None and spoken.minutes < 13 * 60:
@@ -289,8 +311,9 @@ def _grade_part(expected: datetime, spoken: Spoken) -> Match:
 
 
 def _grade_spoken(expected: datetime, spoken: Spoken, date_only: bool) -> Match:
-    if spoken.days_named > 1:
-        reason = "several weekdays in one answer: a hedge is never correct"
+    if spoken.days_named > 1 or spoken.times_named > 1:
+        what = "weekdays" if spoken.days_named > 1 else "clock times"
+        reason = f"several {what} in one answer: a hedge is never correct"
         return Match(Verdict.INCORRECT, 0.0, "datetime.hedged", reason, flags=("hedged",))
     if spoken.day is not None and spoken.day != expected.date():
         return Match(Verdict.INCORRECT, 0.0, "datetime.day", "the stated day is not the day")

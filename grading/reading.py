@@ -28,7 +28,8 @@ _EITHER_RE = re.compile(r"^\s*(?:it was |it's |i think )?either\b", re.IGNORECAS
 _OR_RE = re.compile(r"\s*,?\s*\bor(?: maybe| possibly| perhaps| was it| else)?\b\s*", re.IGNORECASE)
 _MAYBE_RE = re.compile(r"\b(?:maybe|perhaps|possibly)\b", re.IGNORECASE)
 _THEN_MAYBE_RE = re.compile(r"[,;]\s*(?:or\s+)?(?:maybe|perhaps|possibly)\b", re.IGNORECASE)
-_SLASH_RE = re.compile(r"\s*/\s*")
+# "X/Y" offers two; "24/11" is a date, left whole (a number on both sides).
+_SLASH_RE = re.compile(r"\s*/\s*(?!\d)|(?<!\d)\s*/\s*")
 
 # Negation: a negator, then what is denied, up to a clause boundary.
 _NEGATOR = (

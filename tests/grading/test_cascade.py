@@ -207,3 +207,11 @@ def test_two_things_listed_for_one_text_answer_is_a_hedge(expected: str, respons
     # The same words with the right thing alone are correct: the list is what is refused.
     alone = response.split(" and ")[0].split(",")[0]
     assert match_deterministic(req("text", expected, alone)).verdict is not Verdict.INCORRECT
+
+
+def test_a_dates_slash_offers_no_alternatives() -> None:
+    said = req("datetime", "2026-11-24T15:00:00+00:00", "24/11 at 3 pm", timezone="UTC")
+    assert match_deterministic(said).verdict is Verdict.CORRECT
+    assert match_deterministic(req("identifier", "ITOPS-4173", "4173/4174")).verdict is (
+        Verdict.INCORRECT
+    )

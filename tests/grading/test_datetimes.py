@@ -90,3 +90,15 @@ def test_asked_at_defaults_to_now() -> None:
         datetime.now().astimezone().isoformat(), "today", asked_at=None, timezone=None
     )
     assert result.verdict in (P, X)  # a day alone is partial at most; never an exception
+
+
+def test_several_clock_times_are_a_hedge_but_a_range_is_one_time() -> None:
+    at = datetime.fromisoformat("2026-11-26T10:00:00+00:00")
+    expected = "2026-11-24T15:00:00+00:00"
+
+    def verdict(said: str) -> Verdict:
+        return match_datetime(expected, said, asked_at=at, timezone="UTC").verdict
+
+    assert verdict("Tuesday at 2 pm, 3 pm, 4 pm") is Verdict.INCORRECT
+    assert verdict("Tuesday at 2pm and 3pm") is Verdict.INCORRECT
+    assert verdict("Tuesday from 3pm to 4pm") is Verdict.CORRECT

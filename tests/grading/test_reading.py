@@ -35,7 +35,7 @@ def _grade(case: Case) -> tuple[Verdict, str, str]:
 
 CANDIDATES = [
     Case(ID, "ITOPS-4173", "ITOPS-4173 or 4174", X, "hedged"),
-    Case(ID, "ITOPS-4173", "4173/4174", X, "hedged"),
+    Case(ID, "ITOPS-4173", "4173/4174", X, "identifier.hedged"),  # digits round a slash: one token
     Case(ID, "ITOPS-4173", "either ITOPS-4173 or ITOPS-417", X, "hedged"),  # other length
     Case(ID, "ITOPS-4173", "ITOPS-4173, ITOPS-4174", X, "identifier.hedged"),  # a plain list
     Case(ID, "9f3c2ab", "9f3c2ab or 9f3d2ab", X),
