@@ -1,5 +1,6 @@
 """The stuffer attacker: a colleague who hedges, offering two or three candidates per answer
-("ITOPS-4173 or 4174", "either the store closure review or the daily huddle").
+("ITOPS-4173 or 4174", "either the store closure review or the daily huddle", "the bakery and
+the deli", "tableau access request (maybe looker)").
 
 The candidates are what the colleague's records say (evals/colleague.py), the right one among
 them whenever the colleague could know it, padded with the organisation's commonest values
@@ -17,7 +18,18 @@ from evals.colleague import ColleagueAttacker
 from evals.hearing import Clues, Field, Heard
 from evals.seeding import stable_rng
 
-PHRASINGS = ("{a} or {b}", "either {a} or {b}", "{a}, maybe {b}", "{a}, or {b}")
+# "Or" offers alternatives; a list ("and", a comma, brackets) names both as if both were so.
+PHRASINGS = (
+    "{a} or {b}",
+    "either {a} or {b}",
+    "{a}, maybe {b}",
+    "{a}, or {b}",
+    "{a} and {b}",
+    "{a}, {b}",
+    "{a} (maybe {b})",
+    "{a} then {b}",
+)
+TRIPLES = ("{a}, {b} or {c}", "{a}, {b} and {c}", "{a}, {b}, {c}")
 PEOPLE_LIST = 4  # names offered for a people question
 
 
@@ -38,7 +50,7 @@ def offered(candidates: list[str], clues: Clues, rng_parts: tuple[object, ...]) 
     if len(picks) == 1:
         return picks[0]
     if len(picks) == 3:
-        return f"{picks[0]}, {picks[1]} or {picks[2]}"
+        return rng.choice(TRIPLES).format(a=picks[0], b=picks[1], c=picks[2])
     return rng.choice(PHRASINGS).format(a=picks[0], b=picks[1])
 
 

@@ -16,7 +16,7 @@ from evals.hearing import Field, Heard, hear
 from evals.lookup import Reader
 from evals.prior import OrgPrior
 from evals.runner import make_org
-from evals.stuffer import StufferAttacker, neighbour, offered
+from evals.stuffer import PHRASINGS, StufferAttacker, neighbour, offered
 
 ASKED = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)  # Wednesday 11:30 in Chicago
 CHICAGO = "America/Chicago"
@@ -278,12 +278,7 @@ OFFERS = [
     (
         ["ITOPS-4173", "4174"],
         Field.TICKET,
-        {
-            "ITOPS-4173 or 4174",
-            "either ITOPS-4173 or 4174",
-            "ITOPS-4173, maybe 4174",
-            "ITOPS-4173, or 4174",
-        },
+        {p.format(a="ITOPS-4173", b="4174") for p in PHRASINGS},
     ),
     # people: one list, more names than were there
     (
@@ -416,3 +411,11 @@ def test_a_decline_question_is_not_heard_as_a_meeting_attended() -> None:
     assert clues.declined and clues.wants == Field.MEETING and clues.part == "afternoon"
     assert not hear("Who else was in your meeting today at 3 pm?", asked_at=ASKED,
                     timezone=CHICAGO).declined  # fmt: skip
+
+
+def test_stuffer_also_lists_candidates_as_if_both_were_so() -> None:
+    clues = hear("What was the mail about?", asked_at=ASKED, timezone=CHICAGO)
+    clues = type(clues)(**{**clues.__dict__, "wants": Field.TITLE})
+    said = {offered(["store closure review", "daily huddle"], clues, (n,)) for n in range(60)}
+    assert "store closure review and daily huddle" in said
+    assert "store closure review or daily huddle" in said
