@@ -72,6 +72,23 @@ def test_keys_commands_create_list_and_revoke(tmp_path: Path) -> None:
     assert '"revoked_at":null' in listed.output
     assert f'"revoked": "{key_id}"' in revoked.output
     assert '"revoked_at":null' not in after.output
+    audited = runner_audit(tmp_path)
+    assert [(e, d["key_id"], d["name"]) for e, d in audited] == [
+        ("key.created", key_id, "agent 4411"),
+        ("key.revoked", key_id, "agent 4411"),
+    ]
+
+
+def runner_audit(data_dir: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The audit records the key commands wrote (the CLI's SQLite file in the data dir)."""
+    from sqlalchemy import select
+
+    from api.storage import AuditRow, Database
+
+    db = Database(f"sqlite:///{data_dir / 'deskguard.db'}")
+    with db.session() as session:
+        rows = session.scalars(select(AuditRow).order_by(AuditRow.seq))
+        return [(r.event, r.detail) for r in rows]
 
 
 @pytest.fixture
