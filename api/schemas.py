@@ -148,6 +148,8 @@ class VerificationDetail(VerificationPublic):
     created_by: str | None = None  # the principal that started it
     purged: PurgeRecord | None = None  # texts, answers and references deleted (retention)
     out_of_scope_sources: list[str] = Field(default_factory=list)  # left out by scope settings
+    # why each source that was not ok failed, by connector ("git: repo /x failed: ..."); no secret
+    source_errors: dict[str, str] = Field(default_factory=dict)
 
 
 class ReceiptCheck(BaseModel):

@@ -70,6 +70,7 @@ def detail_view(
         created_by=row.created_by,
         purged=row.purged,
         out_of_scope_sources=row.collection.out_of_scope,
+        source_errors={s.connector: s.error for s in row.collection.sources if s.error},
     )
 
 

@@ -1,6 +1,7 @@
 """Concurrent context collection: every connector at once, each under its own time-out, all
-under an overall deadline. A failing or slow source is recorded and the others carry on; the
-privacy filter runs last, on everything that came back."""
+under an overall deadline. A failing or slow source is recorded and the others carry on; one
+that failed in part (FetchResult.failures: one repository of several) is `partial`, degraded like
+a failed one, its items kept. The privacy filter runs last, on everything that came back."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ DROP_DUPLICATE = "duplicate"
 
 class SourceStatus(BaseModel):
     connector: str
-    status: Literal["ok", "failed", "timeout"]
+    status: Literal["ok", "partial", "failed", "timeout"]  # partial: some parts failed
     items: int = 0
     skipped: int = 0
     error: str | None = None  # why it failed; never carries a secret
@@ -79,9 +80,7 @@ async def _run_one(
     try:
         result = await asyncio.wait_for(connector.fetch(employee, window), timeout)
         _check_manifest(connector, result)
-        status = SourceStatus(
-            connector=name, status="ok", items=len(result.items), skipped=result.skipped
-        )
+        status = _answered(name, result)
     except TimeoutError:
         status = SourceStatus(
             connector=name, status="timeout", error=f"{name}: no answer within {timeout:g}s"
@@ -89,9 +88,22 @@ async def _run_one(
     except Exception as exc:  # one source failing must not stop the others
         status = SourceStatus(connector=name, status="failed", error=describe_error(exc))
     status.elapsed_ms = (time.perf_counter() - started) * 1000
-    if status.status != "ok":
+    if status.status in ("failed", "timeout"):
         result = FetchResult(accesses=[_attempt(name, status.status)])
     return status, result
+
+
+def _answered(name: str, result: FetchResult) -> SourceStatus:
+    """A source that answered: ok, or partial when some of its parts failed. A partial source
+    is degraded like a failed one (the policy's source-failure rule applies), so an attacker
+    who can break one repository cannot narrow the questions to the others; its items stay."""
+    return SourceStatus(
+        connector=name,
+        status="partial" if result.failures else "ok",
+        items=len(result.items),
+        skipped=result.skipped,
+        error=f"{name}: {'; '.join(result.failures)}" if result.failures else None,
+    )
 
 
 def _check_manifest(connector: Connector, result: FetchResult) -> None:

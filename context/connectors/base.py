@@ -62,6 +62,9 @@ class FetchResult(BaseModel):
     items: list[ContextItem] = Field(default_factory=list)
     skipped: int = 0  # malformed items skipped and counted, never fatal
     accesses: list[AccessRecord] = Field(default_factory=list)
+    # Parts of the source that failed while the rest answered (one repository of several), each
+    # naming the part: the source then counts as failed (context/collect.py), its items are kept.
+    failures: list[str] = Field(default_factory=list)
 
 
 @runtime_checkable

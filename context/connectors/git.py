@@ -191,17 +191,16 @@ class GitConnector:
     def _fetch(self, employee: Employee, window: Window) -> FetchResult:
         result = FetchResult()
         keys, authors = identity_keys(employee), author_patterns(employee)
-        failures: list[str] = []
         for path in self.config.repos:
             repo = Path(path).expanduser()
             try:
                 self._fetch_repo(repo, keys, authors, window, result)
             except (ConnectorError, subprocess.TimeoutExpired, OSError) as exc:
-                failures.append(self._why(repo, exc))
+                result.failures.append(f"repo {path} failed: {self._why(repo, exc)}")
                 self._log(result, repo, 0, "failed")
-        if failures and len(failures) == len(self.config.repos):
-            raise ConnectorError("git", "; ".join(failures))
-        return result
+        if result.failures and len(result.failures) == len(self.config.repos):
+            raise ConnectorError("git", "; ".join(result.failures))
+        return result  # some failed: the source is partial (collect), the rest's items kept
 
     def _fetch_repo(
         self,

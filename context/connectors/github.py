@@ -6,7 +6,8 @@ at the source by `since`, `until` and `author` (each of the employee's e-mail ad
 login-shaped aliases), following `Link: rel="next"` up to max_pages; authors are matched again
 here on name, e-mail and login. Files touched come from the commit detail, for at most
 MAX_DETAILS commits. 403/429 rate limits are waited out inside a small budget; errors keep only
-the status code, never a header or the token."""
+the status code, never a header or the token. One repository failing while others answer makes
+the source partial (FetchResult.failures): the policy counts it as a failed source."""
 
 from __future__ import annotations
 
@@ -163,17 +164,19 @@ class GitHubConnector:
     async def _all_repos(
         self, api: GitHubAPI, employee: Employee, window: Window
     ) -> list[tuple[str, ContextItem]]:
-        """(owner/name, item) for every matched commit; a failing repository is recorded and
-        the others carry on; all failing fails the source."""
+        """(owner/name, item) for every matched commit. A failing repository is named in
+        `api.result.failures` (the source is then partial) and the others carry on; all
+        failing fails the source."""
         repos = self.config.repos
         outcomes = await asyncio.gather(
             *(self._repo(api, repo, employee, window) for repo in repos), return_exceptions=True
         )
         found: list[tuple[str, ContextItem]] = []
-        failures: list[str] = []
-        for outcome in outcomes:
+        failures = api.result.failures
+        for repo, outcome in zip(repos, outcomes, strict=True):
             if isinstance(outcome, ConnectorError):
-                failures.append(str(outcome).removeprefix(f"{NAME}: "))
+                why = str(outcome).removeprefix(f"{NAME}: ")
+                failures.append(f"repo {repo} failed: {why}")
             elif isinstance(outcome, BaseException):
                 raise outcome
             else:

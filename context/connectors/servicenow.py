@@ -7,7 +7,8 @@ incidents they are the caller of (`incident.caller_id`) and the requested items 
 category (an incident's `category`, a requested item's catalogue item), opened and resolved
 times and the assignment group are asked for (`sysparm_fields`); never the description,
 comments or work notes. pysnc is synchronous: the fetch runs in a worker thread. Errors carry the
-exception's class name only (a requests error can carry the URL and headers)."""
+exception's class name and the HTTP status where pysnc exposes it, never its message (a requests
+error can carry the URL and headers)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from context.connectors.base import (
 from context.connectors.itsm_items import it_ticket_item
 from context.connectors.malformed import MalformedItem
 from context.models import ContextItem, Employee
+from vocabulary.servicenow import pysnc_failure
 
 TABLE_PATH = "/api/now/table/{table}"
 USER_FIELDS = ["sys_id", "user_name", "email"]
@@ -186,19 +188,26 @@ def ticket_item(table: str, raw: dict[str, Any], fetched_at: datetime) -> Contex
 
 
 def _call(fn: Any) -> Any:
-    """pysnc and requests errors become ConnectorError with the class name only."""
+    """pysnc and requests errors become ConnectorError with the class name and, where pysnc
+    exposes it, the HTTP status (vocabulary/servicenow.py); never the message."""
     import requests
-    from pysnc.exceptions import AuthenticationException, RoleException
+    from pysnc.exceptions import AuthenticationException, NotFoundException, RoleException
     from pysnc.exceptions import RequestException as SnRequestException
 
     try:
         return fn()
     except (AuthenticationException, RoleException) as exc:
         raise ConnectorError(
-            "servicenow", f"the service account was refused ({type(exc).__name__})"
+            "servicenow", f"the service account was refused ({pysnc_failure(exc)})"
         ) from None
-    except (SnRequestException, requests.RequestException, KeyError, ValueError) as exc:
-        raise ConnectorError("servicenow", f"request failed ({type(exc).__name__})") from None
+    except (
+        SnRequestException,
+        NotFoundException,
+        requests.RequestException,
+        KeyError,
+        ValueError,
+    ) as exc:
+        raise ConnectorError("servicenow", f"request failed ({pysnc_failure(exc)})") from None
 
 
 def build_client(config: ServiceNowSourceConfig) -> Any:

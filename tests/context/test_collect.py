@@ -55,6 +55,21 @@ async def test_failing_and_slow_sources_are_recorded_others_kept() -> None:
     ]
 
 
+async def test_a_source_with_a_failed_part_is_degraded_and_keeps_its_items() -> None:
+    """One repository of several failing: the source is partial, named with the part, counts
+    among the degraded sources (the policy's source-failure rule), and what answered is kept."""
+    partial = FakeConnector("git", items("g"), failures=["repo /x/y failed: exit 128"])
+    got = await collect(EMPLOYEE, [FakeConnector("cal", items("c")), partial], window=WINDOW,
+                        config=FAST)  # fmt: skip
+    by_name = {s.connector: s for s in got.sources}
+    assert (by_name["git"].status, by_name["git"].items) == ("partial", 2)
+    assert by_name["git"].error == "git: repo /x/y failed: exit 128"
+    assert by_name["cal"].error is None
+    assert got.degraded_sources == ["git"]
+    assert sorted(i.id for i in got.items) == ["c0", "c1", "g0", "g1"]
+    assert [(a.connector, a.status) for a in got.accesses] == [("cal", "ok"), ("git", "ok")]
+
+
 async def test_overall_deadline_cancels_sources_that_outlive_it() -> None:
     config = CollectionConfig(per_source_timeout_seconds=10, deadline_seconds=0.1)
     got = await collect(

@@ -179,6 +179,8 @@ async def test_a_missing_repository_is_recorded_and_others_still_read(
     config = GitConfig(repos=[str(tmp_path / "gone"), str(repos[0])])
     result = await GitConnector(config).fetch(SASHANK, WINDOW)
     assert len(result.items) == 2
+    gone = tmp_path / "gone"
+    assert result.failures == [f"repo {gone} failed: git log failed in gone (exit 128)"]
     assert [(a.endpoint, a.status) for a in result.accesses] == [
         ("git log gone", "failed"),
         ("git log icalendar", "ok"),

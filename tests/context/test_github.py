@@ -94,7 +94,7 @@ async def test_commits_matched_by_every_alias(fake: FakeGitHub) -> None:
     result = await fetch(fake, [ICAL])
     titles = sorted(i.title for i in result.items)
     assert titles == ["Add py.typed", "Fix tz test", "Type the parser"]
-    assert result.skipped == 1  # the malformed list item
+    assert result.skipped == 1 and result.failures == []  # the malformed list item
     typed = next(i for i in result.items if i.title == "Type the parser")
     sha = next(c.sha for c in icalendar().commits if c.message == "Type the parser")
     assert typed.id == f"git:icalendar:{sha[:12]}"  # the local-git id: both sources de-duplicate
@@ -169,6 +169,7 @@ async def test_one_failing_repository_is_recorded_and_the_others_carry_on(
 ) -> None:
     result = await fetch(fake, ["acme/missing", PAY])
     assert len(result.items) == 5
+    assert result.failures == ["repo acme/missing failed: /repos/acme/missing: HTTP 404"]
     assert [a.status for a in result.accesses if a.endpoint == "/repos/acme/missing"] == ["failed"]
 
 

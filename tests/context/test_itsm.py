@@ -17,6 +17,7 @@ from context.connectors.servicenow import ServiceNowConnector
 from context.manifest import assert_within_manifest
 from context.models import Employee, ItemKind, Source
 from context.registry import known_connectors
+from tests.fakes.local_http import Reply
 from tests.fakes.servicenow_server import ABEL, FakeServiceNow
 
 NOW = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)
@@ -127,6 +128,25 @@ async def test_no_account_is_no_tickets_and_a_refusal_fails_the_source(
     sn.down = True
     with pytest.raises(ConnectorError):
         await connector(sn).fetch(ABEL_EMPLOYEE, WINDOW)
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        (401, "the service account was refused (AuthenticationException, HTTP 401)"),
+        (403, "the service account was refused (RoleException, HTTP 403)"),
+        (404, "request failed (NotFoundException, HTTP 404)"),
+        (503, "request failed (RequestException)"),  # pysnc keeps only the body: no status
+    ],
+)
+async def test_the_failure_reason_names_the_http_status_pysnc_exposes(
+    sn: FakeServiceNow, status: int, reason: str
+) -> None:
+    body = {"error": {"message": "no", "detail": "https://x?token=s3cr3t"}, "status": "failure"}
+    sn.server.route = lambda request: Reply(status, body)
+    with pytest.raises(ConnectorError) as failure:
+        await connector(sn).fetch(ABEL_EMPLOYEE, WINDOW)
+    assert str(failure.value) == f"servicenow: {reason}"
 
 
 def test_servicenow_is_registered() -> None:

@@ -53,6 +53,7 @@ class FakeConnector:
     delay: float = 0.0
     error: Exception | None = None
     skipped: int = 0
+    failures: list[str] = field(default_factory=list)  # parts that failed (FetchResult.failures)
     calls: list[str] = field(default_factory=list)
     name: ClassVar[str] = "fake"
 
@@ -83,7 +84,12 @@ class FakeConnector:
             at=datetime.now(UTC),
             items=len(self.items),
         )
-        return FetchResult(items=list(self.items), skipped=self.skipped, accesses=[access])
+        return FetchResult(
+            items=list(self.items),
+            skipped=self.skipped,
+            accesses=[access],
+            failures=list(self.failures),
+        )
 
 
 def failing(label: str, message: str) -> FakeConnector:

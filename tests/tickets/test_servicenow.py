@@ -112,9 +112,11 @@ def test_wrong_password_and_outage_are_ticket_errors_without_secrets(sn: FakeSer
     with pytest.raises(TicketError) as refused:
         adapter(sn, username=sn.username, password="wrong").lookup("INC0010023")
     assert "wrong" not in str(refused.value)
+    assert str(refused.value).endswith("(AuthenticationException, HTTP 401)")
     sn.down = True
-    with pytest.raises(TicketError):
+    with pytest.raises(TicketError) as down:
         adapter(sn).lookup("INC0010023")
+    assert str(down.value) == "ServiceNow request failed (RequestException)"  # 503: pysnc hides it
     record = TicketRecord(system="servicenow", table="incident", key=INCIDENT, number="INC0010023")
     with pytest.raises(TicketError):
         adapter(sn).write(record, note())
