@@ -113,7 +113,15 @@ def prepare(
         "for role in ('helpdesk', 'security', 'auditor'):\n"
         "    print(role, create_key(db, role)[1])\n"
     )
-    out = subprocess.run(
+    out = run_in_source(script, url, source, env)
+    keys = dict(line.split(" ", 1) for line in out.split("\n") if line)
+    return env, keys
+
+
+def run_in_source(script: str, url: str, source: Path, env: dict[str, str]) -> str:
+    """What `script` prints, run by a child Python in `source` (that tree's code, not this
+    one's) with the database `url` as its argument."""
+    done = subprocess.run(
         [sys.executable, "-c", script, url],
         cwd=source,
         env=env,
@@ -121,8 +129,7 @@ def prepare(
         capture_output=True,
         text=True,
     )
-    keys = dict(line.split(" ", 1) for line in out.stdout.split("\n") if line)
-    return env, keys
+    return done.stdout
 
 
 def tree_cpu(pid: int) -> float:
@@ -307,15 +314,8 @@ def graded_once(source: Path, env: dict[str, str], url: str, ids: list[str]) -> 
         ".where(AuditRow.event == 'verification.decided')).all()\n"
         "print('\\n'.join(f'{k} {v}' for k, v in collections.Counter(ids).items()))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script, url],
-        cwd=source,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    counts = dict(line.split(" ") for line in out.stdout.split("\n") if line)
+    out = run_in_source(script, url, source, env)
+    counts = dict(line.split(" ") for line in out.split("\n") if line)
     return all(counts.get(vid) == "1" for vid in ids)
 
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import subprocess
+import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,7 +21,7 @@ from fastapi.testclient import TestClient
 from api.auth import create_key
 from api.main import create_app
 from api.runtime import Runtime, build_runtime
-from api.settings import Settings
+from api.settings import LimitSettings, Settings
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 START = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)  # a Wednesday, 11:30 in Chicago
@@ -63,6 +68,32 @@ def settings_for(data_dir: Path, **overrides: object) -> Settings:
     )  # type: ignore[arg-type]
 
 
+def deskguard_on(data_dir: Path, database: Path, **settings: object) -> Deskguard:
+    """The demo tenant in `data_dir` on the SQLite file `database`, `settings` overriding."""
+    update = {"database_url": f"sqlite:///{database}", **settings}
+    return make_deskguard(settings_for(data_dir).model_copy(update=update), Clock())
+
+
+def throttled(data_dir: Path, database: Path, failures: int) -> Deskguard:
+    """One that answers 429 to a client address after `failures` failed sign-ins in 60 s."""
+    limits = LimitSettings(auth_failures_per_client=failures, auth_window_seconds=60)
+    return deskguard_on(data_dir, database, limits=limits)
+
+
+def wait_for_json(server: subprocess.Popen[bytes], url: str) -> Any:
+    """What `url` answers (JSON) once the `server` process is up; None if it exits first or
+    does not answer in 180 s. A bounded wait for start-up, not a timing assertion: generous,
+    because a loaded two-core machine takes well over 20 s to import the server."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url) as response:
+                return json.loads(response.read())
+        except OSError:
+            time.sleep(0.2)
+    return None
+
+
 def make_deskguard(settings: Settings, clock: Clock) -> Deskguard:
     runtime = build_runtime(settings, clock=clock)
     client = TestClient(create_app(runtime), raise_server_exceptions=False)
@@ -81,10 +112,7 @@ def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def dg(demo_data_dir: Path, tmp_path: Path) -> Iterator[Deskguard]:
-    settings = settings_for(demo_data_dir).model_copy(
-        update={"database_url": f"sqlite:///{tmp_path / 'test.db'}"}
-    )
-    yield make_deskguard(settings, Clock())
+    yield deskguard_on(demo_data_dir, tmp_path / "test.db")
 
 
 @pytest.fixture

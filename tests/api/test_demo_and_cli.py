@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from api.demo import DemoRun
-from tests.api.conftest import settings_for
+from tests.api.conftest import settings_for, wait_for_json
 
 DESKGUARD = [sys.executable, "-c", "from api.cli import main; main()"]
 
@@ -170,8 +170,6 @@ def test_version_and_lower_case_log_level(demo_data_dir: Path) -> None:
 
 def test_serve_answers_http_on_the_requested_port(demo_data_dir: Path) -> None:
     import socket
-    import time
-    import urllib.request
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -184,18 +182,7 @@ def test_serve_answers_http_on_the_requested_port(demo_data_dir: Path) -> None:
         stderr=subprocess.PIPE,
     )
     try:
-        body = None
-        # A bounded wait for start-up, not a timing assertion: generous, because a loaded
-        # two-core machine takes well over 20 s to import the server; a server that exits
-        # stops the wait at once.
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as response:
-                    body = json.loads(response.read())
-                break
-            except OSError:
-                time.sleep(0.2)
+        body = wait_for_json(server, f"http://127.0.0.1:{port}/healthz")
         assert body is not None and body["status"] == "ok" and body["connectors"] == ["demo"]
     finally:
         server.terminate()

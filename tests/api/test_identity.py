@@ -13,8 +13,8 @@ import pytest
 from joserfc.jwk import ECKey
 
 from api.auth import create_key, list_keys, revoke_key
-from api.settings import LimitSettings, OIDCSettings
-from tests.api.conftest import Clock, Deskguard, make_deskguard, settings_for
+from api.settings import OIDCSettings
+from tests.api.conftest import Clock, Deskguard, make_deskguard, settings_for, throttled
 from tests.api.test_verifications import ADMIN_ROLE
 from tests.fakes.oidc_issuer import AUDIENCE, FakeIssuer
 
@@ -165,13 +165,7 @@ def test_failed_authentication_is_logged_and_throttled_per_address(
 ) -> None:
     from api.logging import configure_logging
 
-    settings = settings_for(demo_data_dir).model_copy(
-        update={
-            "database_url": f"sqlite:///{tmp_path / 'auth.db'}",
-            "limits": LimitSettings(auth_failures_per_client=3, auth_window_seconds=60),
-        }
-    )
-    dg = make_deskguard(settings, Clock())
+    dg = throttled(demo_data_dir, tmp_path / "auth.db", failures=3)
     configure_logging("INFO", json_logs=True)
     try:
         statuses = [

@@ -8,14 +8,13 @@ import json
 import os
 import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from api.storage import Database
+from tests.api.conftest import wait_for_json
 from tests.api.test_demo_and_cli import DESKGUARD, run_cli
 
 
@@ -49,15 +48,7 @@ def test_two_workers_serve_one_port(demo_data_dir: Path, tmp_path: Path) -> None
     command = [*DESKGUARD, "serve", "--port", str(port), "--workers", "2"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        body = None
-        deadline = time.monotonic() + 180  # a bounded wait for start-up, not a timing assertion
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz") as response:
-                    body = json.loads(response.read())
-                break
-            except OSError:
-                time.sleep(0.2)
+        body = wait_for_json(server, f"http://127.0.0.1:{port}/readyz")
         assert body is not None and body["ready"] is True
     finally:
         server.terminate()

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.storage import ApiKeyRow
-from tests.api.conftest import Clock, Deskguard, make_deskguard, settings_for
+from tests.api.conftest import Deskguard, deskguard_on, throttled
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -26,10 +26,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def dg(demo_dir: Path, tmp_path: Path) -> Iterator[Deskguard]:
-    settings = settings_for(demo_dir).model_copy(
-        update={"database_url": f"sqlite:///{tmp_path / 'test.db'}"}
-    )
-    yield make_deskguard(settings, Clock())
+    yield deskguard_on(demo_dir, tmp_path / "test.db")
 
 
 def key_of(dg: Deskguard, role: str) -> str:
@@ -102,15 +99,7 @@ def test_wrong_key_is_refused_in_words(dg: Deskguard) -> None:
 def test_wrong_keys_at_sign_in_are_throttled_per_address(  # lost in 79725ae, restored
     demo_dir: Path, tmp_path: Path
 ) -> None:
-    from api.settings import LimitSettings
-
-    settings = settings_for(demo_dir).model_copy(
-        update={
-            "database_url": f"sqlite:///{tmp_path / 'throttle.db'}",
-            "limits": LimitSettings(auth_failures_per_client=2, auth_window_seconds=60),
-        }
-    )
-    dg = make_deskguard(settings, Clock())
+    dg = throttled(demo_dir, tmp_path / "throttle.db", failures=2)
     client = browser(dg)
     statuses = [
         client.post("/console/sign-in", data={"key": f"dg_guess{n}", "csrf": csrf(client)})
