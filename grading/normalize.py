@@ -6,6 +6,7 @@ Answers are typed by a help-desk agent from what the caller said, so "fourteen t
 
 from __future__ import annotations
 
+import functools
 import re
 
 from vocabulary.folding import fold as fold
@@ -91,5 +92,6 @@ def normalize(text: str) -> str:
     return numbers_to_digits(text)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and the text matchers ask it of a token many times
 def has_digit(token: str) -> bool:
     return any(ch.isdigit() for ch in token)

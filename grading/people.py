@@ -7,6 +7,7 @@ Descriptions without a name ("the new guy from finance") neither help nor hurt.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", fold(text))
 
 
+# Pure, and asked of the whole directory for every people question (Colleagues.of): memoised.
+@functools.lru_cache(maxsize=1 << 14)
 def _person(name: str, aliases: frozenset[str] = frozenset()) -> Person | None:
     words = _words(name.split("@")[0].replace(".", " "))
     if not words:
@@ -87,6 +90,7 @@ def _spellings(word: str) -> set[str]:
     return {word, plain, word.translate(_TRANSLIT)}
 
 
+@functools.lru_cache(maxsize=1 << 17)  # pure; the same name pairs come back per directory entry
 def _distance(a: str, b: str) -> int:
     return min(
         OSA.distance(x, y, processor=default_process)  # a transposition is one slip

@@ -35,8 +35,10 @@ def said_twice(a: GradeRequest, b: GradeRequest) -> bool:
     differential at dc", "night shift differential, Dallas DC") are two answers."""
     if a.kind is not AnswerKind.TEXT or b.kind is not AnswerKind.TEXT:
         return False
-    differ = not fits(b.model_copy(update={"response": b.expected}), a)
-    return differ and same_words(a.response, b.response)
+    # Both pure: the cheap word comparison first, the grader only for the pairs it lets by.
+    return same_words(a.response, b.response) and not fits(
+        b.model_copy(update={"response": b.expected}), a
+    )
 
 
 def reused(requests: Sequence[GradeRequest], grades: Sequence[Grade]) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ and must not state a number or code that the expected answer does not contain.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -58,27 +59,50 @@ class TextScore:
     swapped_name: tuple[str, str] | None = None  # (name missing, word said in its place)
 
 
-def _words(text: str) -> list[str]:
-    return default_process(normalize(spoken_forms(fold(text)))).split()
+# Tokenising is pure and the same texts come back many times (an expected answer is compared
+# with every answer of its verification, and again by grading/reuse.py), so each text's words
+# are computed once; callers get a list of their own. Bounded: an eval sees many texts.
+_TEXTS, _PAIRS = 1 << 14, 1 << 17
 
 
-def _content(text: str) -> list[str]:
-    words = _words(text)
+@functools.lru_cache(maxsize=_TEXTS)
+def _word_tuple(text: str) -> tuple[str, ...]:
+    return tuple(default_process(normalize(spoken_forms(fold(text)))).split())
+
+
+@functools.lru_cache(maxsize=_TEXTS)
+def _content_tuple(text: str) -> tuple[str, ...]:
     # "q four" arrives as "q 4": glue a lone letter to the number after it ("q4").
     glued: list[str] = []
-    for word in words:
+    for word in _word_tuple(text):
         if word.isdigit() and glued and len(glued[-1]) == 1 and glued[-1].isalpha():
             glued[-1] += word
         else:
             glued.append(word)
-    return [t for t in glued if t not in _STOPWORDS]
+    return tuple(t for t in glued if t not in _STOPWORDS)
+
+
+@functools.lru_cache(maxsize=_TEXTS)
+def _distinctive_tuple(text: str) -> tuple[str, ...]:
+    # One- and two-letter words outside ASCII are function words (Russian "в", "во", "на").
+    return tuple(
+        t for t in _content_tuple(text) if t not in GENERIC_WORDS and (t.isascii() or len(t) > 2)
+    )
+
+
+def _words(text: str) -> list[str]:
+    return list(_word_tuple(text))
+
+
+def _content(text: str) -> list[str]:
+    return list(_content_tuple(text))
 
 
 def distinctive(text: str) -> list[str]:
-    # One- and two-letter words outside ASCII are function words (Russian "в", "во", "на").
-    return [t for t in _content(text) if t not in GENERIC_WORDS and (t.isascii() or len(t) > 2)]
+    return list(_distinctive_tuple(text))
 
 
+@functools.lru_cache(maxsize=_PAIRS)
 def _same_token(a: str, b: str) -> bool:
     if a == b or (a.isdigit() and b.isdigit() and a.lstrip("0") == b.lstrip("0")):
         return True  # "store 87" is store 087
@@ -157,6 +181,7 @@ def _spoken(text: str) -> str:
     return " ".join(_content(text))
 
 
+@functools.lru_cache(maxsize=_TEXTS)  # pure; TextScore is frozen
 def score_text(expected: str, response: str) -> TextScore:
     exp_tokens, ans_tokens = distinctive(expected), distinctive(response)
     if not exp_tokens:  # an expected answer made only of generic words: compare content words
