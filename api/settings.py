@@ -31,9 +31,10 @@ from tickets.servicenow import ServiceNowConfig
 
 
 class QuestionSettings(BaseModel):
-    # NIST SP 800-63A-3 asks for at least 4; `deskguard eval` shows 6 lets genuine callers
-    # miss one or two (people forget) while attackers still get nowhere.
-    count: int = Field(default=6, ge=4, le=10)
+    # NIST SP 800-63A-3 asks for at least 4; `deskguard eval` shows 7 lets genuine callers
+    # forget up to three (decision@v9's max_incorrect, sized for 7) while attackers still get
+    # nowhere; with 6 asked the same policy allows at most two wrong (under half).
+    count: int = Field(default=7, ge=4, le=10)
     engine: Literal["auto", "template", "llm"] = "auto"  # auto: llm when a model is configured
     on_llm_failure: Literal["templates", "escalate"] = "templates"
     attacker_check: bool = True

@@ -38,7 +38,7 @@ class EvalConfig(BaseModel):
 
     name: str = DEFAULT_NAME
     questions_engine: Literal["auto", "template", "llm"] = "template"
-    question_count: int = Field(default=6, ge=4, le=10)  # the service's default
+    question_count: int = Field(default=7, ge=4, le=10)  # the service's default
     policy_path: Path | None = None
     action: str = "password_reset"
     settings: dict[str, Any] = Field(default_factory=dict)

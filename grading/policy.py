@@ -156,6 +156,10 @@ class Policy(BaseModel):
     max_attempts: int
     min_entropy_bits: float
     deny_incorrect_share: float
+    # Allow needs fewer incorrect answers than this share of those asked (v9: one half, so a
+    # max_incorrect sized for seven questions never allows half of a shorter set wrong).
+    # None: v8 and earlier (the per-action max_incorrect alone).
+    allow_incorrect_share_below: float | None = Field(default=None, gt=0, le=1)
     on_source_failure: Literal["escalate"] = "escalate"  # the default is never relaxed
     signal: SignalThresholds
     guess_probability: dict[AnswerKind, float]
@@ -365,6 +369,10 @@ def _blockers(
     if t.incorrect > rules.max_incorrect:
         detail = f"{t.incorrect} incorrect answers; {action} tolerates {rules.max_incorrect}"
         out.append((detail, short))
+    share = policy.allow_incorrect_share_below
+    if share is not None and t.incorrect >= share * t.asked:
+        detail = f"{t.incorrect} of {t.asked} answers incorrect; {action} needs fewer than"
+        out.append((f"{detail} {share:.0%} incorrect", short))
     if t.score < rules.min_score:
         out.append((f"mean answer score {t.score:.2f} is below {rules.min_score:.2f}", short))
     if t.bits < policy.min_entropy_bits:

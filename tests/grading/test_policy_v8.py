@@ -28,10 +28,6 @@ def outcome(
     return decide(policy, facts).decision
 
 
-def test_the_newest_packaged_policy_is_v8() -> None:
-    assert load_policy().id == "decision@v8"
-
-
 def test_an_mfa_reset_without_a_signal_tolerates_one_forgotten_answer() -> None:
     five_and_a_miss = [RIGHT] * 5 + [WRONG]
     assert outcome(V7, "mfa_reset", five_and_a_miss, None) is not DecisionOutcome.ALLOW
