@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from tickets.base import TicketAdapter
 from tickets.models import TicketError, TicketRecord, VerificationNote
-from vocabulary.servicenow import pysnc_failure
+from vocabulary.servicenow import pysnc_errors, pysnc_failure
 
 STATUS_FIELD = "u_deskguard_status"
 CHECKED_AT_FIELD = "u_deskguard_checked_at"
@@ -129,21 +129,12 @@ def _text(record: Any | None, field: str) -> str | None:
 def _call(fn: Any) -> Any:
     """pysnc and requests errors become TicketError with the class name and, where pysnc
     exposes it, the HTTP status (vocabulary/servicenow.py); no message, so no secret."""
-    import requests
-    from pysnc.exceptions import AuthenticationException, NotFoundException, RoleException
-    from pysnc.exceptions import RequestException as SnRequestException
-
+    refused, failed = pysnc_errors()
     try:
         return fn()
-    except (AuthenticationException, RoleException) as exc:
+    except refused as exc:
         raise TicketError(f"ServiceNow refused the service account ({pysnc_failure(exc)})") from exc
-    except (
-        SnRequestException,
-        NotFoundException,
-        requests.RequestException,
-        ValueError,
-        KeyError,
-    ) as exc:
+    except failed as exc:
         raise TicketError(f"ServiceNow request failed ({pysnc_failure(exc)})") from exc
 
 

@@ -11,6 +11,26 @@ from __future__ import annotations
 
 _STATUS_BY_CLASS = {"NotFoundException": 404, "RoleException": 403}
 
+ErrorClasses = tuple[type[BaseException], ...]
+
+
+def pysnc_errors() -> tuple[ErrorClasses, ErrorClasses]:
+    """(refused, failed): the errors of a pysnc call that mean the service account was refused,
+    and those that mean the request failed (pysnc and requests imported only when called)."""
+    import requests
+    from pysnc.exceptions import AuthenticationException, NotFoundException, RoleException
+    from pysnc.exceptions import RequestException as SnRequestException
+
+    refused: ErrorClasses = (AuthenticationException, RoleException)
+    failed: ErrorClasses = (
+        SnRequestException,
+        NotFoundException,
+        requests.RequestException,
+        KeyError,
+        ValueError,
+    )
+    return refused, failed
+
 
 def pysnc_status(exc: BaseException) -> int | None:
     """The HTTP status behind a pysnc or requests error, when it is known."""

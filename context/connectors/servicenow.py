@@ -32,7 +32,7 @@ from context.connectors.base import (
 from context.connectors.itsm_items import it_ticket_item
 from context.connectors.malformed import MalformedItem
 from context.models import ContextItem, Employee
-from vocabulary.servicenow import pysnc_failure
+from vocabulary.servicenow import pysnc_errors, pysnc_failure
 
 TABLE_PATH = "/api/now/table/{table}"
 USER_FIELDS = ["sys_id", "user_name", "email"]
@@ -190,23 +190,14 @@ def ticket_item(table: str, raw: dict[str, Any], fetched_at: datetime) -> Contex
 def _call(fn: Any) -> Any:
     """pysnc and requests errors become ConnectorError with the class name and, where pysnc
     exposes it, the HTTP status (vocabulary/servicenow.py); never the message."""
-    import requests
-    from pysnc.exceptions import AuthenticationException, NotFoundException, RoleException
-    from pysnc.exceptions import RequestException as SnRequestException
-
+    refused, failed = pysnc_errors()
     try:
         return fn()
-    except (AuthenticationException, RoleException) as exc:
+    except refused as exc:
         raise ConnectorError(
             "servicenow", f"the service account was refused ({pysnc_failure(exc)})"
         ) from None
-    except (
-        SnRequestException,
-        NotFoundException,
-        requests.RequestException,
-        KeyError,
-        ValueError,
-    ) as exc:
+    except failed as exc:
         raise ConnectorError("servicenow", f"request failed ({pysnc_failure(exc)})") from None
 
 
