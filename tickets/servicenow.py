@@ -9,13 +9,16 @@ and write on the two u_deskguard fields (granted by the update set's `x_deskguar
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from tickets.base import TicketAdapter
 from tickets.models import TicketError, TicketRecord, VerificationNote
-from vocabulary.servicenow import pysnc_errors, pysnc_failure
+from vocabulary.servicenow import pysnc_auth, pysnc_call, pysnc_client
+
+T = TypeVar("T")
 
 STATUS_FIELD = "u_deskguard_status"
 CHECKED_AT_FIELD = "u_deskguard_checked_at"
@@ -126,62 +129,31 @@ def _text(record: Any | None, field: str) -> str | None:
     return str(value) if value else None
 
 
-def _call(fn: Any) -> Any:
-    """pysnc and requests errors become TicketError with the class name and, where pysnc
-    exposes it, the HTTP status (vocabulary/servicenow.py); no message, so no secret."""
-    refused, failed = pysnc_errors()
-    try:
-        return fn()
-    except refused as exc:
-        raise TicketError(f"ServiceNow refused the service account ({pysnc_failure(exc)})") from exc
-    except failed as exc:
-        raise TicketError(f"ServiceNow request failed ({pysnc_failure(exc)})") from exc
+def _call(fn: Callable[[], T]) -> T:
+    """pysnc and requests errors become TicketError with the class name and the HTTP status
+    (vocabulary/servicenow.py); no message, so no secret."""
+    return pysnc_call(
+        fn,
+        refused=lambda detail: TicketError(f"ServiceNow refused the service account ({detail})"),
+        failed=lambda detail: TicketError(f"ServiceNow request failed ({detail})"),
+    )
 
 
 def _build_client(config: ServiceNowConfig) -> Any:
-    from pysnc import ServiceNowClient
-    from pysnc.auth import ServiceNowClientCredentialsFlow
-    from requests.adapters import HTTPAdapter
-
-    auth: Any
-    if config.client_id and config.client_secret:
-        auth = ServiceNowClientCredentialsFlow(
-            config.client_id, config.client_secret.get_secret_value()
-        )
-    elif config.username and config.password:
-        auth = (config.username, config.password.get_secret_value())
-    else:
+    auth = pysnc_auth(
+        config.username,
+        config.password.get_secret_value() if config.password else None,
+        config.client_id,
+        config.client_secret.get_secret_value() if config.client_secret else None,
+    )
+    if auth is None:
         raise ValueError(
             "ServiceNow needs DESKGUARD_SERVICENOW__USERNAME and __PASSWORD, "
             "or __CLIENT_ID and __CLIENT_SECRET"
         )
-    client = _call(
-        lambda: ServiceNowClient(
-            config.instance, auth, verify=config.ca_bundle or True, auto_retry=False
+    instance = config.instance or ""
+    return _call(
+        lambda: pysnc_client(
+            instance, auth, ca_bundle=config.ca_bundle, timeout_seconds=config.timeout_seconds
         )
     )
-
-    class _Deadline(HTTPAdapter):
-        """requests has no default time-out, and pysnc lets REQUESTS_CA_BUNDLE override the
-        session's CA: every Table API call gets the time-out and the configured CA here."""
-
-        def send(
-            self,
-            request: Any,
-            stream: bool = False,
-            timeout: Any = None,
-            verify: Any = True,
-            cert: Any = None,
-            proxies: Any = None,
-        ) -> Any:
-            return super().send(
-                request,
-                stream=stream,
-                timeout=timeout or config.timeout_seconds,
-                verify=config.ca_bundle or verify,
-                cert=cert,
-                proxies=proxies,
-            )
-
-    client.session.mount(client.instance, _Deadline(max_retries=0))
-    return client

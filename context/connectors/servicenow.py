@@ -13,8 +13,9 @@ error can carry the URL and headers)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel
 
@@ -32,7 +33,9 @@ from context.connectors.base import (
 from context.connectors.itsm_items import it_ticket_item
 from context.connectors.malformed import MalformedItem
 from context.models import ContextItem, Employee
-from vocabulary.servicenow import pysnc_errors, pysnc_failure
+from vocabulary.servicenow import pysnc_auth, pysnc_call, pysnc_client
+
+T = TypeVar("T")
 
 TABLE_PATH = "/api/now/table/{table}"
 USER_FIELDS = ["sys_id", "user_name", "email"]
@@ -187,63 +190,33 @@ def ticket_item(table: str, raw: dict[str, Any], fetched_at: datetime) -> Contex
     )
 
 
-def _call(fn: Any) -> Any:
-    """pysnc and requests errors become ConnectorError with the class name and, where pysnc
-    exposes it, the HTTP status (vocabulary/servicenow.py); never the message."""
-    refused, failed = pysnc_errors()
-    try:
-        return fn()
-    except refused as exc:
-        raise ConnectorError(
-            "servicenow", f"the service account was refused ({pysnc_failure(exc)})"
-        ) from None
-    except failed as exc:
-        raise ConnectorError("servicenow", f"request failed ({pysnc_failure(exc)})") from None
+def _call(fn: Callable[[], T]) -> T:
+    """pysnc and requests errors become ConnectorError with the class name and the HTTP status
+    (vocabulary/servicenow.py); never the message."""
+    return pysnc_call(
+        fn,
+        refused=lambda detail: ConnectorError(
+            "servicenow", f"the service account was refused ({detail})"
+        ),
+        failed=lambda detail: ConnectorError("servicenow", f"request failed ({detail})"),
+    )
 
 
 def build_client(config: ServiceNowSourceConfig) -> Any:
     """A pysnc client for the instance, basic auth or OAuth client credentials, with the
-    configured CA and a time-out on every Table API call (requests has no default one)."""
-    from pysnc import ServiceNowClient
-    from pysnc.auth import ServiceNowClientCredentialsFlow
-    from requests.adapters import HTTPAdapter
-
+    configured CA and a time-out on every Table API call (vocabulary/servicenow.py)."""
     if not config.instance:
         raise ConnectorError("servicenow", "set DESKGUARD_SERVICENOW__INSTANCE")
-    auth: Any
-    if config.client_id and config.client_secret:
-        auth = ServiceNowClientCredentialsFlow(
-            config.client_id, config.client_secret.get_secret_value()
-        )
-    elif config.username and config.password:
-        auth = (config.username, config.password.get_secret_value())
-    else:
+    auth = pysnc_auth(
+        config.username,
+        config.password.get_secret_value() if config.password else None,
+        config.client_id,
+        config.client_secret.get_secret_value() if config.client_secret else None,
+    )
+    if auth is None:
         raise ConnectorError(
             "servicenow", "set __USERNAME and __PASSWORD, or __CLIENT_ID and __CLIENT_SECRET"
         )
-    client = ServiceNowClient(
-        config.instance, auth, verify=config.ca_bundle or True, auto_retry=False
+    return pysnc_client(
+        config.instance, auth, ca_bundle=config.ca_bundle, timeout_seconds=config.timeout_seconds
     )
-    deadline, ca = config.timeout_seconds, config.ca_bundle
-
-    class _Deadline(HTTPAdapter):
-        def send(
-            self,
-            request: Any,
-            stream: bool = False,
-            timeout: Any = None,
-            verify: Any = True,
-            cert: Any = None,
-            proxies: Any = None,
-        ) -> Any:
-            return super().send(
-                request,
-                stream=stream,
-                timeout=timeout or deadline,
-                verify=ca or verify,
-                cert=cert,
-                proxies=proxies,
-            )
-
-    client.session.mount(client.instance, _Deadline(max_retries=0))
-    return client

@@ -136,7 +136,8 @@ async def test_no_account_is_no_tickets_and_a_refusal_fails_the_source(
         (401, "the service account was refused (AuthenticationException, HTTP 401)"),
         (403, "the service account was refused (RoleException, HTTP 403)"),
         (404, "request failed (NotFoundException, HTTP 404)"),
-        (503, "request failed (RequestException)"),  # pysnc keeps only the body: no status
+        (429, "request failed (RequestException, HTTP 429)"),  # recorded by the session hook
+        (503, "request failed (RequestException, HTTP 503)"),
     ],
 )
 async def test_the_failure_reason_names_the_http_status_pysnc_exposes(

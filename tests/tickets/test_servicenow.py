@@ -116,7 +116,7 @@ def test_wrong_password_and_outage_are_ticket_errors_without_secrets(sn: FakeSer
     sn.down = True
     with pytest.raises(TicketError) as down:
         adapter(sn).lookup("INC0010023")
-    assert str(down.value) == "ServiceNow request failed (RequestException)"  # 503: pysnc hides it
+    assert str(down.value) == "ServiceNow request failed (RequestException, HTTP 503)"
     record = TicketRecord(system="servicenow", table="incident", key=INCIDENT, number="INC0010023")
     with pytest.raises(TicketError):
         adapter(sn).write(record, note())
