@@ -6,8 +6,9 @@ at the source by `since`, `until` and `author` (each of the employee's e-mail ad
 login-shaped aliases), following `Link: rel="next"` up to max_pages; authors are matched again
 here on name, e-mail and login. Files touched come from the commit detail, for at most
 MAX_DETAILS commits. 403/429 rate limits are waited out inside a small budget; errors keep only
-the status code, never a header or the token. One repository failing while others answer makes
-the source partial (FetchResult.failures): the policy counts it as a failed source."""
+the status code, never a header or the token. One repository, or one commit detail, failing
+while the rest answer makes the source partial (FetchResult.failures): the policy counts it as
+a failed source."""
 
 from __future__ import annotations
 
@@ -240,7 +241,9 @@ class GitHubConnector:
     async def _with_files(
         self, api: GitHubAPI, found: list[tuple[str, ContextItem]]
     ) -> list[ContextItem]:
-        """The items, the first MAX_DETAILS with `extra.files`; a failed detail keeps the item."""
+        """The items, the first MAX_DETAILS with `extra.files`. A failed detail keeps the item
+        without files and makes the source partial: whoever can break detail requests must not
+        quietly narrow the questions to the commit subjects."""
         gate = asyncio.Semaphore(DETAIL_CONCURRENCY)
 
         async def detail(full_name: str, item: ContextItem) -> ContextItem:
@@ -248,7 +251,9 @@ class GitHubConnector:
             async with gate:
                 try:
                     files = file_names(await api.json(url, COMMIT_FIELDS))
-                except ConnectorError:
+                except ConnectorError as exc:
+                    why = str(exc).removeprefix(f"{NAME}: ")
+                    api.result.failures.append(f"repo {full_name} commit detail failed: {why}")
                     return item
             return item.model_copy(update={"extra": {"files": files}}) if files else item
 

@@ -248,7 +248,9 @@ def test_registry_builds_github() -> None:
     assert isinstance(default, GitHubConnector) and default.config == GitHubConfig()
 
 
-async def test_a_failed_commit_detail_keeps_the_commit_without_files(fake: FakeGitHub) -> None:
+async def test_a_failed_commit_detail_keeps_the_commit_and_makes_the_source_partial(
+    fake: FakeGitHub,
+) -> None:
     sha = next(c.sha for c in icalendar().commits if c.message == "Fix tz test")
     fake.server.script(f"/repos/{ICAL}/commits/{sha}", Reply(500, {"message": "boom"}))
     result = await fetch(fake, [ICAL])
@@ -256,6 +258,9 @@ async def test_a_failed_commit_detail_keeps_the_commit_without_files(fake: FakeG
     assert by_title["Fix tz test"].extra == {}
     assert by_title["Add py.typed"].extra == {"files": "CHANGES.rst"}
     assert "failed" in [a.status for a in result.accesses]
+    assert result.failures == [
+        f"repo {ICAL} commit detail failed: /repos/{ICAL}/commits/{sha}: HTTP 500"
+    ]
 
 
 async def test_a_bare_alias_never_claims_someone_elses_login(fake: FakeGitHub) -> None:
