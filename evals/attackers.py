@@ -1,6 +1,7 @@
 """Simulated attackers by level. Each sees only the question texts the help-desk agent reads out
-plus what its level allows; none ever reads expected answers, and only the colleague and stuffer
-read an employee's records: those a compromised colleague's account could read.
+plus what its level allows; none ever reads expected answers, and only the colleague, stuffer and
+it_agent read an employee's records: those a compromised colleague's or IT agent's account
+could read.
 
 | level     | knows                                                                          |
 |-----------|--------------------------------------------------------------------------------|
@@ -14,9 +15,11 @@ read an employee's records: those a compromised colleague's account could read.
 |           | calendar and inbox (evals/colleague.py)                                         |
 | prior     | the organisation's commonest value for each question's shape (evals/prior.py)   |
 | stuffer   | the colleague, hedging: two or three candidates per answer (evals/stuffer.py)    |
+| it_agent  | a help-desk or IT agent account: every IT ticket the target raised, any queue    |
+|           | (evals/it_agent.py)                                                              |
 
 naive, osint, insider, llm_osint and injection answer through questions/attacker.py's heuristics
-(see evals/report.OSINT_NOTE); colleague, prior and stuffer are built from the synthetic
+(see evals/report.OSINT_NOTE); colleague, prior, stuffer and it_agent are built from the synthetic
 organisation's records alone and import nothing from questions/ or grading/
 (tests/evals/test_attacker_boundary.py).
 """
@@ -33,7 +36,17 @@ from evals.injection import PAYLOADS, planted_title
 from questions.attacker import HeuristicAttacker, LLMAttacker, guess
 from questions.models import Question
 
-LEVELS = ("naive", "osint", "insider", "llm_osint", "injection", "colleague", "prior", "stuffer")
+LEVELS = (
+    "naive",
+    "osint",
+    "insider",
+    "llm_osint",
+    "injection",
+    "colleague",
+    "prior",
+    "stuffer",
+    "it_agent",
+)
 
 
 class PublicKnowledge(Protocol):

@@ -29,8 +29,9 @@ LEVEL_STYLE: dict[str, tuple[str, str]] = {
     "colleague": ("#d62728", "D"),
     "prior": ("#ff7f0e", "P"),
     "stuffer": ("#e377c2", "*"),
+    "it_agent": ("#17becf", "h"),
 }
-SPARE = (("#17becf", "h"), ("#bcbd22", "<"), ("#000000", ">"))
+SPARE = (("#bcbd22", "<"), ("#000000", ">"), ("#aec7e8", "d"))
 CONFIG_LINES = ("-", "--", ":", "-.")
 LINEAR_UP_TO = 10.0  # percent: beyond this the attacker axis turns symmetric-log
 LABEL_EVERY = 2  # label every second threshold on each curve

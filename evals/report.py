@@ -20,9 +20,9 @@ PLOT = "tradeoff.png"
 OSINT_NOTE = (
     "Read the osint level with care: it answers with questions/attacker.py's HeuristicAttacker, "
     "the same heuristic the question pipeline vets questions against when no model is "
-    "configured, so its pass rate is low partly by construction. The colleague, prior and "
-    "stuffer levels are the independent checks: built from the organisation's records alone, "
-    "they import nothing from questions/ or grading/."
+    "configured, so its pass rate is low partly by construction. The colleague, prior, "
+    "stuffer and it_agent levels are the independent checks: built from the organisation's "
+    "records alone, they import nothing from questions/ or grading/."
 )
 
 

@@ -38,6 +38,7 @@ from evals.attackers import (
 from evals.colleague import ColleagueAttacker
 from evals.config import EvalConfig
 from evals.injection import PlantingConnector
+from evals.it_agent import ItAgentAttacker
 from evals.memory import GenuineCaller
 from evals.prior import PriorAttacker
 from evals.stuffer import StufferAttacker
@@ -118,6 +119,7 @@ class ConfigRunner:
         out.append(InjectionAttacker(self.org))
         colleague = ColleagueAttacker(self.org, seed=self.seed)
         out += [colleague, PriorAttacker(self.org, colleague.prior), StufferAttacker(colleague)]
+        out.append(ItAgentAttacker(self.org, seed=self.seed, prior=colleague.prior))
         return out, skipped
 
     def callers(self) -> tuple[list[tuple[str, Caller]], dict[str, str]]:

@@ -168,7 +168,7 @@ def is_group(knower: str) -> bool:
 def is_team_group(knower: str) -> bool:
     """A group the employee's teammates read as a matter of course (a project's board, a
     repository's history, a store's rota, a group the source did not describe), unlike a closed
-    circle outside the team (`participants:`: the IT assignment group that worked a ticket, the
+    circle outside the team (`participants:`: the IT agents who can read every ticket, the
     store's managers who approve requests), which a co-worker's account cannot read."""
     return is_group(knower) and not knower.startswith(f"{AudienceScope.PARTICIPANTS.value}:")
 
@@ -179,8 +179,8 @@ def read_by_every_teammate(question: Question) -> bool:
 
 
 def named_knowers(question: Question) -> list[str]:
-    """Who could answer besides the teammates: each person named, and each closed group (an IT
-    assignment group, a store's managers) as one more person who knows all its items."""
+    """Who could answer besides the teammates: each person named, and each closed group (the
+    IT agents, a store's managers) as one more person who knows all its items."""
     return [k for k in question.knowers if not is_team_group(k)]
 
 

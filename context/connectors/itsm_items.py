@@ -3,9 +3,12 @@ ContextItems: the one home of their shape and audience, whichever system they ca
 
 What is kept: the number, the short description, the category, when it was opened and resolved,
 and the assignment group; never the description, comments or work notes. Who else knows: the
-caller, and the agents of the assignment group that worked it (not the caller's co-workers).
-ITSM systems can list a group's members, but a ticket is rarely read by more than a handful of
-them: the group counts as ASSIGNMENT_GROUP_AUDIENCE people."""
+caller and the IT agents (not the caller's co-workers). Every agent reads every queue's tickets
+(ServiceNow's itil role reads all incidents; a JSM agent its service project's requests), and
+the agent taking the call can look a ticket up while the question is read out: all of an
+employee's tickets have one closed audience, IT_AGENTS, whichever group worked them (evals'
+it_agent attacker, evals/it_agent.py, is that account). A ticket is rarely read by more than a
+handful of agents: the audience counts as ASSIGNMENT_GROUP_AUDIENCE people."""
 
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ from context.models import (
     Source,
 )
 
-ASSIGNMENT_GROUP_AUDIENCE = 10  # an assumption: the agents of one queue who read a ticket
+ASSIGNMENT_GROUP_AUDIENCE = 10  # an assumption: the agents who read one ticket
+IT_AGENTS = "IT agents"  # the one closed group that can read every IT ticket of an employee
 
 
 def it_ticket_item(
@@ -50,7 +54,7 @@ def it_ticket_item(
         extra=extra,
         audience=Audience(
             scope=AudienceScope.PARTICIPANTS,
-            group=assignment_group,
+            group=IT_AGENTS,
             size=ASSIGNMENT_GROUP_AUDIENCE,
         ),
         provenance=Provenance(connector=connector, ref=number, fetched_at=fetched_at),

@@ -98,7 +98,7 @@ async def test_the_callers_own_recent_tickets_become_items(sn: FakeServiceNow) -
     assert incident.extra["category"] == "hardware"
     assert incident.extra["assignment_group"] == "Store Support"
     assert incident.when == datetime(2026, 11, 23, 15, 4, tzinfo=UTC) and incident.end
-    assert incident.audience.size == 10 and incident.audience.group == "Store Support"
+    assert incident.audience.size == 10 and incident.audience.group == "IT agents"
     assert "health" not in incident.model_dump_json()
     assert by_number["RITM0010007"].extra["category"] == "Accessories"
 

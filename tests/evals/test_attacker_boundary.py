@@ -1,7 +1,7 @@
-"""The colleague, prior and stuffer attackers measure the product like an outside adversary: they
-may read the synthetic organisation (context/) and their own evals modules, never the question
-vetting (questions/), the grader (grading/), the prompts or the service (api/), not even through
-another evals module."""
+"""The colleague, prior, stuffer and it_agent attackers measure the product like an outside
+adversary: they may read the synthetic organisation (context/) and their own evals modules, never
+the question vetting (questions/), the grader (grading/), the prompts or the service (api/), not
+even through another evals module."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ATTACKER_MODULES = ("evals.colleague", "evals.prior", "evals.stuffer")
+ATTACKER_MODULES = ("evals.colleague", "evals.prior", "evals.stuffer", "evals.it_agent")
 FORBIDDEN = ("questions", "grading", "prompts", "api")
 # The shared word lists (generic words, people lists, injection patterns) are the product's
 # heuristics too: an attacker module may not import them itself (context/ may, for its models).

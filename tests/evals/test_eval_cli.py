@@ -17,7 +17,7 @@ def write(path: Path, data: dict) -> Path:
     return path
 
 
-LEVELS = ("naive", "osint", "insider", "injection", "colleague", "prior", "stuffer")
+LEVELS = ("naive", "osint", "insider", "injection", "colleague", "prior", "stuffer", "it_agent")
 LOOSE = {
     "employees": 10,
     "seed": 3,

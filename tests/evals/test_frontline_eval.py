@@ -1,6 +1,6 @@
 """The retail mix (`deskguard eval --mix retail`): mostly frontline staff with shift and IT
-ticket context, the colleague attacker as a co-worker on the same site's rota, and the per-family
-table in the report."""
+ticket context, the colleague attacker as a co-worker on the same site's rota, the IT-agent
+attacker reading every ticket, and the per-family table in the report."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from context.demo import build_org
 from context.models import SHIFT_EVENT, AudienceScope, ItemKind, Source
 from evals.colleague import ColleagueAttacker
-from evals.hearing import Field, hear
+from evals.hearing import Field, Heard, hear
+from evals.it_agent import ItAgentAttacker
 from vocabulary.roles import FRONTLINE_ROLES, RoleFamily, family_of
 
 NOW = datetime(2026, 11, 25, 17, 30, tzinfo=UTC)
@@ -87,3 +88,26 @@ def test_the_attackers_hear_shift_questions() -> None:
     assert store.wants is Field.STORE
     it = hear("What did you ask IT for last week?", asked_at=NOW, timezone="UTC")
     assert ItemKind.TICKET in it.kinds and it.shift_event is None
+
+
+def test_the_it_agent_reads_every_ticket_of_the_target_whatever_queue_and_nothing_else(org) -> None:  # type: ignore[no-untyped-def]
+    attacker = ItAgentAttacker(org, seed=11)
+    target = max(
+        (e for e in org.employees if e.role in FRONTLINE_ROLES),
+        key=lambda e: len({i.extra.get("assignment_group") for i in org.items(e.upn)} - {None}),
+    )
+    tickets = [i for i in org.items(target.upn) if i.source == Source.ITSM]
+    assert len({t.extra["assignment_group"] for t in tickets}) > 1  # several queues
+    seen = attacker.visible(target.upn, attacker.account(target.upn))
+    assert sorted(i.id for i in seen) == sorted(t.id for t in tickets)
+    ticket = next(t for t in tickets if "Compensation" not in t.title)
+    asked = Heard(id="q", text="What did you ask IT for last week?", kind="text")
+    _, found = attacker.candidates(target.upn, asked, 5)
+    assert ticket.title in found  # it answers from the tickets it reads
+
+
+def test_the_it_agent_answers_rota_questions_only_from_the_prior(org) -> None:  # type: ignore[no-untyped-def]
+    attacker = ItAgentAttacker(org, seed=11)
+    target = next(e for e in org.employees if e.role == "store_associate")
+    asked = Heard(id="q", text="Who did you swap your Sunday shift with?", kind="person")
+    assert attacker.candidates(target.upn, asked, 3)[1] == []  # not in its records
