@@ -10,7 +10,7 @@ from evals.tally import leaks
 from evals.trials import ConfigRun, Trial
 from tests.evals.conftest import TINY
 
-LEVELS = {"naive", "osint", "insider", "injection", "colleague", "prior", "stuffer"}
+LEVELS = {"naive", "osint", "insider", "injection", "colleague", "prior", "stuffer", "it_agent"}
 
 
 def test_summary_covers_every_population(tiny_run: ConfigRun, tiny_trials: list[Trial]) -> None:
