@@ -146,6 +146,9 @@ class ThinContextRules(BaseModel):
     route: str = "manager_approval"
     # Escalate at start when even all-correct answers would fall short of min_entropy_bits.
     check_ceiling: bool = True
+    # ... or, from v10, of beyond_one_knower's min_bits: every answer within one other
+    # person's reach (the rota, the IT agents' tickets), so no answers could allow.
+    check_beyond_one: bool = False
 
 
 class Policy(BaseModel):
@@ -494,14 +497,23 @@ _TICKET_REASONS = {
 }
 
 
-def ceiling_bits(policy: Policy, questions: Sequence[AskedQuestion]) -> float:
-    """The entropy every question answered right would give (the best a genuine caller does)."""
-    grades = [
+def _all_right(questions: Sequence[AskedQuestion]) -> list[Grade]:
+    """Every question answered right: the best a genuine caller does."""
+    return [
         Grade(id=q.id, kind=q.kind, verdict=Verdict.CORRECT, score=1.0, method="ceiling", reason="")
         for q in questions
         if q.kind is not None
     ]
-    return entropy_bits(policy, grades, questions)
+
+
+def ceiling_bits(policy: Policy, questions: Sequence[AskedQuestion]) -> float:
+    """The entropy every question answered right would give (the best a genuine caller does)."""
+    return entropy_bits(policy, _all_right(questions), questions)
+
+
+def ceiling_beyond_one(policy: Policy, questions: Sequence[AskedQuestion]) -> float:
+    """What every question answered right would leave beyond the best-informed other person."""
+    return bits_beyond_one_knower(policy, _all_right(questions), questions)
 
 
 def _thin(policy: Policy, facts: StartInput) -> Reason | None:
@@ -511,15 +523,21 @@ def _thin(policy: Policy, facts: StartInput) -> Reason | None:
         return None
     if facts.questions_available < policy.min_questions:
         return None  # said by the count rule
+    agent = "not enough private recent work context to verify this caller by questions"
+    asked = f"thin context: all {len(facts.questions)} questions answered right would"
     best = ceiling_bits(policy, facts.questions)
-    if best >= policy.min_entropy_bits:
+    if best < policy.min_entropy_bits:
+        why = "their answers are on the rota or otherwise widely known"
+        return f"{asked} give {best:.1f} bits, below {policy.min_entropy_bits:g} ({why})", agent
+    one = policy.beyond_one_knower
+    if not rules.check_beyond_one or one is None:
         return None
-    detail = (
-        f"thin context: all {len(facts.questions)} questions answered right would give"
-        f" {best:.1f} bits, below {policy.min_entropy_bits:g} (their answers are on the"
-        " rota or otherwise widely known)"
-    )
-    return detail, "not enough private recent work context to verify this caller by questions"
+    beyond = ceiling_beyond_one(policy, facts.questions)
+    if beyond >= one.min_bits:
+        return None
+    why = "every answer is on the rota or known to one other person or group"
+    detail = f"{asked} leave {beyond:.1f} bits beyond one other person, below {one.min_bits:g}"
+    return f"{detail} ({why})", agent
 
 
 def decide_start(policy: Policy, facts: StartInput) -> Decision | None:
