@@ -7,11 +7,17 @@ key (api/records.py `caller_audit`), which no one can now tie back to the person
 
 The erasure is itself a record (`privacy.erased`) listing the erased verification ids, written
 before the rows go, so `deskguard audit verify` knows their rows were deleted on purpose (the
-record is in the keyed chain: it cannot be forged to hide a deletion)."""
+record is in the keyed chain: it cannot be forged to hide a deletion).
+
+Other employees' verifications can name the erased one in a question or an expected answer (a
+meeting's attendees, a swap partner) until the retention purge reduces them. A decided one is
+purged now (api/retention.py `reduce`, audited as `verification.purged`); a pending one still
+needs its answers to be graded, so it is listed and the retention purges it once it ends."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +29,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from api.audit import ERASED_EVENT, AuditLog
 from api.pseudonyms import Pseudonyms, normal
 from api.recovery_store import AlertRow, DisputeRow, LockRow, RecoveryRow
+from api.retention import reduce
 from api.storage import (
     AskedFactRow,
     AuditRow,
@@ -33,6 +40,8 @@ from api.storage import (
     TicketUpdateRow,
     VerificationRow,
 )
+
+MENTION = "named an erased employee"
 
 
 class ErasureSummary(BaseModel):
@@ -46,6 +55,9 @@ class ErasureSummary(BaseModel):
     # in plain text (verification.started records written before it was kept as a keyed hash):
     # their keyed hash covers it; rewriting them would break the chain.
     legacy_records: list[int]
+    names: list[str]  # what other verifications were searched for (the UPN, name, aliases)
+    purged_mentions: list[str]  # others' decided verifications naming them: purged now
+    pending_mentions: list[str]  # others' pending ones: purged by the retention once ended
 
 
 def _targets(upn: str, ids: list[str]) -> list[tuple[type[Base], ColumnElement[bool]]]:
@@ -85,7 +97,50 @@ def legacy_records(audit: AuditLog, upn: str, reference: str | None) -> list[int
         ]
 
 
-def erase(audit: AuditLog, employee: str, *, actor: str, reason: str) -> ErasureSummary:
+def _names_in(row: VerificationRow) -> str:
+    """Everything a verification keeps that can name a person, case-folded."""
+    texts = [t for q in row.questions for t in (q.text, q.expected, *q.variants)]
+    texts += [d.text for d in row.question_set.dropped]
+    return "\n".join(texts).casefold()
+
+
+def mentions(audit: AuditLog, upn: str, names: Sequence[str]) -> list[VerificationRow]:
+    """Other employees' unpurged verifications whose questions name `upn` or one of `names`."""
+    wanted = [n.casefold() for n in (upn, *names) if len(n.strip()) >= 3]
+    query = (
+        select(VerificationRow)
+        .where(VerificationRow.employee != upn)
+        .where(VerificationRow.purged.is_(None))
+    )
+    with audit.db.session() as session:
+        rows = list(session.scalars(query))
+    return [row for row in rows if any(name in _names_in(row) for name in wanted)]
+
+
+def _purge_mentions(audit: AuditLog, rows: list[VerificationRow], actor: str) -> list[str]:
+    """Reduces the decided ones now, as the retention would (audited); returns their ids."""
+    now, purged = audit.clock(), []
+    for row in rows:
+        if row.decision is None:
+            continue
+        reduce(row, audit.pseudonyms.hasher(row.employee), now)
+        detail = {"questions": len(row.purged.questions) if row.purged else 0, "why": MENTION}
+        audit.append(
+            actor=actor,
+            event="verification.purged",
+            verification_id=row.id,
+            detail=detail,
+            verification=row,
+        )
+        purged.append(row.id)
+    return purged
+
+
+def erase(
+    audit: AuditLog, employee: str, *, actor: str, reason: str, names: Sequence[str] = ()
+) -> ErasureSummary:
+    """Erases `employee` (see the module docstring); `names` are the ways others' questions
+    may name them (the directory's name and aliases), besides the UPN."""
     upn = normal(employee)
     reference = audit.pseudonyms.known(upn)
     with audit.db.session() as session:
@@ -94,6 +149,8 @@ def erase(audit: AuditLog, employee: str, *, actor: str, reason: str) -> Erasure
         targets = _targets(upn, ids)
         counts = {t.__tablename__: _count(session, t, where) for t, where in targets}
     legacy = legacy_records(audit, upn, reference)
+    named = mentions(audit, upn, names)
+    purged_mentions = _purge_mentions(audit, named, actor)
     audit.append(
         actor=actor,
         event=ERASED_EVENT,
@@ -104,6 +161,7 @@ def erase(audit: AuditLog, employee: str, *, actor: str, reason: str) -> Erasure
             "rows": counts,
             "purpose": reason,
             "legacy_records": len(legacy),
+            "purged_mentions": purged_mentions,
         },
     )
     with audit.db.session() as session, session.begin():
@@ -118,4 +176,7 @@ def erase(audit: AuditLog, employee: str, *, actor: str, reason: str) -> Erasure
         rows={t: n for t, n in counts.items() if n},
         key_deleted=key_deleted,
         legacy_records=legacy,
+        names=[upn, *names],
+        purged_mentions=purged_mentions,
+        pending_mentions=[r.id for r in named if r.id not in purged_mentions],
     )

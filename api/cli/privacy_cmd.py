@@ -3,9 +3,14 @@ erasure that keeps the audit chain intact, and the per-employee access report (G
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from api.cli.common import command_group, emit, runtime
+from api.cli.common import command_group, emit, run, runtime
+
+if TYPE_CHECKING:
+    from context.connectors.base import Directory
 
 app = command_group("Retention, erasure and access reports.")
 
@@ -30,16 +35,27 @@ def erase(
     ),
 ) -> None:
     """Delete the employee's key and every row about them (verifications, ticket notes, grant
-    uses, recoveries, links, locks, alerts, signals, throttling hits). Audit records stay,
-    pseudonymous and no longer linkable; `deskguard audit verify` still reads the chain as
-    intact. Prints a JSON summary."""
+    uses, recoveries, links, locks, alerts, signals, throttling hits) and purge others' decided
+    verifications that name them. Audit records stay, pseudonymous and no longer linkable;
+    `deskguard audit verify` still reads the chain as intact. Prints a JSON summary."""
     from api.access_log import Access
     from api.erasure import erase as run_erase
 
     access = Access.cli(reason)
     rt = runtime()
-    summary = run_erase(rt.audit, employee, actor=access.actor, reason=access.purpose)
+    names = run(_names(rt.directory, employee))
+    summary = run_erase(rt.audit, employee, actor=access.actor, reason=access.purpose, names=names)
     emit(summary.model_dump(mode="json"))
+
+
+async def _names(directory: Directory, upn: str) -> list[str]:
+    """How others' questions may name the employee: the directory's name and aliases (none
+    when the directory no longer knows them, or fails: the UPN is still searched for)."""
+    try:
+        found = await directory.get_employee(upn)
+    except Exception:  # a directory that fails must not block an erasure
+        return []
+    return [found.name, *found.aliases] if found else []
 
 
 @app.command("report")

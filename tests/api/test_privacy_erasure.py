@@ -115,3 +115,45 @@ def test_erasure_lists_records_that_hold_a_plain_calling_number(dg: Deskguard) -
     )  # fmt: skip  (as verification.started recorded a caller before it was hashed)
     summary = erase(dg.runtime.audit, upn, actor="cli:dpo", reason="Art. 17 request DPO-15")
     assert summary.legacy_records == [legacy.seq]
+
+
+def test_others_verifications_that_name_the_erased_employee_are_purged_or_listed(
+    dg: Deskguard,
+) -> None:
+    import asyncio
+
+    people = asyncio.run(dg.runtime.directory.list_employees())
+    names = {p.name: p for p in people}
+    started = [(p.upn, dg.start(p.upn)["id"]) for p in people]
+
+    def named_in(vid: str) -> set[str]:
+        said = " ".join(
+            f"{q['text']} {q['expected']} {' '.join(q.get('variants', []))}"
+            for q in dg.truth(vid)["question_details"]
+        )
+        return {n for n in names if n in said}
+
+    # someone named in another's set; that set is answered, a second one naming them is not
+    gone_name, decided = next(
+        (n, vid) for upn, vid in started for n in named_in(vid) if names[n].upn != upn
+    )
+    gone = names[gone_name]
+    naming = [vid for upn, vid in started if upn != gone.upn and gone_name in named_in(vid)]
+    pending = [v for v in naming if v != decided and dg.truth(v)["status"] == "pending"]
+    decided_at_start = [v for v in naming if v != decided and v not in pending]
+    answers = {"answers": genuine_answers(dg.truth(decided))}
+    response = dg.client.post(
+        f"/v1/verifications/{decided}/answers", json=answers, headers=dg.keys["helpdesk"]
+    )
+    assert response.status_code == 200, response.text
+
+    summary = erase(dg.runtime.audit, gone.upn, actor="cli:dpo", reason="DPO-14", names=[gone.name])
+
+    assert sorted(summary.purged_mentions) == sorted([decided, *decided_at_start])
+    assert sorted(summary.pending_mentions) == sorted(pending)
+    assert named_in(decided) == set() and dg.truth(decided)["decision"] == "allow"
+    assert pending  # the demo tenant names them in more than one set
+    for vid in pending:  # still answerable: the retention purges them once they end
+        assert gone_name in named_in(vid)
+    report = verify_log(dg.runtime.audit, dg.runtime.checkpoints)
+    assert report.intact, report.problems
