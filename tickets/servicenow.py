@@ -140,12 +140,7 @@ def _call(fn: Callable[[], T]) -> T:
 
 
 def _build_client(config: ServiceNowConfig) -> Any:
-    auth = pysnc_auth(
-        config.username,
-        config.password.get_secret_value() if config.password else None,
-        config.client_id,
-        config.client_secret.get_secret_value() if config.client_secret else None,
-    )
+    auth = pysnc_auth(config)
     if auth is None:
         raise ValueError(
             "ServiceNow needs DESKGUARD_SERVICENOW__USERNAME and __PASSWORD, "

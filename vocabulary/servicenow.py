@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+
+from pydantic import SecretStr
 
 _STATUS_BY_CLASS = {"NotFoundException": 404, "RoleException": 403}
 
@@ -114,16 +116,28 @@ def pysnc_client(instance: str, auth: Any, *, ca_bundle: str | None, timeout_sec
     return client
 
 
-def pysnc_auth(
-    username: str | None, password: str | None, client_id: str | None, client_secret: str | None
-) -> Any | None:
+class ServiceAccount(Protocol):
+    """The settings that name a ServiceNow service account (both ServiceNow sections have them)."""
+
+    @property
+    def username(self) -> str | None: ...
+    @property
+    def password(self) -> SecretStr | None: ...
+    @property
+    def client_id(self) -> str | None: ...
+    @property
+    def client_secret(self) -> SecretStr | None: ...
+
+
+def pysnc_auth(account: ServiceAccount) -> Any | None:
     """OAuth client credentials when both are set, else basic auth, else None (not configured)."""
-    if client_id and client_secret:
+    if account.client_id and account.client_secret:
         from pysnc.auth import ServiceNowClientCredentialsFlow
 
-        return ServiceNowClientCredentialsFlow(client_id, client_secret)
-    if username and password:
-        return (username, password)
+        secret = account.client_secret.get_secret_value()
+        return ServiceNowClientCredentialsFlow(account.client_id, secret)
+    if account.username and account.password:
+        return (account.username, account.password.get_secret_value())
     return None
 
 

@@ -207,12 +207,7 @@ def build_client(config: ServiceNowSourceConfig) -> Any:
     configured CA and a time-out on every Table API call (vocabulary/servicenow.py)."""
     if not config.instance:
         raise ConnectorError("servicenow", "set DESKGUARD_SERVICENOW__INSTANCE")
-    auth = pysnc_auth(
-        config.username,
-        config.password.get_secret_value() if config.password else None,
-        config.client_id,
-        config.client_secret.get_secret_value() if config.client_secret else None,
-    )
+    auth = pysnc_auth(config)
     if auth is None:
         raise ConnectorError(
             "servicenow", "set __USERNAME and __PASSWORD, or __CLIENT_ID and __CLIENT_SECRET"
