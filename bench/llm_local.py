@@ -28,6 +28,7 @@ from grading.calibration import CALIBRATION_SET, calibrate
 from grading.cascade import match_deterministic
 from grading.judge import LLMJudge
 from prompts.config import LLMConfig, PromptVersions
+from questions.engine import EngineOutput
 from questions.llm_engine import LLMQuestionEngine
 from questions.pipeline import PipelineOptions, build_question_set
 
@@ -39,7 +40,7 @@ async def generation(config: LLMConfig, args: argparse.Namespace) -> None:
     engine = LLMQuestionEngine(config, versions, budget_seconds=args.budget)
     print(f"{'employee':<34} {'prompt':>6} {'compl':>6} {'sec':>6} {'proposed':>8} "
           f"{'kept':>5} {'fallback'}")  # fmt: skip
-    seconds, shares, fallbacks = [], [], 0
+    seconds, kept_total, proposed_total, in_set, fallbacks = [], 0, 0, [], 0
     for request in demo_requests(args.verifications, args.questions):
         started = time.monotonic()
         qset, output = await build_question_set(
@@ -47,10 +48,11 @@ async def generation(config: LLMConfig, args: argparse.Namespace) -> None:
         )
         elapsed = time.monotonic() - started
         kept = sum(q.engine == "llm" for q in qset.questions)
-        proposed = len(output.questions) + sum(d.check != "variant" for d in output.dropped)
+        proposed = model_proposed(output, fell_back=qset.fallback_reason is not None)
         fallbacks += qset.fallback_reason is not None
         seconds.append(elapsed)
-        shares.append(kept / proposed if proposed else 0.0)
+        kept_total, proposed_total = kept_total + kept, proposed_total + proposed
+        in_set.append(kept / max(len(qset.questions), 1))
         print(f"{request.employee.upn:<34} {output.prompt_tokens:>6} {output.completion_tokens:>6} "
               f"{elapsed:>6.1f} {proposed:>8} {kept:>5} {qset.fallback_reason or '-'}")  # fmt: skip
         for q in qset.questions:
@@ -59,8 +61,18 @@ async def generation(config: LLMConfig, args: argparse.Namespace) -> None:
             print(f"    dropped {d.check}: {d.reason[:100]}  ({d.text[:60]})")
     n = len(seconds)
     print(f"verifications {n}: mean {statistics.mean(seconds):.1f} s, max {max(seconds):.1f} s; "
-          f"model questions kept {statistics.mean(shares):.0%} of proposed; "
+          f"model questions kept {kept_total}/{proposed_total} of proposed; model-written "
+          f"{statistics.mean(in_set):.0%} of the questions asked; "
           f"fallback {fallbacks}/{n}")  # fmt: skip
+
+
+def model_proposed(output: EngineOutput, *, fell_back: bool) -> int:
+    """Questions the model proposed: kept or dropped by the engine (a refused variant leaves its
+    question in; a truncation note is none); after a fallback the output is the templates'."""
+    if fell_back:
+        return 0
+    notes = ("variant", "truncated")
+    return len(output.questions) + sum(d.check not in notes for d in output.dropped)
 
 
 async def judging(config: LLMConfig, args: argparse.Namespace) -> None:

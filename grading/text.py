@@ -21,7 +21,7 @@ from grading.identifiers import match_identifier
 from grading.match import Match, clamp
 from grading.models import Verdict
 from grading.normalize import fold, has_digit, normalize
-from vocabulary.words import GENERIC_WORDS, capitalised_names
+from vocabulary.words import GENERIC_WORDS, STOPWORDS, capitalised_names
 
 # Coverage at or above ACCEPT (with a fuzzy ratio at or above MIN_RATIO) is correct; below
 # REJECT is incorrect; in between is the uncertain band (judge, or partial without one).
@@ -34,18 +34,6 @@ RECALL_TOKENS, RECALL_COVERAGE = 2, 0.5
 
 def _wordlist(words: str) -> frozenset[str]:
     return frozenset(words.split())
-
-
-_STOPWORDS = _wordlist(
-    """a an the of to for and or in on at by with from into onto about as is was were be been it
-    its this that these those we our us i my me you your they their he she his her them there
-    some any all just also then than so not no yes yeah think maybe probably like sort kind
-    um uh er ok okay something stuff thing things one com net org www http https
-    pretty sure guess believe remember recall reckon perhaps definitely certain honestly
-    basically actually roughly around regarding re fw fwd
-    weren wasn didn isn aren don doesn couldn wouldn shouldn hasn haven hadn won t s ll ve d
-    de du des la le les et der die das und el los las y en von zu im"""
-)
 
 
 @dataclass(frozen=True)
@@ -79,7 +67,7 @@ def _content_tuple(text: str) -> tuple[str, ...]:
             glued[-1] += word
         else:
             glued.append(word)
-    return tuple(t for t in glued if t not in _STOPWORDS)
+    return tuple(t for t in glued if t not in STOPWORDS)
 
 
 @functools.lru_cache(maxsize=_TEXTS)
@@ -225,7 +213,7 @@ _JOINERS = (
 # declines every tap", "the access request, for finance", "took about 2 hours"): no second item.
 # "also", "maybe": what follows decides ("also for finance" says more, "maybe looker" is another).
 _ADVERBS = _wordlist("also maybe perhaps probably possibly then")
-_LINKING = _STOPWORDS - _ADVERBS - _wordlist("the a an this that my our") | _wordlist(
+_LINKING = STOPWORDS - _ADVERBS - _wordlist("the a an this that my our") | _wordlist(
     "who whose which because when where while but after before took lasted keeps kept"
 )
 

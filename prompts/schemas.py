@@ -29,8 +29,13 @@ class GeneratedQuestions(_Strict):
     questions: list[GeneratedQuestion] = Field(min_length=1, max_length=20)
 
 
-# What a question_generation@v2 question may ask for about a fact; deskguard derives the answer.
-AskField = Literal["people", "title", "ticket", "repository", "files", "time"]
+# What a question_generation@v2/v3 question may ask for about a fact; deskguard derives the
+# answer. Every ask questions/llm_grounding.py offers must be here: with the schema sent as a
+# grammar (json_object_schema) the model cannot write an ask that is missing, and in any mode a
+# reply naming one fails validation as a whole. day, store, department: the shift facts (v3).
+AskField = Literal[
+    "people", "title", "ticket", "repository", "files", "time", "day", "store", "department"
+]
 
 
 class PhrasedQuestion(_Strict):

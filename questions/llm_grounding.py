@@ -19,16 +19,18 @@ from pydantic import ValidationError
 from pydantic_core import from_json
 
 from context.models import SHIFT_EVENT, ContextItem, Employee
-from prompts.schemas import PhrasedQuestion, PhrasedQuestions
+from prompts.schemas import AskField, PhrasedQuestion, PhrasedQuestions
 from questions.engine import EngineRequest
+from questions.facts import distinctive_words, words
 from questions.models import DroppedQuestion, Question
-from questions.phrasing import clock, when_phrase
+from questions.phrasing import clock, day_phrase, when_phrase
 from questions.templates import candidates
 from questions.variants import screen_variants
 from vocabulary.injection import addresses_a_machine
+from vocabulary.words import STOPWORDS
 
 # The answer each template topic asks for, in the words the prompt offers.
-ASK_OF_TOPIC = {
+ASK_OF_TOPIC: dict[str, AskField] = {
     "meeting.attendees": "people",
     "meeting.subject": "title",
     "mail.subject": "title",
@@ -94,8 +96,19 @@ def offer_data(offer: Offer, employee: Employee, now: datetime) -> dict[str, obj
     if event is not None:  # a shift fact: what it was, never who (a swap's title names them)
         data["shift"] = event
         data["title"] = {"swap": "shift swap", "time_off": "time off"}.get(event, data["title"])
-    data["asks"] = list(offer.asks)
-    return data
+    return {**_withhold_answers(data, offer, now, tz), "asks": list(offer.asks)}
+
+
+def _withhold_answers(
+    data: dict[str, object], offer: Offer, now: datetime, tz: str
+) -> dict[str, object]:
+    """When a fact's time or day is what is asked, the model is not told it: a text referring
+    to the fact "by when it happened" would state the answer."""
+    if "time" in offer.asks:  # the day without its part, nor a label ("Early" narrows the time)
+        data.update(day=day_phrase(offer.item.when, now, tz), at=None, title=None)
+    if "day" in offer.asks:
+        data.update(day="recently", at=None)
+    return {key: value for key, value in data.items() if value is not None}
 
 
 def salvage(partial: str) -> PhrasedQuestions | None:
@@ -131,6 +144,24 @@ def _problem(
     return None
 
 
+def _wording_problem(text: str, offer: Offer, ask: str, offers: Sequence[Offer]) -> str | None:
+    """Stricter than questions/checks.py's leak check (most of an answer's words): a model shown
+    the titles tends to name part of one ("the email you sent to Dallas DC"), its own answer's
+    (each such word is one an impostor no longer needs to know) or another fact's (the caller
+    is pointed at a different item). Words of the template's own text for the fact, and
+    function words, are the question's own."""
+    base = offer.asks[ask]
+    said = set(words(text)) - set(words(base.text)) - STOPWORDS
+    answer = {w for value in (base.expected, *base.variants) for w in distinctive_words(value)}
+    if revealed := sorted(said & answer):
+        return f"leak:the text repeats words of its answer ({', '.join(revealed)})"
+    own = set(distinctive_words(offer.item.title))
+    elsewhere = {w for o in offers if o is not offer for w in distinctive_words(o.item.title)}
+    if borrowed := sorted(said & (elsewhere - own)):
+        return f"confused:the text names words of another fact ({', '.join(borrowed)})"
+    return None
+
+
 def ground(
     parsed: PhrasedQuestions, offers: Sequence[Offer], request: EngineRequest
 ) -> tuple[list[Question], list[DroppedQuestion]]:
@@ -143,6 +174,8 @@ def ground(
         text = " ".join(phrased.text.split())
         offer = by_id.get(phrased.fact.strip())
         problem = _problem(phrased, text, offer, seen)
+        if problem is None and offer is not None:
+            problem = _wording_problem(text, offer, phrased.ask, offers)
         if problem is not None or offer is None:
             check, _, reason = (problem or "grounded:no fact").partition(":")
             dropped.append(DroppedQuestion(text=text or "(empty)", check=check, reason=reason))

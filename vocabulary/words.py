@@ -19,6 +19,18 @@ _GENERIC = """project projects work task tasks ticket tickets issue issues bug b
     1:1 1-1 one-on-one check-in catch-up catchup huddle lunch all-hands town hall"""
 GENERIC_WORDS = frozenset(_GENERIC.split())
 
+# Function words and fillers: what a sentence is built of, not what it says. The text grader
+# ignores them; a model-written question may share them with its answer.
+_STOP = """a an the of to for and or in on at by with from into onto about as is was were be been it
+    its this that these those we our us i my me you your they their he she his her them there
+    some any all just also then than so not no yes yeah think maybe probably like sort kind
+    um uh er ok okay something stuff thing things one com net org www http https
+    pretty sure guess believe remember recall reckon perhaps definitely certain honestly
+    basically actually roughly around regarding re fw fwd
+    weren wasn didn isn aren don doesn couldn wouldn shouldn hasn haven hadn won t s ll ve d
+    de du des la le les et der die das und el los las y en von zu im"""
+STOPWORDS = frozenset(_STOP.split())
+
 
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg)\s*:\s*)+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'&.-]*")

@@ -7,17 +7,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import get_args
 
 import pytest
 
 from context.models import Involvement, ItemKind, Source
 from grading.cascade import grade
 from grading.models import GradeRequest, Verdict
-from prompts.config import LLMConfig
+from prompts.config import LLMConfig, PromptVersions
 from prompts.datablocks import block_contents
 from prompts.errors import LLMTimeout, LLMTruncated
 from prompts.llm import ModelReply
+from prompts.schemas import AskField
 from questions.llm_engine import LLMQuestionEngine
+from questions.llm_grounding import ASK_OF_TOPIC, offers_for
 from questions.pipeline import PipelineOptions, build_question_set
 from tests.fakes.fake_model import FakeModel
 from tests.prompts.samples import FACTS, INJECTION_TITLE, NOW, _item, engine_request
@@ -239,3 +242,90 @@ async def test_in_the_pipeline_the_engines_refusals_are_recorded() -> None:
     assert qset.prompt == "question_generation@v2" and qset.fallback_reason is None
     assert {q.expected for q in qset.questions if q.engine == "llm"} >= {"OPS-1423"}
     assert any(d.check == "grounded" and "f9" in d.reason for d in qset.dropped)
+
+
+def test_every_ask_the_engine_offers_is_one_the_schema_allows() -> None:
+    # With the schema sent as a grammar (json_object_schema) a missing ask cannot be written at
+    # all, and a reply naming one fails validation as a whole (then: templates).
+    assert set(ASK_OF_TOPIC.values()) <= set(get_args(AskField))
+
+
+async def test_v3_frontline_asks_are_accepted_and_grounded_by_code() -> None:
+    from questions.engine import EngineRequest
+    from tests.questions.test_frontline_questions import NOW as SHIFT_NOW
+    from tests.questions.test_frontline_questions import ROSA, facts, week
+
+    request = EngineRequest(
+        employee=ROSA, profile=None, facts=facts(week()), count=2, now=SHIFT_NOW
+    )
+    offers = offers_for(request, top_k=12)
+    off = next(o for o in offers if "day" in o.asks)
+    model = FakeModel([reply(pick(off.short_id, "day", "Which day did you ask to have off?"))])
+    versions = PromptVersions(question_generation="v3")
+    output = await LLMQuestionEngine(CONFIG, versions, client=model).generate(request)
+    [question] = output.questions
+    assert question.expected == off.asks["day"].expected and question.engine == "llm"
+    assert question.evidence == [off.item.id] and not output.dropped
+
+
+@pytest.mark.parametrize(
+    ("leaky", "revealed"),
+    [
+        (pick("f2", "title", "What was the store 214 meeting you organised yesterday about?"),
+         "214, store"),
+        (pick("f5", "title", "What was your Black Friday email on Monday about?"),
+         "black, friday"),
+        (pick("f3", "repository", "Which loyalty repository did you commit to on Monday?"),
+         "loyalty"),
+        (pick("f2", "people", "Who else was at the meeting with Priya yesterday?"), "priya"),
+    ],
+    ids=["title-part", "title-words", "repository-part", "first-name"],
+)  # fmt: skip
+async def test_a_model_text_that_names_part_of_its_answer_is_dropped(
+    leaky: dict[str, object], revealed: str
+) -> None:
+    model = FakeModel([reply(leaky, TICKET)])
+    output = await LLMQuestionEngine(CONFIG, client=model).generate(engine_request())
+    assert [q.expected for q in output.questions] == ["OPS-1423"]
+    [dropped] = output.dropped
+    assert dropped.check == "leak" and f"({revealed})" in dropped.reason
+
+
+async def test_words_of_the_templates_own_text_and_function_words_are_no_leak() -> None:
+    # "email" is in the template's text for a mail; "for" is in the title but says nothing.
+    fine = pick("f5", "title", "What was the email you sent on Monday morning for?")
+    output = await LLMQuestionEngine(CONFIG, client=FakeModel([reply(fine)])).generate(
+        engine_request()
+    )
+    assert [q.expected for q in output.questions] == ["Change freeze for Black Friday"]
+
+
+def test_the_model_is_not_told_the_time_or_day_it_is_asked_for() -> None:
+    from questions.engine import EngineRequest
+    from questions.llm_grounding import offer_data
+    from tests.questions.test_frontline_questions import NOW as SHIFT_NOW
+    from tests.questions.test_frontline_questions import ROSA, facts, week
+
+    request = EngineRequest(
+        employee=ROSA, profile=None, facts=facts(week()), count=6, now=SHIFT_NOW
+    )
+    data = [offer_data(o, ROSA, SHIFT_NOW) for o in offers_for(request, top_k=12)]
+    start = next(d for d in data if d["asks"] == ["time"])
+    assert "at" not in start and "title" not in start  # neither "7 am" nor the label "Early"
+    assert start["day"] in ("yesterday", "on Monday", "on Saturday", "on Friday")
+    off = next(d for d in data if d["asks"] == ["day"])
+    assert off["day"] == "recently" and "at" not in off
+    swap = next(d for d in data if d["asks"] == ["people"])
+    assert swap["at"] == "7 am"  # what is not asked still places the fact
+
+
+async def test_a_model_text_that_borrows_another_facts_words_is_dropped() -> None:
+    # The ticket's title is on f1; a question on the mail (f5) that names it points the caller
+    # at the wrong item.
+    mixed = pick("f5", "title", "What was the email about the VPN you sent on Monday?")
+    output = await LLMQuestionEngine(CONFIG, client=FakeModel([reply(mixed, TICKET)])).generate(
+        engine_request()
+    )
+    assert [q.expected for q in output.questions] == ["OPS-1423"]
+    [dropped] = output.dropped
+    assert dropped.check == "confused" and "(vpn)" in dropped.reason
