@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from context.models import (
     ASSUMED_LARGE_AUDIENCE,
@@ -80,6 +81,7 @@ def fact_of(item: ContextItem) -> str:
     return item.id
 
 
+@lru_cache(maxsize=16384)
 def answer_key(value: str) -> str:
     """An expected answer as compared across questions: case, spacing and punctuation aside."""
     return " ".join(re.findall(r"[a-z0-9]+", value.casefold()))

@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from context.models import Source
-from questions.exposure import knower_load, repeats, shares_a_system
+from questions.exposure import (
+    is_team_group,
+    knower_load,
+    read_by_every_teammate,
+    repeats,
+    shares_a_system,
+)
 from questions.models import Question
 from vocabulary.roles import FRONTLINE_ROLES
 
@@ -78,7 +84,8 @@ def plan(
     weights = ROLE_SOURCES.get(role, DEFAULT_SOURCES)
     chosen: list[Question] = list(taken)
     for capped in (True, False):
-        remaining = [q for q in pool if q.evidence and _fits(q, chosen, capped)]
+        load = _Load(chosen)
+        remaining = [q for q in pool if q.evidence and _fits(q, chosen, load, capped)]
         while len(chosen) < count and remaining:
             best = max(
                 enumerate(remaining),
@@ -88,22 +95,40 @@ def plan(
                 ),
             )[1]
             chosen.append(best)
-            remaining = [q for q in remaining if _fits(q, chosen, capped)]
+            load = _Load(chosen)
+            remaining = [q for q in remaining if _fits(q, chosen, load, capped)]
     return chosen[len(taken) :]
 
 
-def _fits(question: Question, chosen: Sequence[Question], capped: bool = True) -> bool:
+class _Load:
+    """`knower_load` of the chosen questions, kept once per step: a candidate's own load is
+    theirs plus its own (the same numbers as knower_load with the candidate added)."""
+
+    def __init__(self, chosen: Sequence[Question]) -> None:
+        self.counts = knower_load(chosen)
+        self.everyone = sum(1 for q in chosen if read_by_every_teammate(q))
+        self.shared = sum(1 for q in chosen if shares_a_system(q))
+
+    def most_with(self, question: Question) -> int:
+        """The most questions of the set any one other person could answer, with `question`."""
+        everyone = read_by_every_teammate(question)
+        named = set(question.knowers)
+        most = self.everyone + everyone  # a teammate named nowhere reads only what all read
+        for person, n in self.counts.items():
+            most = max(most, n + (everyone or person in named))
+        if any(not is_team_group(k) and k not in self.counts for k in named):
+            most = max(most, self.everyone + 1)  # someone only this question names
+        return most
+
+
+def _fits(question: Question, chosen: Sequence[Question], load: _Load, capped: bool) -> bool:
     """May `question` join `chosen`: a new fact and answer, no shared system over its cap and,
     when `capped`, nobody else able to answer more than MAX_PER_KNOWER of the set."""
     if repeats(question, chosen) is not None:
         return False
-    shared = sum(1 for q in chosen if shares_a_system(q))
-    if shares_a_system(question) and shared >= MAX_SHARED_SYSTEM:
+    if shares_a_system(question) and load.shared >= MAX_SHARED_SYSTEM:
         return False
-    if not capped:
-        return True
-    load = knower_load([*chosen, question])
-    return max(load.values(), default=0) <= MAX_PER_KNOWER
+    return not capped or load.most_with(question) <= MAX_PER_KNOWER
 
 
 def strength(question: Question) -> float:
