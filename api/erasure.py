@@ -29,7 +29,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from api.audit import ERASED_EVENT, AuditLog
 from api.pseudonyms import Pseudonyms, normal
 from api.recovery_store import AlertRow, DisputeRow, LockRow, RecoveryRow
-from api.retention import reduce
+from api.retention import purge_one
 from api.storage import (
     AskedFactRow,
     AuditRow,
@@ -121,18 +121,9 @@ def _purge_mentions(audit: AuditLog, rows: list[VerificationRow], actor: str) ->
     """Reduces the decided ones now, as the retention would (audited); returns their ids."""
     now, purged = audit.clock(), []
     for row in rows:
-        if row.decision is None:
-            continue
-        reduce(row, audit.pseudonyms.hasher(row.employee), now)
-        detail = {"questions": len(row.purged.questions) if row.purged else 0, "why": MENTION}
-        audit.append(
-            actor=actor,
-            event="verification.purged",
-            verification_id=row.id,
-            detail=detail,
-            verification=row,
-        )
-        purged.append(row.id)
+        if row.decision is not None:
+            purge_one(audit, row, now, actor=actor, why=MENTION)
+            purged.append(row.id)
     return purged
 
 

@@ -93,20 +93,31 @@ def due(audit: AuditLog, before: datetime, now: datetime) -> list[VerificationRo
         return list(session.scalars(query))
 
 
+def purge_one(
+    audit: AuditLog, row: VerificationRow, now: datetime, *, actor: str = ACTOR, why: str = ""
+) -> None:
+    """Reduces one verification and records it (`verification.purged`, with the reduced row's
+    digest, in one transaction); `why` when it is purged before its time."""
+    reduce(row, audit.pseudonyms.hasher(row.employee), now)
+    detail: dict[str, object] = {"questions": len(row.purged.questions) if row.purged else 0}
+    if why:
+        detail["why"] = why
+    audit.append(
+        actor=actor,
+        event="verification.purged",
+        verification_id=row.id,
+        detail=detail,
+        verification=row,
+    )
+
+
 def purge(audit: AuditLog, *, retention_hours: float) -> PurgeSummary:
     """Runs the retention now (idempotent): `deskguard privacy purge` and `serve`'s task."""
     now = audit.clock()
     before = cutoff(now, retention_hours)
     purged: list[str] = []
     for row in due(audit, before, now):
-        reduce(row, audit.pseudonyms.hasher(row.employee), now)
-        audit.append(
-            actor=ACTOR,
-            event="verification.purged",
-            verification_id=row.id,
-            detail={"questions": len(row.purged.questions) if row.purged else 0},
-            verification=row,
-        )
+        purge_one(audit, row, now)
         purged.append(row.id)
     _asked_facts_of(audit, purged)
     return PurgeSummary(
